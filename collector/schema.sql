@@ -1,0 +1,96 @@
+-- sbtrace database schema, version 1.  Contract 2 of ARCHITECTURE.md,
+-- documented in sbtrace-db(5).  Changed only by a migration that bumps
+-- PRAGMA user_version; never edit a released version in place.
+--
+-- Paths are TEXT holding the exact bytes the program used (newlines and
+-- non-UTF-8 bytes included); argv is a JSON array.  Times are
+-- nanoseconds since the Unix epoch.  result is 0 or an errno value.
+
+CREATE TABLE IF NOT EXISTS meta (
+	key TEXT PRIMARY KEY,
+	value TEXT
+);
+
+CREATE TABLE IF NOT EXISTS runs (
+	id INTEGER PRIMARY KEY,
+	command TEXT NOT NULL,		-- JSON array: the traced command line
+	cwd TEXT NOT NULL,
+	start_ns INTEGER NOT NULL,
+	end_ns INTEGER,
+	backend TEXT NOT NULL,		-- preload | ptrace | auto
+	host TEXT NOT NULL,		-- uname nodename
+	all_calls INTEGER NOT NULL,	-- 1: every call is a row (--all)
+	exit_code INTEGER,		-- of the command, when it exited
+	signal INTEGER,			-- of the command, when it was killed
+	events INTEGER NOT NULL DEFAULT 0, -- records received
+	sbtrace_version TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS processes (
+	id INTEGER PRIMARY KEY,
+	run_id INTEGER NOT NULL REFERENCES runs(id),
+	parent_id INTEGER REFERENCES processes(id), -- the image that forked or exec'd it
+	pid INTEGER NOT NULL,
+	ppid INTEGER,
+	exe TEXT,			-- /proc/self/exe, or the exec'd path if untraced
+	execfn TEXT,			-- path given to execve (AT_EXECFN)
+	argv TEXT,			-- JSON array
+	cwd TEXT,
+	start_ns INTEGER,
+	end_ns INTEGER,
+	exit_code INTEGER,
+	signal INTEGER,
+	backend TEXT NOT NULL,		-- preload | ptrace | none (static/setuid exec)
+	started_by TEXT NOT NULL	-- root | exec | fork | spawn
+);
+
+CREATE TABLE IF NOT EXISTS accesses (
+	id INTEGER PRIMARY KEY,
+	process_id INTEGER NOT NULL REFERENCES processes(id),
+	op TEXT NOT NULL,
+	path TEXT NOT NULL,		-- absolute, lexically normalised
+	raw_path TEXT NOT NULL,		-- as the program passed it
+	mode INTEGER NOT NULL,		-- bit mask, see sbtrace-db(5)
+	result INTEGER NOT NULL,	-- 0 or errno
+	count INTEGER NOT NULL,		-- calls folded into this row
+	ts_ns INTEGER NOT NULL		-- first call
+);
+
+CREATE INDEX IF NOT EXISTS processes_run ON processes(run_id);
+CREATE INDEX IF NOT EXISTS accesses_process ON accesses(process_id);
+CREATE INDEX IF NOT EXISTS accesses_path ON accesses(path);
+
+-- Everyday questions.  Each view has a run_id column to filter on.
+
+CREATE VIEW IF NOT EXISTS files_read AS
+	SELECT DISTINCT p.run_id, a.path
+	FROM accesses a JOIN processes p ON p.id = a.process_id
+	WHERE a.result = 0 AND (a.mode & 1) AND NOT (a.mode & 8)
+	  AND a.op IN ('open', 'exec', 'load', 'dlopen');
+
+CREATE VIEW IF NOT EXISTS files_written AS
+	SELECT DISTINCT p.run_id, a.path, a.op
+	FROM accesses a JOIN processes p ON p.id = a.process_id
+	WHERE a.result = 0 AND (a.mode & 2);
+
+CREATE VIEW IF NOT EXISTS programs_executed AS
+	SELECT DISTINCT p.run_id, a.path
+	FROM accesses a JOIN processes p ON p.id = a.process_id
+	WHERE a.op = 'exec' AND a.result = 0;
+
+CREATE VIEW IF NOT EXISTS missing_paths AS
+	SELECT p.run_id, a.path, group_concat(DISTINCT a.op) AS ops,
+	       sum(a.count) AS tries
+	FROM accesses a JOIN processes p ON p.id = a.process_id
+	WHERE a.result = 2
+	GROUP BY p.run_id, a.path;
+
+CREATE VIEW IF NOT EXISTS process_tree AS
+	WITH RECURSIVE tree(id, run_id, depth, pid, exe, argv, parent_id) AS (
+		SELECT id, run_id, 0, pid, exe, argv, parent_id
+		FROM processes WHERE parent_id IS NULL
+		UNION ALL
+		SELECT c.id, c.run_id, t.depth + 1, c.pid, c.exe, c.argv, c.parent_id
+		FROM processes c JOIN tree t ON c.parent_id = t.id
+	)
+	SELECT * FROM tree;

@@ -1,0 +1,166 @@
+/*
+ * The wire format between libsbtrace.so and the sbtrace collector.
+ * Contract 1 of ARCHITECTURE.md; documented in sbtrace-wire(5).
+ *
+ * Every traced process writes records into one FIFO.  A record is a
+ * header and up to SB_REC_MAX - sizeof(header) bytes of body, sent in a
+ * single write(2) of at most PIPE_BUF bytes, so records of different
+ * processes never interleave.  A message larger than one record is sent
+ * as several records (fragments) that share pid, tid, image and ts_ns;
+ * the first has SB_FRAG_FIRST set, the last SB_FRAG_LAST, a whole
+ * message in one record has both.  All integers are in host byte order:
+ * writer and reader run on the same machine.
+ *
+ * This header is included by the preload library, so it must stay free
+ * of anything but libc types.
+ */
+#ifndef SB_WIRE_H
+#define SB_WIRE_H
+
+#include <stdint.h>
+
+#define SB_WIRE_VERSION 1
+#define SB_WIRE_MAGIC 0x5342 /* "SB" read as a little-endian u16 */
+#define SB_REC_MAX 4096	     /* PIPE_BUF on Linux: the atomic write size */
+
+/* Environment shared by the collector, the library and its children. */
+#define SB_ENV_FIFO "SBTRACE_FIFO"   /* path of the FIFO */
+#define SB_ENV_ALIVE "SBTRACE_ALIVE" /* file the collector holds locked */
+#define SB_ENV_LIB "SBTRACE_LIB"     /* absolute path of libsbtrace.so */
+
+struct sb_hdr {
+	uint16_t magic;	  /* SB_WIRE_MAGIC: lets a reader resync */
+	uint16_t len;	  /* bytes in this record, header included */
+	uint8_t version;  /* SB_WIRE_VERSION */
+	uint8_t type;	  /* enum sb_msg */
+	uint8_t frag;	  /* SB_FRAG_* bits */
+	uint8_t reserved; /* 0 */
+	uint32_t pid;	  /* getpid() of the writer */
+	uint32_t tid;	  /* gettid() when fragmented or exec, else 0 */
+	uint64_t image;	  /* first 8 bytes of AT_RANDOM: new at each exec */
+	uint64_t ts_ns;	  /* CLOCK_REALTIME at the start of the message */
+};
+
+#define SB_FRAG_FIRST 0x1
+#define SB_FRAG_LAST 0x2
+#define SB_FRAG_WHOLE (SB_FRAG_FIRST | SB_FRAG_LAST)
+
+/*
+ * Message bodies.  Each starts with the fixed struct below, followed by a
+ * list of strings, each a uint32_t byte count and the bytes (no NUL,
+ * any byte value).  The list runs to the end of the message.
+ */
+enum sb_msg {
+	/* A process image starts: constructor of libsbtrace in a new image.
+	 * Strings: exe (/proc/self/exe), execfn (AT_EXECFN), cwd, argv[0..]. */
+	SB_MSG_START = 1,
+	/* A path was used.  Strings: raw path as given, base directory it is
+	 * relative to ("" when the path is absolute or the base unknown);
+	 * for rename and link a second pair follows: raw new path, base. */
+	SB_MSG_ACCESS = 2,
+	/* Caller side of exec/spawn/system/popen.  Strings: raw path as
+	 * given, resolved path ("" if unknown), base (cwd), argv[0..]. */
+	SB_MSG_EXEC = 3,
+	/* The exec that this thread announced with SB_MSG_EXEC returned. */
+	SB_MSG_EXEC_FAIL = 4,
+	/* The process exits through libc (exit, _exit, _Exit). */
+	SB_MSG_EXIT = 5,
+	/* A fork child (pthread_atfork), so the collector learns its parent. */
+	SB_MSG_FORK = 6,
+};
+
+struct sb_start {
+	uint32_t ppid;
+	uint32_t flags; /* SB_START_* */
+	uint64_t starttime; /* field 22 of /proc/self/stat, clock ticks */
+};
+#define SB_START_LATE 0x1 /* sent before the constructor ran: argv from
+			     /proc/self/cmdline */
+
+struct sb_access {
+	uint16_t op; /* enum sb_op */
+	uint16_t reserved;
+	uint32_t mode;	/* SB_M_* */
+	int32_t result; /* 0 or the errno of the call */
+	uint32_t reserved2;
+};
+
+struct sb_exec {
+	uint32_t ppid;
+	uint32_t mode;	    /* SB_M_* (SB_M_STATIC, SB_M_SETUID, ...) */
+	int32_t result;	    /* SB_EXEC_PENDING, or 0/errno when known */
+	uint32_t child_pid; /* spawn-like calls: the child, else 0 */
+};
+#define SB_EXEC_PENDING (-1)
+
+struct sb_exec_fail {
+	int32_t error;
+	uint32_t reserved;
+};
+
+struct sb_exit {
+	int32_t status; /* the argument of exit() */
+	uint32_t reserved;
+};
+
+struct sb_fork {
+	uint32_t ppid;
+	uint32_t reserved;
+	uint64_t starttime;
+};
+
+/* Operations; the names are what the database stores in accesses.op. */
+enum sb_op {
+	SB_OP_EXEC = 1, /* collector-only: from SB_MSG_EXEC */
+	SB_OP_OPEN,
+	SB_OP_STAT,
+	SB_OP_ACCESS,
+	SB_OP_READLINK,
+	SB_OP_REALPATH,
+	SB_OP_OPENDIR,
+	SB_OP_DLOPEN,
+	SB_OP_LOAD,   /* LD_AUDIT la_objopen: the dynamic linker mapped it */
+	SB_OP_SEARCH, /* LD_AUDIT la_objsearch: a candidate it considered */
+	SB_OP_CHDIR,
+	SB_OP_RENAME,
+	SB_OP_UNLINK,
+	SB_OP_RMDIR,
+	SB_OP_MKDIR,
+	SB_OP_TRUNCATE,
+	SB_OP_SYMLINK,
+	SB_OP_LINK,
+	SB_OP_MAX
+};
+
+#define SB_OP_NAMES                                                            \
+	{                                                                      \
+		[SB_OP_EXEC] = "exec", [SB_OP_OPEN] = "open",                  \
+		[SB_OP_STAT] = "stat", [SB_OP_ACCESS] = "access",              \
+		[SB_OP_READLINK] = "readlink", [SB_OP_REALPATH] = "realpath",  \
+		[SB_OP_OPENDIR] = "opendir", [SB_OP_DLOPEN] = "dlopen",        \
+		[SB_OP_LOAD] = "load", [SB_OP_SEARCH] = "search",              \
+		[SB_OP_CHDIR] = "chdir", [SB_OP_RENAME] = "rename",            \
+		[SB_OP_UNLINK] = "unlink", [SB_OP_RMDIR] = "rmdir",            \
+		[SB_OP_MKDIR] = "mkdir", [SB_OP_TRUNCATE] = "truncate",        \
+		[SB_OP_SYMLINK] = "symlink", [SB_OP_LINK] = "link",            \
+	}
+
+/* accesses.mode bits */
+#define SB_M_READ 0x0001      /* contents read (open for reading, exec, load) */
+#define SB_M_WRITE 0x0002     /* contents or the name changed */
+#define SB_M_CREATE 0x0004    /* O_CREAT, mkdir, the new name of rename/link */
+#define SB_M_DIR 0x0008	      /* a directory was asked for (O_DIRECTORY, opendir) */
+#define SB_M_TRUNC 0x0010     /* O_TRUNC */
+#define SB_M_APPEND 0x0020    /* O_APPEND */
+#define SB_M_NOFOLLOW 0x0040  /* lstat, AT_SYMLINK_NOFOLLOW, O_NOFOLLOW */
+#define SB_M_EXECUTE 0x0080   /* access(X_OK) */
+#define SB_M_STATIC 0x0100    /* exec of an ELF without PT_INTERP: untraced */
+#define SB_M_SETUID 0x0200    /* exec of a set-id or capability binary: untraced */
+#define SB_M_SCRIPT 0x0400    /* exec of a #! script */
+#define SB_M_SPAWN 0x0800     /* posix_spawn, system, popen: a new process */
+#define SB_M_FD 0x1000	      /* path came from an fd (fexecve, fchdir) */
+#define SB_M_PROBE 0x2000     /* a PATH candidate tried by execvp-like calls */
+#define SB_M_NEWPATH 0x4000   /* the second path of rename/link */
+#define SB_M_TMPFILE 0x8000   /* O_TMPFILE: path is the directory */
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * The LD_AUDIT side.  ld.so maps DT_NEEDED libraries, and libc loads
+ * gconv and NSS modules, without ever calling a function we can wrap;
+ * only the audit interface sees those.  This copy of the library runs in
+ * a link-map namespace of its own (with its own libc), so it keeps to
+ * the same raw-syscall reporting as everything else.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sb.h"
+
+SB_EXPORT unsigned
+la_version(unsigned version)
+{
+	sb_ensure_init();
+	/* 0 would tell ld.so to ignore us; any version it offers that is at
+	 * least 1 has the three callbacks we use. */
+	return version < LAV_CURRENT ? version : LAV_CURRENT;
+}
+
+SB_EXPORT unsigned
+la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie)
+{
+	/* The main program has an empty name, the vDSO a bare one. */
+	if (map->l_name != NULL && map->l_name[0] == '/')
+		sb_access(SB_OP_LOAD, SB_M_READ, 0, AT_FDCWD, map->l_name);
+	/* No symbol binding callbacks: they would slow every call. */
+	return 0;
+}
+
+SB_EXPORT char *
+la_objsearch(const char *name, uintptr_t *cookie, unsigned flag)
+{
+	/* LA_SER_ORIG is the name as written in DT_NEEDED: a soname, not a
+	 * path; the candidates that follow are paths ld.so will try. */
+	if (flag != LA_SER_ORIG && name != NULL && name[0] == '/') {
+		int saved = errno;
+		int err = syscall(SYS_faccessat, AT_FDCWD, name, F_OK) == 0 ? 0 : errno;
+		sb_access(SB_OP_SEARCH, 0, err, AT_FDCWD, name);
+		errno = saved;
+	}
+	return (char *)name;
+}

@@ -1,0 +1,107 @@
+/* Directories, the working directory, and dlopen. */
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "real.h"
+#include "sb.h"
+
+SB_EXPORT DIR *
+opendir(const char *path)
+{
+	DIR *d = REAL(opendir)(path);
+
+	sb_access(SB_OP_OPENDIR, SB_M_READ | SB_M_DIR, d == NULL ? errno : 0,
+	    AT_FDCWD, path);
+	return d;
+}
+
+SB_EXPORT int
+scandir(const char *path, struct dirent ***list,
+    int (*filter)(const struct dirent *),
+    int (*compar)(const struct dirent **, const struct dirent **))
+{
+	int r = REAL(scandir)(path, list, filter, compar);
+
+	sb_access(SB_OP_OPENDIR, SB_M_READ | SB_M_DIR, r < 0 ? errno : 0,
+	    AT_FDCWD, path);
+	return r;
+}
+
+SB_EXPORT int
+scandir64(const char *path, struct dirent64 ***list,
+    int (*filter)(const struct dirent64 *),
+    int (*compar)(const struct dirent64 **, const struct dirent64 **))
+{
+	int r = REAL(scandir64)(path, list, filter, compar);
+
+	sb_access(SB_OP_OPENDIR, SB_M_READ | SB_M_DIR, r < 0 ? errno : 0,
+	    AT_FDCWD, path);
+	return r;
+}
+
+/* The path is reported relative to the old cwd, which is what the
+ * program meant by it. */
+SB_EXPORT int
+chdir(const char *path)
+{
+	int r = REAL(chdir)(path);
+
+	sb_access(SB_OP_CHDIR, SB_M_DIR, r < 0 ? errno : 0, AT_FDCWD, path);
+	return r;
+}
+
+SB_EXPORT int
+fchdir(int fd)
+{
+	int r = REAL(fchdir)(fd);
+
+	sb_access_fd(SB_OP_CHDIR, SB_M_DIR, r < 0 ? errno : 0, fd);
+	return r;
+}
+
+/* The file that was mapped, which may differ from the name asked for
+ * (a bare soname is searched for). */
+static void
+loaded(void *h, const char *file, int err)
+{
+	struct link_map *lm = NULL;
+
+	if (file == NULL)
+		return; /* dlopen(NULL): the main program */
+	if (h != NULL && dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm != NULL &&
+	    lm->l_name != NULL && lm->l_name[0] == '/') {
+		sb_access(SB_OP_DLOPEN, SB_M_READ, 0, AT_FDCWD, lm->l_name);
+		return;
+	}
+	/* A bare soname is not relative to the cwd; the LD_AUDIT search
+	 * records show where it was looked for. */
+	if (strchr(file, '/') != NULL)
+		sb_access(SB_OP_DLOPEN, SB_M_READ, err, AT_FDCWD, file);
+}
+
+SB_EXPORT void *
+dlopen(const char *file, int flags)
+{
+	void *h = REAL(dlopen)(file, flags);
+	int saved = errno;
+
+	loaded(h, file, h == NULL ? ENOENT : 0);
+	errno = saved;
+	return h;
+}
+
+SB_EXPORT void *
+dlmopen(Lmid_t lmid, const char *file, int flags)
+{
+	void *h = REAL(dlmopen)(lmid, file, flags);
+	int saved = errno;
+
+	loaded(h, file, h == NULL ? ENOENT : 0);
+	errno = saved;
+	return h;
+}

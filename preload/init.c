@@ -1,0 +1,228 @@
+/*
+ * Setting up a traced process: find the FIFO, announce the image, and
+ * hook fork and exit.  Runs from our constructor, or earlier from the
+ * first wrapped call when another library's constructor gets there first.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "real.h"
+#include "sb.h"
+
+SB_HIDDEN struct sb_state sb = {.fd = -1};
+
+SB_HIDDEN int sb_collector_alive(void);
+
+/* Keep "NAME=value" from the environment in a static buffer. */
+static int
+capture_env(char *dst, size_t size, const char *name)
+{
+	const char *v = getenv(name);
+	size_t nl = sb_strlen(name), vl;
+
+	if (v == NULL || (vl = sb_strlen(v)) + nl + 2 > size)
+		return 0;
+	memcpy(dst, name, nl);
+	dst[nl] = '=';
+	memcpy(dst + nl + 1, v, vl + 1);
+	return 1;
+}
+
+/* Field 22 of /proc/self/stat: with the pid, it tells an exec (same
+ * value) from a reused pid (different value). */
+static uint64_t
+read_starttime(void)
+{
+	char buf[1024];
+	int fd = sb_sys_open("/proc/self/stat", O_RDONLY | O_CLOEXEC, 0);
+	ssize_t n;
+	uint64_t v = 0;
+
+	if (fd < 0)
+		return 0;
+	n = sb_sys_read(fd, buf, sizeof(buf) - 1);
+	sb_sys_close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	if (p == NULL)
+		return 0;
+	/* ") S ppid ..." : field 3 follows the space after ')' */
+	for (int field = 2; field < 22 && *p != '\0'; p++)
+		if (*p == ' ')
+			field++;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	return v;
+}
+
+/*
+ * Move the reporting fd out of the range programs use, so loops that
+ * close or dup2 onto low fds leave it alone; keep it below 1024 only if
+ * the limit forces us to.
+ */
+static int
+move_high(int fd)
+{
+	struct rlimit rl;
+	long want = 1023;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (long)rl.rlim_cur - 1 < want)
+		want = (long)rl.rlim_cur - 1;
+	if (want <= fd)
+		return fd;
+	int nfd = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, want);
+	if (nfd < 0) {
+		/* every fd from `want` up is taken: search below it */
+		nfd = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, want / 2);
+		if (nfd < 0)
+			return fd;
+	}
+	sb_sys_close(fd);
+	return nfd;
+}
+
+static int
+open_fifo(void)
+{
+	const char *path = sb.env_fifo + sizeof(SB_ENV_FIFO);
+	struct stat st;
+
+	if (!sb_collector_alive())
+		return -1;
+	int fd = sb_sys_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (syscall(SYS_fstat, fd, &st) != 0 || !S_ISFIFO(st.st_mode)) {
+		sb_sys_close(fd);
+		return -1;
+	}
+	sb.fifo_dev = st.st_dev;
+	sb.fifo_ino = st.st_ino;
+	return move_high(fd);
+}
+
+static void
+find_self(void)
+{
+	Dl_info info;
+
+	if (dladdr((void *)find_self, &info) != 0 && info.dli_fname != NULL) {
+		size_t n = sb_strlen(info.dli_fname);
+		if (n < sizeof(sb.lib) && info.dli_fname[0] == '/') {
+			memcpy(sb.lib, info.dli_fname, n + 1);
+			sb.lib_len = n;
+		}
+	}
+}
+
+/* The LD_AUDIT copy of us lives in a link-map namespace of its own. */
+static int
+in_audit_namespace(void)
+{
+	Dl_info info;
+	struct link_map *lm = NULL;
+	Lmid_t id = LM_ID_BASE;
+
+	if (dladdr1((void *)in_audit_namespace, &info, (void **)&lm,
+		RTLD_DL_LINKMAP) != 0 && lm != NULL)
+		dlinfo(lm, RTLD_DI_LMID, &id);
+	return id != LM_ID_BASE;
+}
+
+static void
+report_fork(void)
+{
+	struct sb_out o;
+
+	if (sb_out_begin(&o, SB_MSG_FORK, 0)) {
+		struct sb_fork f = {.ppid = (uint32_t)getppid(),
+		    .starttime = read_starttime()};
+		sb_out_bytes(&o, &f, sizeof(f));
+		sb_out_end(&o);
+	}
+}
+
+static void
+on_fork_child(void)
+{
+	int saved = errno;
+
+	sb.pid = (pid_t)syscall(SYS_getpid);
+
+	report_fork();
+	errno = saved;
+}
+
+SB_HIDDEN void sb_report_exit(int status);
+
+static void
+on_exit_handler(int status, void *arg)
+{
+	sb_report_exit(status);
+}
+
+static void
+init_once(void)
+{
+	const unsigned char *rnd = (const void *)getauxval(AT_RANDOM);
+
+	if (rnd != NULL)
+		memcpy(&sb.image, rnd, sizeof(sb.image));
+	sb.pid = (pid_t)syscall(SYS_getpid);
+	if (!capture_env(sb.env_fifo, sizeof(sb.env_fifo), SB_ENV_FIFO))
+		return;
+	capture_env(sb.env_alive, sizeof(sb.env_alive), SB_ENV_ALIVE);
+	find_self();
+	sb.audit = in_audit_namespace();
+	int fd = open_fifo();
+	if (fd < 0)
+		return;
+	__atomic_store_n(&sb.fd, fd, __ATOMIC_RELAXED);
+	if (!sb.audit) {
+		pthread_atfork(NULL, NULL, on_fork_child);
+		on_exit(on_exit_handler, NULL);
+	}
+}
+
+void
+sb_ensure_init(void)
+{
+	int expected = 0;
+
+	if (__atomic_load_n(&sb.initialised, __ATOMIC_ACQUIRE) == 2)
+		return;
+	/* Anyone who loses the race (or recurses) reports nothing yet. */
+	if (!__atomic_compare_exchange_n(&sb.initialised, &expected, 1, 0,
+		__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
+	int saved = errno;
+	init_once();
+	errno = saved;
+	__atomic_store_n(&sb.initialised, 2, __ATOMIC_RELEASE);
+}
+
+__attribute__((constructor)) static void
+sb_constructor(int argc, char **argv, char **envp)
+{
+	int saved = errno;
+
+	sb_resolve_all();
+	sb_ensure_init();
+	if (!sb.audit)
+		sb_report_start(argc, argv, read_starttime());
+	errno = saved;
+}

@@ -1,0 +1,263 @@
+/*
+ * Formatting and sending records.  Everything works on the caller's
+ * stack and raw syscalls, so it is safe in a vfork child, in a signal
+ * handler and in the middle of exec.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sb.h"
+
+/*
+ * Is the collector still there?  It holds a lock on the file named in
+ * SBTRACE_ALIVE for as long as it reads; a full pipe with no lock
+ * holder will never drain.
+ */
+static int
+collector_alive(void)
+{
+	const char *path = sb.env_alive + sizeof(SB_ENV_ALIVE);
+	struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+	int fd, r;
+
+	if (sb.env_alive[0] == '\0')
+		return 0;
+	fd = sb_sys_open(path, O_RDONLY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	r = (int)syscall(SYS_fcntl, fd, F_OFD_GETLK, &fl);
+	sb_sys_close(fd);
+	return r == 0 && fl.l_type != F_UNLCK;
+}
+
+SB_HIDDEN int sb_collector_alive(void);
+int
+sb_collector_alive(void)
+{
+	return collector_alive();
+}
+
+/*
+ * One record, one write(2) of at most PIPE_BUF bytes: atomic among all
+ * writers.  The FIFO is non-blocking: a full pipe means a busy collector
+ * (wait for room) or a dead one (stop reporting, run on untraced).
+ */
+static void
+send_record(int fd, const void *buf, size_t n)
+{
+	for (;;) {
+		ssize_t r = syscall(SYS_write, fd, buf, n);
+		if (r >= 0 || (errno != EINTR && errno != EAGAIN))
+			return;
+		if (errno == EINTR)
+			continue;
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		struct timespec ts = {.tv_sec = 0, .tv_nsec = 200000000};
+		r = syscall(SYS_ppoll, &p, 1, &ts, NULL, 0);
+		if (r == 0 && !collector_alive()) {
+			/* Writing a global here is safe even in a vfork
+			 * child: the collector is gone for the parent too. */
+			__atomic_store_n(&sb.fd, -1, __ATOMIC_RELAXED);
+			return;
+		}
+	}
+}
+
+static void
+flush(struct sb_out *o, int last)
+{
+	o->hdr.frag = (uint8_t)((o->first ? SB_FRAG_FIRST : 0) |
+	    (last ? SB_FRAG_LAST : 0));
+	o->hdr.len = (uint16_t)(sizeof(o->hdr) + o->n);
+	send_record(o->fd, &o->hdr, sizeof(o->hdr) + o->n);
+	o->first = 0;
+	o->n = 0;
+}
+
+int
+sb_out_begin(struct sb_out *o, int type, int with_tid)
+{
+	sb_ensure_init();
+	o->fd = __atomic_load_n(&sb.fd, __ATOMIC_RELAXED);
+	if (o->fd < 0)
+		return 0;
+	o->hdr.magic = SB_WIRE_MAGIC;
+	o->hdr.version = SB_WIRE_VERSION;
+	o->hdr.type = (uint8_t)type;
+	o->hdr.reserved = 0;
+	o->hdr.pid = (uint32_t)syscall(SYS_getpid);
+	o->hdr.tid = with_tid ? (uint32_t)sb_gettid() : 0;
+	o->hdr.image = sb.image;
+	o->hdr.ts_ns = sb_now_ns();
+	o->n = 0;
+	o->first = 1;
+	return 1;
+}
+
+void
+sb_out_bytes(struct sb_out *o, const void *p, size_t n)
+{
+	const char *s = p;
+
+	while (n > 0) {
+		size_t room = sizeof(o->body) - o->n;
+		if (room == 0) {
+			/* A fragment needs the tid to be told apart from
+			 * a signal handler's message of the same thread. */
+			if (o->hdr.tid == 0)
+				o->hdr.tid = (uint32_t)sb_gettid();
+			flush(o, 0);
+			room = sizeof(o->body);
+		}
+		size_t k = n < room ? n : room;
+		memcpy(o->body + o->n, s, k);
+		o->n += k;
+		s += k;
+		n -= k;
+	}
+}
+
+void
+sb_out_str(struct sb_out *o, const char *s, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	sb_out_bytes(o, &len, sizeof(len));
+	sb_out_bytes(o, s, n);
+}
+
+void
+sb_out_cstr(struct sb_out *o, const char *s)
+{
+	sb_out_str(o, s, s != NULL ? sb_strlen(s) : 0);
+}
+
+void
+sb_out_end(struct sb_out *o)
+{
+	flush(o, 1);
+}
+
+size_t
+sb_base(int dirfd, const char *path, char *buf, size_t size)
+{
+	if (path[0] == '/')
+		return 0;
+	if (dirfd == AT_FDCWD) {
+		/* The raw syscall counts the NUL; it never mallocs. */
+		long r = syscall(SYS_getcwd, buf, size);
+		return r > 0 && buf[0] == '/' ? (size_t)r - 1 : 0;
+	}
+	char link[32] = "/proc/self/fd/";
+	char num[16];
+	char *d = sb_fmt_uint(num + sizeof(num), (unsigned long)dirfd);
+	size_t dl = (size_t)(num + sizeof(num) - d);
+	memcpy(link + 14, d, dl);
+	link[14 + dl] = '\0';
+	ssize_t r = sb_sys_readlink(link, buf, size);
+	return r > 0 && buf[0] == '/' ? (size_t)r : 0;
+}
+
+static void
+out_path(struct sb_out *o, int dirfd, const char *path)
+{
+	char base[PATH_MAX];
+	size_t bl = sb_base(dirfd, path, base, sizeof(base));
+
+	sb_out_cstr(o, path);
+	sb_out_str(o, base, bl);
+}
+
+/* A path we may read: not NULL, and the call did not fault on it. */
+static int
+readable_path(const char *path, int err)
+{
+	return path != NULL && err != EFAULT;
+}
+
+void
+sb_access(int op, unsigned mode, int err, int dirfd, const char *path)
+{
+	int saved = errno;
+	struct sb_out o;
+
+	if (readable_path(path, err) && sb_out_begin(&o, SB_MSG_ACCESS, 0)) {
+		struct sb_access a = {.op = (uint16_t)op, .mode = mode,
+		    .result = err};
+		sb_out_bytes(&o, &a, sizeof(a));
+		out_path(&o, dirfd, path);
+		sb_out_end(&o);
+	}
+	errno = saved;
+}
+
+void
+sb_access2(int op, unsigned mode, int err, int dirfd1, const char *path1,
+    int dirfd2, const char *path2)
+{
+	int saved = errno;
+	struct sb_out o;
+
+	if (readable_path(path1, err) && path2 != NULL &&
+	    sb_out_begin(&o, SB_MSG_ACCESS, 0)) {
+		struct sb_access a = {.op = (uint16_t)op, .mode = mode,
+		    .result = err};
+		sb_out_bytes(&o, &a, sizeof(a));
+		out_path(&o, dirfd1, path1);
+		out_path(&o, dirfd2, path2);
+		sb_out_end(&o);
+	}
+	errno = saved;
+}
+
+void
+sb_access_fd(int op, unsigned mode, int err, int fd)
+{
+	int saved = errno;
+	char path[PATH_MAX];
+	size_t n = sb_base(fd, "", path, sizeof(path) - 1);
+
+	if (n > 0) {
+		path[n] = '\0';
+		sb_access(op, mode | SB_M_FD, err, AT_FDCWD, path);
+	}
+	errno = saved;
+}
+
+unsigned
+sb_open_mode(int flags)
+{
+	unsigned m = 0;
+
+	if ((flags & O_PATH) == 0) {
+		switch (flags & O_ACCMODE) {
+		case O_RDONLY:
+			m |= SB_M_READ;
+			break;
+		case O_WRONLY:
+			m |= SB_M_WRITE;
+			break;
+		default:
+			m |= SB_M_READ | SB_M_WRITE;
+		}
+	}
+	if (flags & O_CREAT)
+		m |= SB_M_CREATE | SB_M_WRITE;
+	if (flags & O_TRUNC)
+		m |= SB_M_TRUNC | SB_M_WRITE;
+	if (flags & O_APPEND)
+		m |= SB_M_APPEND;
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		m |= SB_M_TMPFILE | SB_M_WRITE | SB_M_DIR;
+	else if (flags & O_DIRECTORY)
+		m |= SB_M_DIR;
+	if (flags & O_NOFOLLOW)
+		m |= SB_M_NOFOLLOW;
+	return m;
+}

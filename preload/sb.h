@@ -1,0 +1,105 @@
+/*
+ * Internal interface of libsbtrace.so.  Everything here is hidden; only
+ * the wrappers named in exports.map are visible to the traced program.
+ *
+ * Rules every file follows (they are why the library is safe to load into
+ * any program): never call a wrapped function from inside the library
+ * (use REAL() or a raw syscall); save and restore errno around reporting;
+ * no malloc, stdio or locks; nothing in the exec, fork and vfork paths
+ * writes to globals or TLS, because a vfork child shares our memory.
+ */
+#ifndef SB_PRELOAD_H
+#define SB_PRELOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "wire.h"
+
+#define SB_HIDDEN __attribute__((visibility("hidden")))
+#define SB_EXPORT __attribute__((visibility("default")))
+
+/* --- process state (init.c) ------------------------------------------- */
+
+struct sb_state {
+	int fd;		  /* FIFO, -1 when not reporting */
+	int initialised;  /* 0 no, 1 running, 2 done */
+	int audit;	  /* this copy is the LD_AUDIT instance */
+	pid_t pid;	  /* the process sb belongs to (not a vfork child) */
+	uint64_t image;	  /* AT_RANDOM: identifies this process image */
+	dev_t fifo_dev;	  /* to recognise our FIFO behind an fd */
+	ino_t fifo_ino;
+	/* "NAME=value" strings captured at start, put back at every exec */
+	char env_preload[4096 + 16];
+	char env_audit[4096 + 16];
+	char env_fifo[4096 + 16];
+	char env_alive[4096 + 16];
+	char lib[4096];	  /* our own absolute path */
+	size_t lib_len;
+};
+SB_HIDDEN extern struct sb_state sb;
+
+/* Make sure the library is set up; cheap after the first call. */
+SB_HIDDEN void sb_ensure_init(void);
+
+/* --- reporting (report.c) --------------------------------------------- */
+
+/* A message being written; lives on the caller's stack. */
+struct sb_out {
+	struct sb_hdr hdr;
+	char body[SB_REC_MAX - sizeof(struct sb_hdr)];
+	size_t n;  /* bytes used in body */
+	int fd;
+	int first; /* no fragment sent yet */
+};
+
+SB_HIDDEN int sb_out_begin(struct sb_out *o, int type, int with_tid);
+SB_HIDDEN void sb_out_bytes(struct sb_out *o, const void *p, size_t n);
+SB_HIDDEN void sb_out_str(struct sb_out *o, const char *s, size_t n);
+SB_HIDDEN void sb_out_cstr(struct sb_out *o, const char *s);
+SB_HIDDEN void sb_out_end(struct sb_out *o);
+
+/* Base directory of a path used relative to dirfd; its length, or 0
+ * when the path is absolute or the base cannot be known. */
+SB_HIDDEN size_t sb_base(int dirfd, const char *path, char *buf, size_t size);
+
+/*
+ * Report one access.  err is 0 or the errno of the call; path may be
+ * NULL (nothing is sent).  Preserves errno.
+ */
+SB_HIDDEN void sb_access(int op, unsigned mode, int err, int dirfd,
+    const char *path);
+/* Two-path form: rename, link. */
+SB_HIDDEN void sb_access2(int op, unsigned mode, int err, int dirfd1,
+    const char *path1, int dirfd2, const char *path2);
+
+/* Same as sb_access but for a path only known as an fd. */
+SB_HIDDEN void sb_access_fd(int op, unsigned mode, int err, int fd);
+
+/* Mode bits of an open(2) flags value. */
+SB_HIDDEN unsigned sb_open_mode(int flags);
+
+/* Is fd the reporting fd (so the program must not close or reuse it)? */
+static inline int
+sb_is_our_fd(int fd)
+{
+	return fd >= 0 && fd == __atomic_load_n(&sb.fd, __ATOMIC_RELAXED);
+}
+
+/* --- exec support (exec.c) -------------------------------------------- */
+SB_HIDDEN void sb_report_start(int argc, char **argv, uint64_t starttime);
+SB_HIDDEN void sb_report_exit(int status);
+
+/* --- small syscall helpers (util.c), safe anywhere --------------------- */
+SB_HIDDEN size_t sb_strlen(const char *s);
+SB_HIDDEN int sb_streq_prefix(const char *s, const char *prefix);
+SB_HIDDEN uint64_t sb_now_ns(void);
+SB_HIDDEN int sb_sys_open(const char *path, int flags, int mode);
+SB_HIDDEN int sb_sys_close(int fd);
+SB_HIDDEN ssize_t sb_sys_readlink(const char *path, char *buf, size_t n);
+SB_HIDDEN ssize_t sb_sys_read(int fd, void *buf, size_t n);
+SB_HIDDEN pid_t sb_gettid(void);
+SB_HIDDEN char *sb_fmt_uint(char *end, unsigned long v); /* writes backwards */
+
+#endif

@@ -22,8 +22,6 @@
 
 SB_HIDDEN struct sb_state sb = {.fd = -1};
 
-SB_HIDDEN int sb_collector_alive(void);
-
 /* Keep "NAME=value" from the environment in a static buffer. */
 static int
 capture_env(char *dst, size_t size, const char *name)
@@ -95,14 +93,12 @@ move_high(int fd)
 	return nfd;
 }
 
-static int
-open_fifo(void)
+int
+sb_open_fifo(int high)
 {
 	const char *path = sb.env_fifo + sizeof(SB_ENV_FIFO);
 	struct stat st;
 
-	if (!sb_collector_alive())
-		return -1;
 	int fd = sb_sys_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
 	if (fd < 0)
 		return -1;
@@ -112,7 +108,7 @@ open_fifo(void)
 	}
 	sb.fifo_dev = st.st_dev;
 	sb.fifo_ino = st.st_ino;
-	return move_high(fd);
+	return high ? move_high(fd) : fd;
 }
 
 static void
@@ -188,14 +184,19 @@ init_once(void)
 	capture_env(sb.env_alive, sizeof(sb.env_alive), SB_ENV_ALIVE);
 	find_self();
 	sb.audit = in_audit_namespace();
-	int fd = open_fifo();
+	/* A collector that is gone leaves a FIFO nobody reads: run on
+	 * untraced rather than fill it. */
+	if (!sb_collector_alive())
+		return;
+	sb.reporting = 1;
+	if (sb.audit)
+		return;
+	int fd = sb_open_fifo(1);
 	if (fd < 0)
 		return;
 	__atomic_store_n(&sb.fd, fd, __ATOMIC_RELAXED);
-	if (!sb.audit) {
-		pthread_atfork(NULL, NULL, on_fork_child);
-		on_exit(on_exit_handler, NULL);
-	}
+	pthread_atfork(NULL, NULL, on_fork_child);
+	on_exit(on_exit_handler, NULL);
 }
 
 void

@@ -36,12 +36,31 @@ sb_resolve(const char *name)
 	return p;
 }
 
+/*
+ * What a vfork child may call between vfork and exec is resolved up
+ * front, so that it never runs dlsym (which may allocate) on memory it
+ * shares with its parent.  Everything else resolves on first use: each
+ * dlsym(RTLD_NEXT) walks every loaded object, and doing all of them
+ * would cost every process a tenth of a millisecond.
+ */
 void
 sb_resolve_all(void)
 {
-#define SB_REAL_RESOLVE(n, r, a)                                               \
+#define RESOLVE(n)                                                             \
 	if (sb_real_##n == NULL)                                               \
 		sb_real_##n = (__typeof__(sb_real_##n))sb_resolve(#n);
-	SB_REAL_LIST(SB_REAL_RESOLVE)
-#undef SB_REAL_RESOLVE
+	RESOLVE(execve)
+	RESOLVE(execvpe)
+	RESOLVE(fexecve)
+	RESOLVE(execveat)
+	RESOLVE(close)
+	RESOLVE(close_range)
+	RESOLVE(closefrom)
+	RESOLVE(dup2)
+	RESOLVE(dup3)
+	RESOLVE(chdir)
+	RESOLVE(fchdir)
+	RESOLVE(_exit)
+	RESOLVE(_Exit)
+#undef RESOLVE
 }

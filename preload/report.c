@@ -36,7 +36,6 @@ collector_alive(void)
 	return r == 0 && fl.l_type != F_UNLCK;
 }
 
-SB_HIDDEN int sb_collector_alive(void);
 int
 sb_collector_alive(void)
 {
@@ -51,12 +50,28 @@ sb_collector_alive(void)
 static void
 send_record(int fd, const void *buf, size_t n)
 {
+	int reopened = 0;
+
 	for (;;) {
 		ssize_t r = syscall(SYS_write, fd, buf, n);
-		if (r >= 0 || (errno != EINTR && errno != EAGAIN))
+		if (r >= 0)
 			return;
 		if (errno == EINTR)
 			continue;
+		if (errno == EBADF && !reopened && fd == sb.fd &&
+		    syscall(SYS_getpid) == sb.pid) {
+			/* Closed behind our back by a raw syscall: open the
+			 * FIFO again by its path.  Never in a vfork child,
+			 * whose fd table is not the one sb describes. */
+			reopened = 1;
+			fd = sb_open_fifo(1);
+			__atomic_store_n(&sb.fd, fd, __ATOMIC_RELAXED);
+			if (fd >= 0)
+				continue;
+			return;
+		}
+		if (errno != EAGAIN)
+			return;
 		struct pollfd p = {.fd = fd, .events = POLLOUT};
 		struct timespec ts = {.tv_sec = 0, .tv_nsec = 200000000};
 		r = syscall(SYS_ppoll, &p, 1, &ts, NULL, 0);
@@ -84,7 +99,17 @@ int
 sb_out_begin(struct sb_out *o, int type, int with_tid)
 {
 	sb_ensure_init();
+	o->own_fd = 0;
 	o->fd = __atomic_load_n(&sb.fd, __ATOMIC_RELAXED);
+	if (o->fd < 0 && sb.audit && sb.reporting) {
+		/*
+		 * The audit copy keeps no fd: the program's close() reaches
+		 * only the preload copy's protection.  Its few records (one
+		 * per library) can afford an open each.
+		 */
+		o->fd = sb_open_fifo(0);
+		o->own_fd = 1;
+	}
 	if (o->fd < 0)
 		return 0;
 	o->hdr.magic = SB_WIRE_MAGIC;
@@ -142,6 +167,8 @@ void
 sb_out_end(struct sb_out *o)
 {
 	flush(o, 1);
+	if (o->own_fd)
+		sb_sys_close(o->fd);
 }
 
 size_t

@@ -26,6 +26,7 @@ struct sb_state {
 	int fd;		  /* FIFO, -1 when not reporting */
 	int initialised;  /* 0 no, 1 running, 2 done */
 	int audit;	  /* this copy is the LD_AUDIT instance */
+	int reporting;	  /* a live collector was found at start */
 	pid_t pid;	  /* the process sb belongs to (not a vfork child) */
 	uint64_t image;	  /* AT_RANDOM: identifies this process image */
 	dev_t fifo_dev;	  /* to recognise our FIFO behind an fd */
@@ -42,6 +43,9 @@ SB_HIDDEN extern struct sb_state sb;
 
 /* Make sure the library is set up; cheap after the first call. */
 SB_HIDDEN void sb_ensure_init(void);
+/* Open the FIFO (moved to a high fd when high is set); -1 on failure. */
+SB_HIDDEN int sb_open_fifo(int high);
+SB_HIDDEN int sb_collector_alive(void);
 
 /* --- reporting (report.c) --------------------------------------------- */
 
@@ -51,7 +55,8 @@ struct sb_out {
 	char body[SB_REC_MAX - sizeof(struct sb_hdr)];
 	size_t n;  /* bytes used in body */
 	int fd;
-	int first; /* no fragment sent yet */
+	int own_fd; /* fd opened for this message only */
+	int first;  /* no fragment sent yet */
 };
 
 SB_HIDDEN int sb_out_begin(struct sb_out *o, int type, int with_tid);

@@ -1,0 +1,106 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "channel.h"
+
+static int
+make_dir(struct channel *c)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (tmp == NULL || tmp[0] == '\0')
+		tmp = "/tmp";
+	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/sbtrace.XXXXXX",
+		tmp) >= sizeof(c->dir) - sizeof("/alive")) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (mkdtemp(c->dir) == NULL)
+		return -1;
+	/* cannot truncate: the length was checked above */
+	strlcpy(c->fifo, c->dir, sizeof(c->fifo));
+	strlcat(c->fifo, "/fifo", sizeof(c->fifo));
+	strlcpy(c->alive, c->dir, sizeof(c->alive));
+	strlcat(c->alive, "/alive", sizeof(c->alive));
+	return 0;
+}
+
+/* Hold a write lock on alive: an OFD lock, so it belongs to this open
+ * file (not to the process) and our fork child cannot drop it. */
+static int
+lock_alive(struct channel *c)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+
+	c->lockfd = open(c->alive, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (c->lockfd == -1)
+		return -1;
+	return fcntl(c->lockfd, F_OFD_SETLK, &fl);
+}
+
+static int
+open_fifo(struct channel *c)
+{
+	if (mkfifo(c->fifo, 0600) == -1)
+		return -1;
+	c->fd = open(c->fifo, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (c->fd == -1)
+		return -1;
+	/* a bigger pipe absorbs bursts; less is fine (pipe-max-size) */
+	(void)fcntl(c->fd, F_SETPIPE_SZ, CHANNEL_PIPE_SIZE);
+	return 0;
+}
+
+int
+channel_open(struct channel *c)
+{
+	int saved;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = c->lockfd = -1;
+	if (make_dir(c) == -1) {
+		c->dir[0] = '\0';
+		return -1;
+	}
+	if (lock_alive(c) == -1 || open_fifo(c) == -1) {
+		saved = errno;
+		channel_close(c);
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+ssize_t
+channel_read(struct channel *c, void *buf, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(c->fd, buf, n);
+	while (r == -1 && errno == EINTR);
+	if (r == -1 && errno == EAGAIN)
+		return 0;
+	return r;
+}
+
+void
+channel_close(struct channel *c)
+{
+	if (c->fd != -1)
+		close(c->fd);
+	if (c->lockfd != -1)
+		close(c->lockfd);
+	c->fd = c->lockfd = -1;
+	if (c->dir[0] == '\0')
+		return;
+	(void)unlink(c->fifo);
+	(void)unlink(c->alive);
+	(void)rmdir(c->dir);
+	c->dir[0] = '\0';
+}

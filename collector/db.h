@@ -1,0 +1,83 @@
+/*
+ * The sbtrace database (collector/schema.sql, sbtrace-db(5)): creating,
+ * opening for append, and writing rows in batched transactions.
+ * Functions return 0 or -1; db_errmsg() then says why.
+ */
+#ifndef SB_COLLECTOR_DB_H
+#define SB_COLLECTOR_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* PRAGMA user_version written by this collector. */
+#define DB_SCHEMA_VERSION 1
+/* PRAGMA application_id: "SBTR", tells our databases from others. */
+#define DB_APPLICATION_ID 0x53425452
+
+struct db;
+
+struct db_run {
+	const char *command; /* JSON array */
+	const char *cwd;
+	int64_t start_ns;
+	const char *backend;
+	const char *host;
+	int all_calls;
+};
+
+/* A processes row.  Strings are NUL-terminated too; 0/NULL/-1 in the
+ * fields marked so are stored as SQL NULL. */
+struct db_process {
+	int64_t id;	   /* set by db_process_insert */
+	int64_t parent_id; /* 0: NULL */
+	int64_t pid;
+	int64_t ppid;	   /* -1: NULL */
+	char *exe, *execfn, *argv, *cwd; /* NULL: NULL */
+	size_t exe_len, execfn_len, argv_len, cwd_len;
+	int64_t start_ns, end_ns; /* 0: NULL */
+	int has_exit, exit_code;  /* exit_code NULL unless has_exit */
+	int signal;		  /* 0: NULL */
+	const char *backend;	  /* preload | ptrace | none */
+	const char *started_by;	  /* root | exec | fork | spawn */
+};
+
+struct db_access {
+	int64_t process_id;
+	const char *op;
+	const char *path, *raw;
+	size_t path_len, raw_len;
+	uint32_t mode;
+	int32_t result;
+	int64_t count;
+	int64_t ts_ns;
+};
+
+/*
+ * Open path: append (a new run in an existing sbtrace database, or a
+ * new one if the file does not exist) or replace it (removing FILE-wal
+ * and FILE-shm too).  A file that is not an sbtrace database, or has a
+ * newer schema, is left untouched.  On failure returns -1 with a
+ * message naming the path in err.
+ */
+int db_open(struct db **dbp, const char *path, int append, char *err,
+    size_t errlen);
+/* Commit what is pending and close; returns -1 if that commit failed. */
+int db_close(struct db *db);
+/* The last error: "message (extended code N)". */
+const char *db_errmsg(const struct db *db);
+
+int db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id);
+int db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit,
+    int exit_code, int signal, uint64_t events);
+
+int db_process_insert(struct db *db, int64_t run_id, struct db_process *p);
+int db_process_update(struct db *db, const struct db_process *p);
+
+int db_access_insert(struct db *db, const struct db_access *a, int64_t *id);
+int db_access_set_count(struct db *db, int64_t id, int64_t count);
+
+/* Rows written in the open transaction (0 when none is open). */
+size_t db_txn_rows(const struct db *db);
+int db_commit(struct db *db);
+
+#endif

@@ -1,0 +1,528 @@
+/*
+ * sbtrace: run a command with libsbtrace.so injected and record every
+ * process and path of the tree into SQLite.  See sbtrace(1).
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "db.h"
+#include "json.h"
+#include "model.h"
+#include "stream.h"
+#include "util.h"
+#include "wire.h"
+
+#define READ_BUF (1 << 20)
+#define BATCH_PAUSE_MS 2
+#define BATCH_PAUSE_BELOW (256 * 1024)
+/* How often liveness is checked while lingering. */
+#define LINGER_POLL_NS (50 * 1000000LL)
+
+static const char *opt_output = "sbtrace.db";
+static int opt_append;
+static int opt_all;
+static int opt_quiet;
+static long long opt_linger = 2;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: sbtrace [-o FILE.db] [-a] [--all] [-b auto|preload|ptrace] "
+	    "[--linger SECONDS] [-q] -- COMMAND [ARG...]\n"
+	    "       sbtrace --help | --version\n");
+}
+
+static void __attribute__((noreturn))
+usage_error(void)
+{
+	usage(stderr);
+	exit(2);
+}
+
+/* Parse the options; returns the index of COMMAND in argv. */
+static int
+parse_options(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"all", no_argument, NULL, 'A'},
+		{"help", no_argument, NULL, 'h'},
+		{"linger", required_argument, NULL, 'L'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *errstr;
+	int ch;
+
+	/* '+': the first non-option is COMMAND, its options are its own */
+	while ((ch = getopt_long(argc, argv, "+ab:o:q", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+			opt_append = 1;
+			break;
+		case 'A':
+			opt_all = 1;
+			break;
+		case 'b':
+			if (strcmp(optarg, "ptrace") == 0)
+				errx(2, "the ptrace backend is not available "
+					"yet (it arrives with a later "
+					"release); use -b preload");
+			if (strcmp(optarg, "auto") != 0 &&
+			    strcmp(optarg, "preload") != 0) {
+				warnx("unknown backend: %s", optarg);
+				usage_error();
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'L':
+			opt_linger = strtonum(optarg, 0, 86400, &errstr);
+			if (errstr != NULL) {
+				warnx("--linger %s: %s", optarg, errstr);
+				usage_error();
+			}
+			break;
+		case 'o':
+			opt_output = optarg;
+			break;
+		case 'q':
+			opt_quiet = 1;
+			break;
+		case 'V':
+			printf("sbtrace %s\n", SB_VERSION);
+			exit(0);
+		default:
+			usage_error();
+		}
+	}
+	if (optind >= argc) {
+		warnx("no command given");
+		usage_error();
+	}
+	return optind;
+}
+
+static int
+is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The library's absolute path, by the order of sbtrace(1) FILES. */
+static void
+find_library(char *out, size_t size)
+{
+	const char *env = getenv(SB_ENV_LIB);
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+
+	if (env != NULL && env[0] != '\0') {
+		if (realpath(env, out) == NULL)
+			err(1, "%s=%s", SB_ENV_LIB, env);
+		return;
+	}
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		if ((size_t)snprintf(out, size, "%s/libsbtrace.so", exe) <
+			size &&
+		    is_file(out))
+			return;
+		if ((size_t)snprintf(out, size,
+			"%s/../lib/sidebundle/libsbtrace.so", exe) < size &&
+		    is_file(out) && realpath(out, exe) != NULL) {
+			strlcpy(out, exe, size);
+			return;
+		}
+	}
+	snprintf(out, size, "%s/libsbtrace.so", SB_LIBDIR);
+	if (!is_file(out))
+		errx(1, "cannot find libsbtrace.so (set %s, or install it "
+			"in %s)",
+		    SB_ENV_LIB, SB_LIBDIR);
+}
+
+/* name=value, with any value already there kept after ours. */
+static void
+prepend_env(const char *name, const char *value)
+{
+	const char *old = getenv(name);
+	char *v;
+
+	if (old == NULL || old[0] == '\0') {
+		if (setenv(name, value, 1) == -1)
+			err(1, "setenv");
+		return;
+	}
+	if (asprintf(&v, "%s:%s", value, old) == -1)
+		err(1, "asprintf");
+	if (setenv(name, v, 1) == -1)
+		err(1, "setenv");
+	free(v);
+}
+
+static void
+set_child_env(const char *lib, const struct channel *ch)
+{
+	prepend_env("LD_PRELOAD", lib);
+	prepend_env("LD_AUDIT", lib);
+	if (setenv(SB_ENV_LIB, lib, 1) == -1 ||
+	    setenv(SB_ENV_FIFO, ch->fifo, 1) == -1 ||
+	    setenv(SB_ENV_ALIVE, ch->alive, 1) == -1)
+		err(1, "setenv");
+}
+
+/* COMMAND looked up in PATH as execvp would, for the record only. */
+static char *
+which(const char *cmd)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char buf[PATH_MAX];
+
+	if (strchr(cmd, '/') != NULL)
+		return realpath(cmd, NULL);
+	if (path == NULL)
+		path = "/usr/local/bin:/bin:/usr/bin";
+	for (p = path;; p = e + 1) {
+		e = strchrnul(p, ':');
+		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(e - p),
+			p, e > p ? "/" : "", cmd) < sizeof(buf) &&
+		    is_file(buf) && access(buf, X_OK) == 0)
+			return realpath(buf, NULL);
+		if (*e == '\0')
+			return NULL;
+	}
+}
+
+/*
+ * Start COMMAND.  Returns its pid, or -1 with the exec errno in *error
+ * (the child reports it over a close-on-exec pipe, so "not found" is
+ * told apart from the command's own exit status 127).
+ */
+static pid_t
+spawn(char **argv, const sigset_t *mask, int *error)
+{
+	int fds[2], e;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(fds, O_CLOEXEC) == -1)
+		err(1, "pipe2");
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		close(fds[0]);
+		sigprocmask(SIG_SETMASK, mask, NULL);
+		execvp(argv[0], argv);
+		e = errno;
+		(void)!write(fds[1], &e, sizeof(e));
+		_exit(127);
+	}
+	close(fds[1]);
+	do
+		n = read(fds[0], &e, sizeof(e));
+	while (n == -1 && errno == EINTR);
+	close(fds[0]);
+	if (n == sizeof(e)) {
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		*error = e;
+		return -1;
+	}
+	return pid;
+}
+
+struct collector {
+	struct channel ch;
+	struct stream *stream;
+	struct model *model;
+	struct db *db;
+	int64_t run_id;
+	char *buf;
+	pid_t child;
+	int child_status;
+	int child_done;
+	int stop_signal;
+	int sigfd;
+};
+
+static void __attribute__((noreturn))
+die_db(struct collector *c)
+{
+	const char *msg = c->model ? model_errmsg(c->model) : db_errmsg(c->db);
+
+	channel_close(&c->ch);
+	errx(1, "%s: %s", opt_output, msg);
+}
+
+/* Read everything the FIFO holds now into the stream; returns the
+ * number of bytes read. */
+static size_t
+drain(struct collector *c)
+{
+	ssize_t n;
+	size_t total = 0;
+
+	while ((n = channel_read(&c->ch, c->buf, READ_BUF)) > 0) {
+		total += (size_t)n;
+		if (stream_feed(c->stream, c->buf, (size_t)n) == -1)
+			warn("trace stream");
+		if (model_failed(c->model))
+			die_db(c);
+		/* keep commits on time even under a steady flood */
+		if (model_tick(c->model, now_mono_ns()) == -2)
+			die_db(c);
+	}
+	if (n == -1)
+		warn("read %s", c->ch.fifo);
+	return total;
+}
+
+/*
+ * After a light read, let records pile up for a moment instead of
+ * waking on every write: a reader asleep in poll() makes each write(2)
+ * of the traced program wake it, and on a small machine those wakeups
+ * cost more than the records.  The 1 MiB pipe holds far more than
+ * arrives in the pause.
+ */
+static void
+batch_pause(const struct collector *c, size_t got)
+{
+	struct pollfd sig = {.fd = c->sigfd, .events = POLLIN};
+
+	/* Signals (the command's exit above all) still end the pause. */
+	if (got < BATCH_PAUSE_BELOW)
+		(void)poll(&sig, 1, BATCH_PAUSE_MS);
+}
+
+static void
+handle_signals(struct collector *c)
+{
+	struct signalfd_siginfo si;
+	pid_t r;
+
+	while (read(c->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo != SIGCHLD) {
+			c->stop_signal = (int)si.ssi_signo;
+			continue;
+		}
+		if (c->child_done)
+			continue;
+		while ((r = waitpid(c->child, &c->child_status, WNOHANG)) ==
+			   -1 &&
+		    errno == EINTR)
+			;
+		if (r == c->child) {
+			c->child_done = 1;
+			model_child_exit(c->model, c->child_status,
+			    now_realtime_ns());
+		}
+	}
+}
+
+static int
+poll_timeout(int64_t commit_ns, int64_t linger_ns)
+{
+	int64_t t = commit_ns;
+
+	if (linger_ns >= 0 && (t < 0 || linger_ns < t))
+		t = linger_ns;
+	if (t < 0)
+		return -1;
+	return (int)((t + 999999) / 1000000);
+}
+
+/* Collect until the command is done (and the linger is over) or a
+ * signal tells sbtrace to stop. */
+static void
+collect(struct collector *c)
+{
+	struct pollfd pfd[2] = {{.fd = c->ch.fd, .events = POLLIN},
+	    {.fd = c->sigfd, .events = POLLIN}};
+	int64_t deadline = 0, next_check = 0, now, commit, linger = -1;
+
+	for (;;) {
+		now = now_mono_ns();
+		if ((commit = model_tick(c->model, now)) == -2)
+			die_db(c);
+		if (c->child_done) {
+			if (deadline == 0)
+				deadline = now + opt_linger * 1000000000LL;
+			drain(c);
+			if (now >= deadline)
+				return;
+			if (now >= next_check) {
+				if (!model_any_alive(c->model))
+					return;
+				next_check = now + LINGER_POLL_NS;
+			}
+			linger = next_check - now;
+		}
+		if (poll(pfd, 2, poll_timeout(commit, linger)) == -1 &&
+		    errno != EINTR)
+			err(1, "poll");
+		if (pfd[0].revents & POLLIN)
+			batch_pause(c, drain(c));
+		if (pfd[1].revents & POLLIN)
+			handle_signals(c);
+		if (c->stop_signal != 0) {
+			drain(c);
+			return;
+		}
+	}
+}
+
+static void
+setup_signals(struct collector *c, sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, old) == -1)
+		err(1, "sigprocmask");
+	c->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (c->sigfd == -1)
+		err(1, "signalfd");
+}
+
+static void
+begin_run(struct collector *c, char **cmd, const char *cmdjson,
+    const char *cwd)
+{
+	struct utsname un;
+	struct db_run r = {.command = cmdjson, .cwd = cwd,
+	    .start_ns = now_realtime_ns(), .backend = "preload",
+	    .all_calls = opt_all};
+	char msg[1024];
+
+	(void)cmd;
+	if (uname(&un) == -1)
+		err(1, "uname");
+	r.host = un.nodename;
+	if (db_open(&c->db, opt_output, opt_append, msg, sizeof(msg)) == -1)
+		errx(1, "%s", msg);
+	if (db_run_begin(c->db, &r, &c->run_id) == -1)
+		errx(1, "%s: %s", opt_output, db_errmsg(c->db));
+}
+
+/* Write the end of the run and return sbtrace's exit status. */
+static int
+finish(struct collector *c, int exec_error)
+{
+	const struct stream_stats *ss;
+	const struct model_stats *ms;
+	int status = c->child_status, code, has_exit = 0, sig = 0;
+
+	stream_finish(c->stream);
+	channel_close(&c->ch);
+	ss = stream_stats(c->stream);
+	if (exec_error != 0)
+		code = exec_error == ENOENT ? 127 : 126;
+	else if (c->stop_signal != 0)
+		code = 128 + c->stop_signal;
+	else if (WIFSIGNALED(status))
+		code = 128 + (sig = WTERMSIG(status));
+	else
+		code = WEXITSTATUS(status);
+	if (exec_error != 0 || (c->child_done && WIFEXITED(status)))
+		has_exit = 1;
+	if (model_finish(c->model) == -1 ||
+	    db_run_end(c->db, c->run_id, now_realtime_ns(), has_exit,
+		exec_error != 0 ? code : (has_exit ? WEXITSTATUS(status) : 0),
+		sig, ss->records) == -1 ||
+	    db_close(c->db) == -1)
+		errx(1, "%s: %s",
+		    opt_output,
+		    model_failed(c->model) ? model_errmsg(c->model)
+					   : db_errmsg(c->db));
+	if (ss->garbage > 0)
+		warnx("%llu bytes of garbage skipped in the trace stream",
+		    (unsigned long long)ss->garbage);
+	if (ss->dropped > 0)
+		warnx("%llu fragmented messages lost in the trace stream",
+		    (unsigned long long)ss->dropped);
+	ms = model_stats(c->model);
+	if (ms->malformed > 0)
+		warnx("%llu malformed messages ignored",
+		    (unsigned long long)ms->malformed);
+	if (!opt_quiet && exec_error == 0)
+		fprintf(stderr,
+		    "sbtrace: %llu processes, %llu accesses recorded in %s "
+		    "(run %lld)\n",
+		    (unsigned long long)ms->processes,
+		    (unsigned long long)ms->accesses, opt_output,
+		    (long long)c->run_id);
+	return code;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct collector c = {.sigfd = -1};
+	char lib[PATH_MAX], cwd[PATH_MAX], *exe;
+	struct buf cmdjson = {0};
+	sigset_t oldmask;
+	int cmd, exec_error = 0, code;
+
+	cmd = parse_options(argc, argv);
+	find_library(lib, sizeof(lib));
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		err(1, "getcwd");
+	if (json_add_argv(&cmdjson, argv + cmd) == -1)
+		err(1, NULL);
+	begin_run(&c, argv + cmd, cmdjson.p, cwd);
+	if ((c.buf = malloc(READ_BUF)) == NULL)
+		err(1, NULL);
+	if ((c.model = model_new(c.db, c.run_id, opt_all)) == NULL ||
+	    (c.stream = stream_new(model_message, c.model)) == NULL)
+		err(1, NULL);
+	if (channel_open(&c.ch) == -1)
+		err(1, "trace channel");
+	set_child_env(lib, &c.ch);
+	setup_signals(&c, &oldmask);
+	exe = which(argv[cmd]);
+	struct model_child mc = {.parent = getpid(),
+	    .start_ns = now_realtime_ns(), .argv = cmdjson.p, .exe = exe,
+	    .cwd = cwd};
+	c.child = spawn(argv + cmd, &oldmask, &exec_error);
+	if (c.child == -1) {
+		if (exec_error == ENOENT && strchr(argv[cmd], '/') == NULL)
+			warnx("%s: command not found", argv[cmd]);
+		else
+			warnx("%s: %s", argv[cmd], strerror(exec_error));
+	} else {
+		mc.pid = c.child;
+		model_set_child(c.model, &mc);
+		collect(&c);
+	}
+	code = finish(&c, exec_error);
+	model_free(c.model);
+	stream_free(c.stream);
+	free(c.buf);
+	free(exe);
+	buf_free(&cmdjson);
+	return code;
+}

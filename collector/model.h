@@ -1,0 +1,76 @@
+/*
+ * The collector's model of the traced tree: process images and their
+ * parents, pending execs, and the per-process folding of accesses
+ * (sbtrace(1) DESCRIPTION, sbtrace-db(5)).  It turns decoded messages
+ * into rows through db.h and decides when to commit.
+ */
+#ifndef SB_COLLECTOR_MODEL_H
+#define SB_COLLECTOR_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "db.h"
+#include "wire.h"
+
+/* Commit at least this often, and after this many rows. */
+#define MODEL_COMMIT_NS (100 * 1000000LL)
+#define MODEL_COMMIT_ROWS 20000
+/* Execs awaiting their outcome at once; beyond, the oldest counts as done. */
+#define MODEL_PENDING_MAX 4096
+
+struct model;
+
+struct model_stats {
+	uint64_t processes; /* processes rows written */
+	uint64_t accesses;  /* accesses rows written */
+	uint64_t calls;	    /* accesses folded into them */
+	uint64_t malformed; /* messages ignored: bad body, op or type */
+};
+
+/* What sbtrace itself knows about its direct child. */
+struct model_child {
+	pid_t pid;
+	pid_t parent;	     /* sbtrace's own pid */
+	int64_t start_ns;
+	const char *argv;    /* JSON array */
+	const char *exe;     /* PATH-resolved command, NULL if unknown */
+	const char *cwd;
+};
+
+/* A model writing into run run_id of db; all_calls: --all. */
+struct model *model_new(struct db *db, int64_t run_id, int all_calls);
+void model_free(struct model *m);
+
+void model_set_child(struct model *m, const struct model_child *c);
+
+/* The stream_msg_fn for stream_new(): ctx is the model. */
+void model_message(void *ctx, const struct sb_hdr *hdr,
+    const unsigned char *body, size_t len);
+
+/* The direct child was reaped with wait status status at ts. */
+void model_child_exit(struct model *m, int status, int64_t ts);
+
+/*
+ * Write and commit if due at now (CLOCK_MONOTONIC ns).  Returns the
+ * ns until the next commit is due, -1 when nothing waits, or -2 if the
+ * database failed (model_errmsg() says why).
+ */
+int64_t model_tick(struct model *m, int64_t now);
+
+/* End of the trace: settle pending execs, write everything, commit.
+ * -1 if the database failed. */
+int model_finish(struct model *m);
+
+/* Has a database write failed?  The model then ignores messages. */
+int model_failed(const struct model *m);
+const char *model_errmsg(const struct model *m);
+
+/* Are traced processes we have heard of (and not seen end) still
+ * running?  Used for the --linger policy; looks at /proc. */
+int model_any_alive(struct model *m);
+
+const struct model_stats *model_stats(const struct model *m);
+
+#endif

@@ -255,6 +255,9 @@ open_handle(struct db *db, const char *path, int existing, char *err,
 	}
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, 10000);
+	/* Check a database we were given before changing a byte of it. */
+	if (existing && check_existing(db, path, err, errlen) == -1)
+		return -1;
 	/*
 	 * WAL: readers (sqlite3 on the live db) never block the writer.
 	 * synchronous OFF: what a commit wrote is in the page cache, so it
@@ -270,10 +273,7 @@ open_handle(struct db *db, const char *path, int existing, char *err,
 		snprintf(err, errlen, "%s: %s", path, db->err);
 		return -1;
 	}
-	if (existing) {
-		if (check_existing(db, path, err, errlen) == -1)
-			return -1;
-	} else if (create_schema(db) == -1) {
+	if (!existing && create_schema(db) == -1) {
 		snprintf(err, errlen, "%s: %s", path, db->err);
 		return -1;
 	}

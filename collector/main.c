@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -227,6 +228,10 @@ spawn(char **argv, const sigset_t *mask, int *error)
 
 	if (pipe2(fds, O_CLOEXEC) == -1)
 		err(1, "pipe2");
+	/* Orphaned descendants (daemons) become our children, so the
+	 * linger policy can see them before they have reported anything. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		warn("prctl(PR_SET_CHILD_SUBREAPER)");
 	if ((pid = fork()) == -1)
 		err(1, "fork");
 	if (pid == 0) {
@@ -325,18 +330,33 @@ handle_signals(struct collector *c)
 			c->stop_signal = (int)si.ssi_signo;
 			continue;
 		}
-		if (c->child_done)
-			continue;
-		while ((r = waitpid(c->child, &c->child_status, WNOHANG)) ==
-			   -1 &&
-		    errno == EINTR)
-			;
-		if (r == c->child) {
-			c->child_done = 1;
-			model_child_exit(c->model, c->child_status,
-			    now_realtime_ns());
+		/* As a subreaper we also inherit orphaned descendants:
+		 * reap them all, keep the status of our own child. */
+		for (;;) {
+			int status;
+			r = waitpid(-1, &status, WNOHANG);
+			if (r == -1 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			if (r == c->child && !c->child_done) {
+				c->child_done = 1;
+				c->child_status = status;
+				model_child_exit(c->model, status,
+				    now_realtime_ns());
+			}
 		}
 	}
+}
+
+/* Does sbtrace still have children: descendants of the command that
+ * were orphaned and reparented to us, live or not yet reaped? */
+static int
+have_children(void)
+{
+	siginfo_t si = {0};
+
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
 
 static int
@@ -371,7 +391,8 @@ collect(struct collector *c)
 			if (now >= deadline)
 				return;
 			if (now >= next_check) {
-				if (!model_any_alive(c->model))
+				if (!have_children() &&
+				    !model_any_alive(c->model))
 					return;
 				next_check = now + LINGER_POLL_NS;
 			}

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define SB_WIRE_VERSION 1
-#define SB_WIRE_MAGIC 0x5342 /* "SB" read as a little-endian u16 */
+#define SB_WIRE_MAGIC 0x5342 /* bytes "BS" on the wire (little-endian) */
 #define SB_REC_MAX 4096	     /* PIPE_BUF on Linux: the atomic write size */
 
 /* Environment shared by the collector, the library and its children. */

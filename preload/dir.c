@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <link.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,14 +45,17 @@ scandir64(const char *path, struct dirent64 ***list,
 	return r;
 }
 
-/* The path is reported relative to the old cwd, which is what the
- * program meant by it. */
+/* A relative path means the old cwd's child: take the base before the
+ * call changes it. */
 SB_EXPORT int
 chdir(const char *path)
 {
+	char base[PATH_MAX];
+	size_t bl = path != NULL && sb.reporting
+	    ? sb_base(AT_FDCWD, path, base, sizeof(base)) : 0;
 	int r = REAL(chdir)(path);
 
-	sb_access(SB_OP_CHDIR, SB_M_DIR, r < 0 ? errno : 0, AT_FDCWD, path);
+	sb_access_base(SB_OP_CHDIR, SB_M_DIR, r < 0 ? errno : 0, path, base, bl);
 	return r;
 }
 

@@ -136,7 +136,7 @@ announce(int dirfd, const char *path, char *const *argv, int search,
 	char found[PATH_MAX];
 	const char *resolved = NULL;
 
-	if (path == NULL || sb.fd < 0)
+	if (path == NULL || !sb.reporting)
 		return;
 	if (search && strchr(path, '/') == NULL) {
 		if (path[0] != '\0' && search_path(path, getenv("PATH"), found,

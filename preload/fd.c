@@ -69,7 +69,9 @@ make_way(int newfd)
 	int moved = (int)syscall(SYS_fcntl, newfd, F_DUPFD_CLOEXEC, newfd + 1);
 	if (moved < 0)
 		moved = (int)syscall(SYS_fcntl, newfd, F_DUPFD_CLOEXEC, 3);
-	__atomic_store_n(&sb.fd, moved, __ATOMIC_RELAXED);
+	/* Every fd is taken: give ours up now, find the FIFO again later. */
+	__atomic_store_n(&sb.fd, moved >= 0 ? moved : SB_FD_LOST,
+	    __ATOMIC_RELAXED);
 	errno = saved;
 }
 

@@ -65,7 +65,8 @@ send_record(int fd, const void *buf, size_t n)
 			 * whose fd table is not the one sb describes. */
 			reopened = 1;
 			fd = sb_open_fifo(1);
-			__atomic_store_n(&sb.fd, fd, __ATOMIC_RELAXED);
+			__atomic_store_n(&sb.fd, fd >= 0 ? fd : SB_FD_LOST,
+			    __ATOMIC_RELAXED);
 			if (fd >= 0)
 				continue;
 			return;
@@ -101,6 +102,11 @@ sb_out_begin(struct sb_out *o, int type, int with_tid)
 	sb_ensure_init();
 	o->own_fd = 0;
 	o->fd = __atomic_load_n(&sb.fd, __ATOMIC_RELAXED);
+	if (o->fd == SB_FD_LOST && syscall(SYS_getpid) == sb.pid) {
+		o->fd = sb_open_fifo(1);
+		if (o->fd >= 0)
+			__atomic_store_n(&sb.fd, o->fd, __ATOMIC_RELAXED);
+	}
 	if (o->fd < 0 && sb.audit && sb.reporting) {
 		/*
 		 * The audit copy keeps no fd: the program's close() reaches
@@ -211,6 +217,21 @@ readable_path(const char *path, int err)
 void
 sb_access(int op, unsigned mode, int err, int dirfd, const char *path)
 {
+	char base[PATH_MAX];
+	int saved = errno;
+
+	sb_ensure_init();
+	if (readable_path(path, err) && sb.reporting) {
+		size_t bl = sb_base(dirfd, path, base, sizeof(base));
+		sb_access_base(op, mode, err, path, base, bl);
+	}
+	errno = saved;
+}
+
+void
+sb_access_base(int op, unsigned mode, int err, const char *path,
+    const char *base, size_t baselen)
+{
 	int saved = errno;
 	struct sb_out o;
 
@@ -218,7 +239,8 @@ sb_access(int op, unsigned mode, int err, int dirfd, const char *path)
 		struct sb_access a = {.op = (uint16_t)op, .mode = mode,
 		    .result = err};
 		sb_out_bytes(&o, &a, sizeof(a));
-		out_path(&o, dirfd, path);
+		sb_out_cstr(&o, path);
+		sb_out_str(&o, base, baselen);
 		sb_out_end(&o);
 	}
 	errno = saved;

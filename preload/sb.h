@@ -22,8 +22,12 @@
 
 /* --- process state (init.c) ------------------------------------------- */
 
+/* sb.fd when the program took our fd number and no other was free:
+ * reopen the FIFO at the next report. */
+#define SB_FD_LOST (-2)
+
 struct sb_state {
-	int fd;		  /* FIFO, -1 when not reporting */
+	int fd;		  /* FIFO, -1 when not reporting, or SB_FD_LOST */
 	int initialised;  /* 0 no, 1 running, 2 done */
 	int audit;	  /* this copy is the LD_AUDIT instance */
 	int reporting;	  /* a live collector was found at start */
@@ -75,6 +79,9 @@ SB_HIDDEN size_t sb_base(int dirfd, const char *path, char *buf, size_t size);
  */
 SB_HIDDEN void sb_access(int op, unsigned mode, int err, int dirfd,
     const char *path);
+/* The same with the base directory already known (baselen 0: none). */
+SB_HIDDEN void sb_access_base(int op, unsigned mode, int err, const char *path,
+    const char *base, size_t baselen);
 /* Two-path form: rename, link. */
 SB_HIDDEN void sb_access2(int op, unsigned mode, int err, int dirfd1,
     const char *path1, int dirfd2, const char *path2);

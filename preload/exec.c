@@ -35,7 +35,7 @@ static int
 checked_fd(void)
 {
 	struct stat st;
-	int fd = __atomic_load_n(&sb.fd, __ATOMIC_RELAXED);
+	int fd = __atomic_load_n(&sb_fd, __ATOMIC_RELAXED);
 
 	if (fd < 0 || syscall(SYS_fstat, fd, &st) != 0 ||
 	    st.st_ino != sb.fifo_ino || st.st_dev != sb.fifo_dev)

@@ -26,7 +26,7 @@ close(int fd)
 SB_EXPORT int
 close_range(unsigned first, unsigned last, int flags)
 {
-	int fd = __atomic_load_n(&sb.fd, __ATOMIC_RELAXED);
+	int fd = __atomic_load_n(&sb_fd, __ATOMIC_RELAXED);
 
 	/* CLOSE_RANGE_CLOEXEC only marks fds; ours is close-on-exec already. */
 	if (fd < 0 || (unsigned)fd < first || (unsigned)fd > last ||
@@ -43,7 +43,7 @@ close_range(unsigned first, unsigned last, int flags)
 SB_EXPORT void
 closefrom(int low)
 {
-	int fd = __atomic_load_n(&sb.fd, __ATOMIC_RELAXED);
+	int fd = __atomic_load_n(&sb_fd, __ATOMIC_RELAXED);
 
 	if (fd < 0 || fd < low) {
 		REAL(closefrom)(low);
@@ -58,7 +58,7 @@ closefrom(int low)
 /*
  * Move our fd off a number the program wants.  Only in the process that
  * owns sb: a vfork child shares our memory but not our fd table, so it
- * must not repoint sb.fd; its exec wrappers check the fd before use.
+ * must not repoint sb_fd; its exec wrappers check the fd before use.
  */
 static void
 make_way(int newfd)
@@ -70,7 +70,7 @@ make_way(int newfd)
 	if (moved < 0)
 		moved = (int)syscall(SYS_fcntl, newfd, F_DUPFD_CLOEXEC, 3);
 	/* Every fd is taken: give ours up now, find the FIFO again later. */
-	__atomic_store_n(&sb.fd, moved >= 0 ? moved : SB_FD_LOST,
+	__atomic_store_n(&sb_fd, moved >= 0 ? moved : SB_FD_LOST,
 	    __ATOMIC_RELAXED);
 	errno = saved;
 }

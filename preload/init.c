@@ -20,7 +20,8 @@
 #include "real.h"
 #include "sb.h"
 
-SB_HIDDEN struct sb_state sb = {.fd = -1};
+SB_HIDDEN struct sb_state sb;
+SB_HIDDEN int sb_fd = -1;
 
 /* Keep "NAME=value" from the environment in a static buffer. */
 static int
@@ -194,7 +195,7 @@ init_once(void)
 	int fd = sb_open_fifo(1);
 	if (fd < 0)
 		return;
-	__atomic_store_n(&sb.fd, fd, __ATOMIC_RELAXED);
+	__atomic_store_n(&sb_fd, fd, __ATOMIC_RELAXED);
 	pthread_atfork(NULL, NULL, on_fork_child);
 	on_exit(on_exit_handler, NULL);
 }

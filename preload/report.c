@@ -58,14 +58,14 @@ send_record(int fd, const void *buf, size_t n)
 			return;
 		if (errno == EINTR)
 			continue;
-		if (errno == EBADF && !reopened && fd == sb.fd &&
+		if (errno == EBADF && !reopened && fd == sb_fd &&
 		    syscall(SYS_getpid) == sb.pid) {
 			/* Closed behind our back by a raw syscall: open the
 			 * FIFO again by its path.  Never in a vfork child,
 			 * whose fd table is not the one sb describes. */
 			reopened = 1;
 			fd = sb_open_fifo(1);
-			__atomic_store_n(&sb.fd, fd >= 0 ? fd : SB_FD_LOST,
+			__atomic_store_n(&sb_fd, fd >= 0 ? fd : SB_FD_LOST,
 			    __ATOMIC_RELAXED);
 			if (fd >= 0)
 				continue;
@@ -79,7 +79,7 @@ send_record(int fd, const void *buf, size_t n)
 		if (r == 0 && !collector_alive()) {
 			/* Writing a global here is safe even in a vfork
 			 * child: the collector is gone for the parent too. */
-			__atomic_store_n(&sb.fd, -1, __ATOMIC_RELAXED);
+			__atomic_store_n(&sb_fd, -1, __ATOMIC_RELAXED);
 			return;
 		}
 	}
@@ -101,11 +101,11 @@ sb_out_begin(struct sb_out *o, int type, int with_tid)
 {
 	sb_ensure_init();
 	o->own_fd = 0;
-	o->fd = __atomic_load_n(&sb.fd, __ATOMIC_RELAXED);
+	o->fd = __atomic_load_n(&sb_fd, __ATOMIC_RELAXED);
 	if (o->fd == SB_FD_LOST && syscall(SYS_getpid) == sb.pid) {
 		o->fd = sb_open_fifo(1);
 		if (o->fd >= 0)
-			__atomic_store_n(&sb.fd, o->fd, __ATOMIC_RELAXED);
+			__atomic_store_n(&sb_fd, o->fd, __ATOMIC_RELAXED);
 	}
 	if (o->fd < 0 && sb.audit && sb.reporting) {
 		/*

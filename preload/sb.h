@@ -26,8 +26,15 @@
  * reopen the FIFO at the next report. */
 #define SB_FD_LOST (-2)
 
+/*
+ * The reporting fd: -1 when not reporting, or SB_FD_LOST.  Apart from sb
+ * so that sb can live in .bss: the pages of a large initialised struct
+ * would be faulted in by every traced process, twice (preload and audit
+ * copies), and page faults are most of what loading us costs.
+ */
+SB_HIDDEN extern int sb_fd;
+
 struct sb_state {
-	int fd;		  /* FIFO, -1 when not reporting, or SB_FD_LOST */
 	int initialised;  /* 0 no, 1 running, 2 done */
 	int audit;	  /* this copy is the LD_AUDIT instance */
 	int reporting;	  /* a live collector was found at start */
@@ -36,8 +43,6 @@ struct sb_state {
 	dev_t fifo_dev;	  /* to recognise our FIFO behind an fd */
 	ino_t fifo_ino;
 	/* "NAME=value" strings captured at start, put back at every exec */
-	char env_preload[4096 + 16];
-	char env_audit[4096 + 16];
 	char env_fifo[4096 + 16];
 	char env_alive[4096 + 16];
 	char lib[4096];	  /* our own absolute path */
@@ -96,7 +101,7 @@ SB_HIDDEN unsigned sb_open_mode(int flags);
 static inline int
 sb_is_our_fd(int fd)
 {
-	return fd >= 0 && fd == __atomic_load_n(&sb.fd, __ATOMIC_RELAXED);
+	return fd >= 0 && fd == __atomic_load_n(&sb_fd, __ATOMIC_RELAXED);
 }
 
 /* --- exec support (exec.c) -------------------------------------------- */

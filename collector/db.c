@@ -292,8 +292,9 @@ db_open(struct db **dbp, const char *path, int append, char *err,
 	struct stat st;
 	int existing = 0;
 
+	/* An empty file is what db_precreate() left: a new database. */
 	if (append && stat(path, &st) == 0)
-		existing = 1;
+		existing = st.st_size > 0;
 	else if (append && errno != ENOENT) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -311,6 +312,15 @@ db_open(struct db **dbp, const char *path, int append, char *err,
 		return -1;
 	}
 	*dbp = db;
+	return 0;
+}
+
+int
+db_precreate(const char *path, char *err, size_t errlen)
+{
+	if (remove_old(path, err, errlen) == -1 ||
+	    create_file(path, err, errlen) == -1)
+		return -1;
 	return 0;
 }
 

@@ -66,6 +66,12 @@ int db_close(struct db *db);
 /* The last error: "message (extended code N)". */
 const char *db_errmsg(const struct db *db);
 
+/*
+ * Replace whatever is at path with an empty file, so that a path that
+ * cannot be written is reported before the command runs; db_open(path,
+ * append=1, ...) then makes it a new database.
+ */
+int db_precreate(const char *path, char *err, size_t errlen);
 int db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id);
 int db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit,
     int exit_code, int signal, uint64_t events);

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,42 +216,32 @@ which(const char *cmd)
 }
 
 /*
- * Start COMMAND.  Returns its pid, or -1 with the exec errno in *error
- * (the child reports it over a close-on-exec pipe, so "not found" is
- * told apart from the command's own exit status 127).
+ * Start COMMAND.  Returns its pid, or -1 with the exec errno in *error:
+ * posix_spawnp reports a failed exec as its result, so "not found" is
+ * told apart from the command's own exit status 127.  It also copies no
+ * page tables, which matters: the command's start is part of the cost of
+ * every trace.
  */
 static pid_t
 spawn(char **argv, const sigset_t *mask, int *error)
 {
-	int fds[2], e;
+	extern char **environ;
+	posix_spawnattr_t attr;
 	pid_t pid;
-	ssize_t n;
+	int r;
 
-	if (pipe2(fds, O_CLOEXEC) == -1)
-		err(1, "pipe2");
 	/* Orphaned descendants (daemons) become our children, so the
 	 * linger policy can see them before they have reported anything. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		warn("prctl(PR_SET_CHILD_SUBREAPER)");
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		close(fds[0]);
-		sigprocmask(SIG_SETMASK, mask, NULL);
-		execvp(argv[0], argv);
-		e = errno;
-		(void)!write(fds[1], &e, sizeof(e));
-		_exit(127);
-	}
-	close(fds[1]);
-	do
-		n = read(fds[0], &e, sizeof(e));
-	while (n == -1 && errno == EINTR);
-	close(fds[0]);
-	if (n == sizeof(e)) {
-		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-			;
-		*error = e;
+	if ((r = posix_spawnattr_init(&attr)) != 0 ||
+	    (r = posix_spawnattr_setsigmask(&attr, mask)) != 0 ||
+	    (r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK)) != 0)
+		errc(1, r, "posix_spawnattr");
+	r = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	if (r != 0) {
+		*error = r;
 		return -1;
 	}
 	return pid;
@@ -429,21 +420,39 @@ setup_signals(struct collector *c, sigset_t *old)
 		err(1, "signalfd");
 }
 
+/*
+ * Make sure the database can be written before anything runs: an
+ * existing one given with -a is checked and opened now; otherwise an
+ * empty file takes the path, and the (slower) SQLite set-up waits for
+ * begin_run(), which runs while the command already does.
+ */
 static void
-begin_run(struct collector *c, char **cmd, const char *cmdjson,
-    const char *cwd)
+prepare_db(struct collector *c)
+{
+	char msg[1024];
+
+	if (opt_append) {
+		if (db_open(&c->db, opt_output, 1, msg, sizeof(msg)) == -1)
+			errx(1, "%s", msg);
+	} else if (db_precreate(opt_output, msg, sizeof(msg)) == -1) {
+		errx(1, "%s", msg);
+	}
+}
+
+static void
+begin_run(struct collector *c, const char *cmdjson, const char *cwd,
+    int64_t start_ns)
 {
 	struct utsname un;
 	struct db_run r = {.command = cmdjson, .cwd = cwd,
-	    .start_ns = now_realtime_ns(), .backend = "preload",
-	    .all_calls = opt_all};
+	    .start_ns = start_ns, .backend = "preload", .all_calls = opt_all};
 	char msg[1024];
 
-	(void)cmd;
 	if (uname(&un) == -1)
 		err(1, "uname");
 	r.host = un.nodename;
-	if (db_open(&c->db, opt_output, opt_append, msg, sizeof(msg)) == -1)
+	if (c->db == NULL && db_open(&c->db, opt_output, 1, msg,
+				 sizeof(msg)) == -1)
 		errx(1, "%s", msg);
 	if (db_run_begin(c->db, &r, &c->run_id) == -1)
 		errx(1, "%s: %s", opt_output, db_errmsg(c->db));
@@ -514,21 +523,24 @@ main(int argc, char **argv)
 		err(1, "getcwd");
 	if (json_add_argv(&cmdjson, argv + cmd) == -1)
 		err(1, NULL);
-	begin_run(&c, argv + cmd, cmdjson.p, cwd);
+	prepare_db(&c);
+	if (channel_open(&c.ch) == -1)
+		err(1, "trace channel");
+	set_child_env(lib, &c.ch);
+	setup_signals(&c, &oldmask);
+	struct model_child mc = {.parent = getpid(),
+	    .start_ns = now_realtime_ns(), .argv = cmdjson.p, .cwd = cwd};
+	/* The command starts first; its records wait in the FIFO while
+	 * the database is set up. */
+	c.child = spawn(argv + cmd, &oldmask, &exec_error);
+	begin_run(&c, cmdjson.p, cwd, mc.start_ns);
 	if ((c.buf = malloc(READ_BUF)) == NULL)
 		err(1, NULL);
 	if ((c.model = model_new(c.db, c.run_id, opt_all)) == NULL ||
 	    (c.stream = stream_new(model_message, c.model)) == NULL)
 		err(1, NULL);
-	if (channel_open(&c.ch) == -1)
-		err(1, "trace channel");
-	set_child_env(lib, &c.ch);
-	setup_signals(&c, &oldmask);
 	exe = which(argv[cmd]);
-	struct model_child mc = {.parent = getpid(),
-	    .start_ns = now_realtime_ns(), .argv = cmdjson.p, .exe = exe,
-	    .cwd = cwd};
-	c.child = spawn(argv + cmd, &oldmask, &exec_error);
+	mc.exe = exe;
 	if (c.child == -1) {
 		if (exec_error == ENOENT && strchr(argv[cmd], '/') == NULL)
 			warnx("%s: command not found", argv[cmd]);

@@ -34,13 +34,9 @@ SB_HIDDEN unsigned sb_classify_exec(int dirfd, const char *path);
 static int
 checked_fd(void)
 {
-	struct stat st;
 	int fd = __atomic_load_n(&sb_fd, __ATOMIC_RELAXED);
 
-	if (fd < 0 || syscall(SYS_fstat, fd, &st) != 0 ||
-	    st.st_ino != sb.fifo_ino || st.st_dev != sb.fifo_dev)
-		return -1;
-	return fd;
+	return sb_fd_is_fifo(fd) ? fd : -1;
 }
 
 static void

@@ -222,9 +222,12 @@ sb_constructor(int argc, char **argv, char **envp)
 {
 	int saved = errno;
 
-	sb_resolve_all();
 	sb_ensure_init();
-	if (!sb.audit)
+	/* Only a reporting, non-audit copy needs anything more: every
+	 * process pays for what runs here. */
+	if (sb.reporting && !sb.audit) {
+		sb_resolve_all();
 		sb_report_start(argc, argv, read_starttime());
+	}
 	errno = saved;
 }

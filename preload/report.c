@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -34,6 +35,15 @@ collector_alive(void)
 	r = (int)syscall(SYS_fcntl, fd, F_OFD_GETLK, &fl);
 	sb_sys_close(fd);
 	return r == 0 && fl.l_type != F_UNLCK;
+}
+
+int
+sb_fd_is_fifo(int fd)
+{
+	struct stat st;
+
+	return fd >= 0 && syscall(SYS_fstat, fd, &st) == 0 &&
+	    st.st_ino == sb.fifo_ino && st.st_dev == sb.fifo_dev;
 }
 
 int
@@ -100,21 +110,21 @@ int
 sb_out_begin(struct sb_out *o, int type, int with_tid)
 {
 	sb_ensure_init();
-	o->own_fd = 0;
 	o->fd = __atomic_load_n(&sb_fd, __ATOMIC_RELAXED);
 	if (o->fd == SB_FD_LOST && syscall(SYS_getpid) == sb.pid) {
 		o->fd = sb_open_fifo(1);
 		if (o->fd >= 0)
 			__atomic_store_n(&sb_fd, o->fd, __ATOMIC_RELAXED);
 	}
-	if (o->fd < 0 && sb.audit && sb.reporting) {
+	if (sb.audit && sb.reporting && !sb_fd_is_fifo(o->fd)) {
 		/*
-		 * The audit copy keeps no fd: the program's close() reaches
-		 * only the preload copy's protection.  Its few records (one
-		 * per library) can afford an open each.
+		 * The program's close() and dup2() reach only the preload
+		 * copy's protection, so the audit copy checks its fd before
+		 * each record (one per library: cheap enough) and opens the
+		 * FIFO again when the fd was closed or reused.
 		 */
-		o->fd = sb_open_fifo(0);
-		o->own_fd = 1;
+		o->fd = sb_open_fifo(1);
+		__atomic_store_n(&sb_fd, o->fd, __ATOMIC_RELAXED);
 	}
 	if (o->fd < 0)
 		return 0;
@@ -173,8 +183,6 @@ void
 sb_out_end(struct sb_out *o)
 {
 	flush(o, 1);
-	if (o->own_fd)
-		sb_sys_close(o->fd);
 }
 
 size_t

@@ -55,6 +55,8 @@ SB_HIDDEN void sb_ensure_init(void);
 /* Open the FIFO (moved to a high fd when high is set); -1 on failure. */
 SB_HIDDEN int sb_open_fifo(int high);
 SB_HIDDEN int sb_collector_alive(void);
+/* Is fd our FIFO (not closed, not reused for another file)? */
+SB_HIDDEN int sb_fd_is_fifo(int fd);
 
 /* --- reporting (report.c) --------------------------------------------- */
 
@@ -64,7 +66,6 @@ struct sb_out {
 	char body[SB_REC_MAX - sizeof(struct sb_hdr)];
 	size_t n;  /* bytes used in body */
 	int fd;
-	int own_fd; /* fd opened for this message only */
 	int first;  /* no fragment sent yet */
 };
 

@@ -15,10 +15,13 @@ changed(int r, int op, unsigned mode, int dirfd, const char *path)
 	return r;
 }
 
+/* The first path's mode; the collector marks the second (new) one as
+ * written and created.  rename removes the old name, link leaves it. */
 static int
 changed2(int r, int op, int dirfd1, const char *p1, int dirfd2, const char *p2)
 {
-	sb_access2(op, SB_M_WRITE, r < 0 ? errno : 0, dirfd1, p1, dirfd2, p2);
+	sb_access2(op, op == SB_OP_RENAME ? SB_M_WRITE : 0, r < 0 ? errno : 0,
+	    dirfd1, p1, dirfd2, p2);
 	return r;
 }
 

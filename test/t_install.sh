@@ -1,0 +1,28 @@
+# make install PREFIX= DESTDIR= puts sbtrace, libsbtrace.so and the man
+# pages in place, and the installed sbtrace finds the installed library
+# (not the build tree's), even when the tree is moved after DESTDIR.
+. "$SB_SRC/test/lib.sh"
+need make
+
+dest=$PWD/dest
+# make check runs us under make: keep its jobserver and level out.
+env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
+	make -s -C "$SB_SRC" B="$SB_BUILD" PREFIX=/opt/sb DESTDIR="$dest" install >install.log 2>&1 ||
+	fail "make install: $(cat install.log)"
+
+expect_eq yes "$([ -x "$dest/opt/sb/bin/sbtrace" ] && echo yes)" "bin/sbtrace installed"
+expect_eq yes "$([ -f "$dest/opt/sb/lib/sidebundle/libsbtrace.so" ] && echo yes)" "libsbtrace.so installed"
+for m in sbtrace.1 libsbtrace.7 sbtrace-db.5 sbtrace-wire.5; do
+	s=${m##*.}
+	expect_eq yes "$([ -f "$dest/opt/sb/share/man/man$s/$m" ] && echo yes)" "man page $m"
+done
+
+# The installed tree, moved: sbtrace must use the library beside it.
+mv "$dest/opt/sb" "$PWD/moved"
+unset SBTRACE_LIB
+"$PWD/moved/bin/sbtrace" -q -o "$DB" -- /bin/cat /etc/hostname >/dev/null ||
+	fail "installed sbtrace failed"
+expect_eq 1 "$(q "SELECT count(*) FROM accesses WHERE op = 'open' AND path = '/etc/hostname'")" \
+	"installed sbtrace traced cat"
+lib=$(q "SELECT count(*) FROM accesses WHERE op = 'load' AND path = '$PWD/moved/lib/sidebundle/libsbtrace.so'")
+expect_eq 1 "$lib" "the installed library was the one loaded"

@@ -20,8 +20,8 @@
  * SBTRACE_ALIVE for as long as it reads; a full pipe with no lock
  * holder will never drain.
  */
-static int
-collector_alive(void)
+int
+sb_collector_alive(void)
 {
 	const char *path = sb.env_alive + sizeof(SB_ENV_ALIVE);
 	struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
@@ -44,12 +44,6 @@ sb_fd_is_fifo(int fd)
 
 	return fd >= 0 && syscall(SYS_fstat, fd, &st) == 0 &&
 	    st.st_ino == sb.fifo_ino && st.st_dev == sb.fifo_dev;
-}
-
-int
-sb_collector_alive(void)
-{
-	return collector_alive();
 }
 
 /*
@@ -86,9 +80,10 @@ send_record(int fd, const void *buf, size_t n)
 		struct pollfd p = {.fd = fd, .events = POLLOUT};
 		struct timespec ts = {.tv_sec = 0, .tv_nsec = 200000000};
 		r = syscall(SYS_ppoll, &p, 1, &ts, NULL, 0);
-		if (r == 0 && !collector_alive()) {
-			/* Writing a global here is safe even in a vfork
+		if (r == 0 && !sb_collector_alive()) {
+			/* Writing globals here is safe even in a vfork
 			 * child: the collector is gone for the parent too. */
+			__atomic_store_n(&sb.reporting, 0, __ATOMIC_RELAXED);
 			__atomic_store_n(&sb_fd, -1, __ATOMIC_RELAXED);
 			return;
 		}
@@ -278,8 +273,12 @@ sb_access_fd(int op, unsigned mode, int err, int fd)
 {
 	int saved = errno;
 	char path[PATH_MAX];
-	size_t n = sb_base(fd, "", path, sizeof(path) - 1);
+	size_t n;
 
+	sb_ensure_init();
+	if (!sb.reporting)
+		return;
+	n = sb_base(fd, "", path, sizeof(path) - 1);
 	if (n > 0) {
 		path[n] = '\0';
 		sb_access(op, mode | SB_M_FD, err, AT_FDCWD, path);

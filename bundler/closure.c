@@ -1,0 +1,761 @@
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "path.h"
+
+/* The kernel's own limit on symlinks followed in one lookup. */
+#define MAX_LINKS 40
+
+/* --- strmap ---------------------------------------------------------- */
+
+static size_t
+hash(const char *s)
+{
+	size_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static size_t
+slot_of(const struct strmap *m, const char *key)
+{
+	size_t i = hash(key) & (m->cap - 1);
+
+	while (m->keys[i] != NULL && strcmp(m->keys[i], key) != 0)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+size_t *
+strmap_get(const struct strmap *m, const char *key)
+{
+	if (m->cap == 0)
+		return NULL;
+	size_t i = slot_of(m, key);
+	return m->keys[i] ? &m->vals[i] : NULL;
+}
+
+static int
+strmap_grow(struct strmap *m)
+{
+	size_t cap = m->cap ? m->cap * 2 : 1024;
+	struct strmap nm = { calloc(cap, sizeof(char *)), calloc(cap, sizeof(size_t)), cap, m->n };
+
+	if (nm.keys == NULL || nm.vals == NULL) {
+		free(nm.keys);
+		free(nm.vals);
+		return -1;
+	}
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->keys[i] == NULL)
+			continue;
+		size_t j = slot_of(&nm, m->keys[i]);
+		nm.keys[j] = m->keys[i];
+		nm.vals[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	*m = nm;
+	return 0;
+}
+
+size_t *
+strmap_put(struct strmap *m, const char *key, size_t val, int *added)
+{
+	/* keep the load under one half so probes stay short */
+	if ((m->n + 1) * 2 > m->cap && strmap_grow(m) < 0)
+		return NULL;
+	size_t i = slot_of(m, key);
+	*added = 0;
+	if (m->keys[i] == NULL) {
+		if ((m->keys[i] = strdup(key)) == NULL)
+			return NULL;
+		m->vals[i] = val;
+		m->n++;
+		*added = 1;
+	}
+	return &m->vals[i];
+}
+
+void
+strmap_free(struct strmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
+}
+
+/* --- items ----------------------------------------------------------- */
+
+int
+closure_init(struct closure *c, const char *root)
+{
+	memset(c, 0, sizeof *c);
+	c->root = root ? root : "/";
+	c->rootfd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return c->rootfd < 0 ? -1 : 0;
+}
+
+void
+closure_free(struct closure *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->items[i].path);
+		free(c->items[i].src);
+		free(c->items[i].target);
+	}
+	free(c->items);
+	strmap_free(&c->index);
+	strmap_free(&c->created);
+	if (c->rootfd >= 0)
+		close(c->rootfd);
+	memset(c, 0, sizeof *c);
+	c->rootfd = -1;
+}
+
+struct item *
+closure_find(const struct closure *c, const char *path)
+{
+	size_t *v = strmap_get(&c->index, path);
+	return v ? &c->items[*v] : NULL;
+}
+
+/* Path relative to the root descriptor, for the *at() calls. */
+static const char *
+rel(const char *path)
+{
+	return path[1] ? path + 1 : ".";
+}
+
+static const char *
+type_name(enum mf_type t)
+{
+	return t == MF_FILE ? "file" : t == MF_DIR ? "directory" : "symlink";
+}
+
+/* Record an item, or lower the origin of the one already there.  A path
+ * seen as two different types (possible only with --copy-dir DEST) keeps
+ * the first with a warning.  Takes ownership of src and target. */
+static int
+item_put(struct closure *c, const char *path, enum mf_type type, unsigned mode,
+    char *src, char *target, enum origin o)
+{
+	int added;
+	size_t *v = strmap_put(&c->index, path, c->n, &added);
+
+	if (v == NULL)
+		goto nomem;
+	if (!added) {
+		struct item *it = &c->items[*v];
+		if (it->type != type)
+			warnx("%s: both a %s and a %s; keeping the %s", path,
+			    type_name(it->type), type_name(type), type_name(it->type));
+		else if (o < it->origin)
+			it->origin = o;
+		free(src);
+		free(target);
+		return 0;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 1024;
+		struct item *p = reallocarray(c->items, cap, sizeof *p);
+		if (p == NULL)
+			goto nomem;
+		c->items = p;
+		c->cap = cap;
+	}
+	struct item *it = &c->items[c->n++];
+	memset(it, 0, sizeof *it);
+	if ((it->path = strdup(path)) == NULL)
+		goto nomem;
+	it->type = type;
+	it->mode = mode & 07777;
+	it->src = src;
+	it->target = target;
+	it->origin = o;
+	return 0;
+nomem:
+	warn("%s", path);
+	free(src);
+	free(target);
+	return -1;
+}
+
+int
+closure_add_dir(struct closure *c, const char *path, unsigned mode,
+    enum origin o)
+{
+	return item_put(c, path, MF_DIR, mode, NULL, NULL, o);
+}
+
+/* --- exclusion ------------------------------------------------------- */
+
+static int
+under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static int
+created(const struct closure *c, const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (c->created.n == 0 || strlcpy(buf, path, sizeof buf) >= sizeof buf)
+		return 0;
+	/* a path inside a directory the trace made is an output too */
+	for (char *s = buf + strlen(buf); s > buf; *s = '\0', s = strrchr(buf, '/')) {
+		if (strmap_get(&c->created, buf))
+			return 1;
+	}
+	return 0;
+}
+
+enum excl_reason
+closure_excluded(const struct closure *c, const char *path, int explicit)
+{
+	static const char *const sys[] = { "/proc", "/sys", "/dev", "/run", "/tmp" };
+
+	if (explicit == 2)
+		return EX_NONE;
+	if ((c->outdir && under(path, c->outdir)) || (c->tmpdir && under(path, c->tmpdir)))
+		return EX_OUTPUT;
+	for (size_t i = 0; i < c->nexcludes; i++)
+		if (glob_match(c->excludes[i], path))
+			return EX_GLOB;
+	if (explicit)
+		return EX_NONE;
+	for (size_t i = 0; i < sizeof sys / sizeof *sys; i++)
+		if (under(path, sys[i]))
+			return EX_SYSTEM;
+	const char *b = strrchr(path, '/');
+	if (b && strcmp(b + 1, "libsbtrace.so") == 0)
+		return EX_SBTRACE;
+	if (created(c, path))
+		return EX_CREATED;
+	return EX_NONE;
+}
+
+static const char *const reason_text[EX_COUNT] = {
+	[EX_SYSTEM] = "under /proc /sys /dev /run /tmp",
+	[EX_GLOB] = "matched --exclude",
+	[EX_CREATED] = "created by the traced command",
+	[EX_SBTRACE] = "sbtrace's own preload library",
+	[EX_OUTPUT] = "inside the bundle being written",
+	[EX_GONE] = "no longer exist",
+	[EX_SPECIAL] = "devices, fifos or sockets",
+};
+
+void
+closure_note_excluded(struct closure *c, const char *path, enum excl_reason r)
+{
+	c->excluded[r]++;
+	if (c->verbose)
+		warnx("left out %s: %s", path, reason_text[r]);
+}
+
+void
+closure_report(const struct closure *c, int quiet)
+{
+	if (quiet)
+		return;
+	for (int r = EX_SYSTEM; r < EX_COUNT; r++)
+		if (c->excluded[r])
+			fprintf(stderr, "sidebundle: left out %zu path%s %s\n",
+			    c->excluded[r], c->excluded[r] == 1 ? "" : "s",
+			    reason_text[r]);
+}
+
+/* --- resolving a path component by component ------------------------ */
+
+struct pending {
+	struct item *v;
+	size_t n, cap;
+};
+
+static int
+pend(struct pending *p, const char *path, enum mf_type t, unsigned mode,
+    char *src, char *target)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct item *v = reallocarray(p->v, cap, sizeof *v);
+		if (v == NULL) {
+			free(src);
+			free(target);
+			return -1;
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	struct item *it = &p->v[p->n];
+	memset(it, 0, sizeof *it);
+	it->path = strdup(path);
+	it->type = t;
+	it->mode = mode;
+	it->src = src;
+	it->target = target;
+	if (it->path == NULL) {
+		free(src);
+		free(target);
+		return -1;
+	}
+	p->n++;
+	return 0;
+}
+
+static void
+pend_free(struct pending *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].path);
+		free(p->v[i].src);
+		free(p->v[i].target);
+	}
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+static int
+pend_commit(struct closure *c, struct pending *p, enum origin o)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct item *it = &p->v[i];
+		if (item_put(c, it->path, it->type, it->mode, it->src, it->target, o) < 0)
+			rc = -1;
+		it->src = it->target = NULL;
+	}
+	return rc;
+}
+
+enum walk_rc { WK_OK, WK_MISSING, WK_EXCLUDED, WK_LOOP, WK_ERR };
+
+struct walk {
+	char cur[PATH_MAX]; /* resolved so far: real directories only */
+	char *rest;	    /* components still to resolve */
+	struct stat st;	    /* of cur when WK_OK */
+	char missing[NAME_MAX + 1]; /* the component not found, WK_MISSING */
+	enum excl_reason why;
+};
+
+/* Take the next component off w->rest into comp; 0 when none is left. */
+static int
+next_comp(struct walk *w, char *comp, size_t len)
+{
+	char *s = w->rest;
+
+	while (*s == '/')
+		s++;
+	if (*s == '\0')
+		return 0;
+	size_t n = strcspn(s, "/");
+	if (n >= len)
+		n = len - 1;
+	memcpy(comp, s, n);
+	comp[n] = '\0';
+	memmove(w->rest, s + n, strlen(s + n) + 1);
+	return 1;
+}
+
+static int
+more_comps(const struct walk *w)
+{
+	return w->rest[strspn(w->rest, "/")] != '\0';
+}
+
+/* Replace rest with target + "/" + rest; an absolute target restarts at
+ * the root (the ROOT of -r, never the host's). */
+static int
+splice_target(struct walk *w, const char *target)
+{
+	size_t tl = strlen(target), rl = strlen(w->rest);
+	char *n = malloc(tl + rl + 2);
+
+	if (n == NULL)
+		return -1;
+	memcpy(n, target, tl);
+	n[tl] = '/';
+	memcpy(n + tl + 1, w->rest, rl + 1);
+	free(w->rest);
+	w->rest = n;
+	if (target[0] == '/')
+		strlcpy(w->cur, "/", sizeof w->cur);
+	return 0;
+}
+
+static int
+join(char *out, size_t len, const char *dir, const char *name)
+{
+	int n = snprintf(out, len, "%s%s%s", dir, strcmp(dir, "/") == 0 ? "" : "/", name);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+read_link(int dirfd, const char *name, size_t size)
+{
+	size_t len = size ? size + 1 : PATH_MAX;
+	char *buf = malloc(len);
+	ssize_t n;
+
+	if (buf == NULL)
+		return NULL;
+	n = readlinkat(dirfd, name, buf, len);
+	if (n < 0 || (size_t)n >= len) {
+		if (n >= 0)
+			errno = ENAMETOOLONG;
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * Resolve path inside the root one component at a time, noting in p every
+ * directory passed and every symlink met (with its exact text).  ".."
+ * pops a resolved component and never climbs above the root, so neither a
+ * hostile path nor a hostile link can lead outside it.
+ */
+static enum walk_rc
+walk(struct closure *c, const char *path, struct pending *p, struct walk *w,
+    int explicit)
+{
+	char comp[NAME_MAX + 1], cand[PATH_MAX];
+	int links = 0;
+
+	strlcpy(w->cur, "/", sizeof w->cur);
+	if ((w->rest = strdup(path)) == NULL)
+		return WK_ERR;
+	if (fstatat(c->rootfd, ".", &w->st, 0) < 0)
+		return WK_ERR;
+	while (next_comp(w, comp, sizeof comp)) {
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			char *s = strrchr(w->cur, '/');
+			s[s == w->cur ? 1 : 0] = '\0';
+			continue;
+		}
+		if (join(cand, sizeof cand, w->cur, comp) < 0)
+			return WK_ERR;
+		if ((w->why = closure_excluded(c, cand, explicit)) != EX_NONE)
+			return WK_EXCLUDED;
+		struct item *it = closure_find(c, cand);
+		char *target = NULL;
+		if (it && it->type == MF_SYMLINK) {
+			target = strdup(it->target);
+			if (target == NULL)
+				return WK_ERR;
+		} else {
+			if (fstatat(c->rootfd, rel(cand), &w->st, AT_SYMLINK_NOFOLLOW) < 0) {
+				strlcpy(w->missing, comp, sizeof w->missing);
+				return errno == ENOENT || errno == ENOTDIR ? WK_MISSING : WK_ERR;
+			}
+			if (S_ISLNK(w->st.st_mode)) {
+				target = read_link(c->rootfd, rel(cand), (size_t)w->st.st_size);
+				if (target == NULL)
+					return WK_ERR;
+				char *t2 = strdup(target);
+				if (t2 == NULL || pend(p, cand, MF_SYMLINK, 0, NULL, t2) < 0) {
+					free(target);
+					return WK_ERR;
+				}
+			}
+		}
+		if (target) {
+			int rc = ++links > MAX_LINKS ? -2 : splice_target(w, target);
+			free(target);
+			if (rc == -2)
+				return WK_LOOP;
+			if (rc < 0)
+				return WK_ERR;
+			continue;
+		}
+		if (S_ISDIR(w->st.st_mode)) {
+			if (pend(p, cand, MF_DIR, w->st.st_mode, NULL, NULL) < 0)
+				return WK_ERR;
+			strlcpy(w->cur, cand, sizeof w->cur);
+			continue;
+		}
+		if (more_comps(w)) {
+			w->missing[0] = '\0';
+			return WK_MISSING; /* ENOTDIR: a file used as a directory */
+		}
+		strlcpy(w->cur, cand, sizeof w->cur);
+	}
+	return WK_OK;
+}
+
+static int add_tree(struct closure *c, const char *hostdir, const char *paydir,
+    enum origin o, int explicit);
+
+int
+closure_add(struct closure *c, const char *path, enum origin o, enum how how,
+    int explicit)
+{
+	struct pending p = { 0 };
+	struct walk w = { 0 };
+	size_t nl;
+	char *norm;
+	int rc = -1;
+
+	if (path[0] != '/') {
+		warnx("%s: not an absolute path, ignored", path);
+		return 1;
+	}
+	if ((norm = path_normalize("/", 1, path, strlen(path), &nl)) == NULL) {
+		warn("%s", path);
+		return -1;
+	}
+	enum walk_rc wr = walk(c, norm, &p, &w, explicit);
+	switch (wr) {
+	case WK_OK:
+		break;
+	case WK_MISSING:
+		closure_note_excluded(c, norm, EX_GONE);
+		rc = 1;
+		goto out;
+	case WK_EXCLUDED:
+		/* the links that led here still work, as on the host: keep
+		 * them unless the path itself is the excluded one */
+		if (strcmp(norm, w.cur) != 0 && closure_excluded(c, norm, explicit) == EX_NONE &&
+		    pend_commit(c, &p, o) < 0)
+			goto out;
+		closure_note_excluded(c, norm, w.why);
+		rc = 1;
+		goto out;
+	case WK_LOOP:
+		warnx("%s: too many levels of symbolic links, left out", norm);
+		rc = 1;
+		goto out;
+	case WK_ERR:
+		warn("%s%s", c->root, norm);
+		goto out;
+	}
+	if (S_ISREG(w.st.st_mode)) {
+		if (how != HOW_CHAIN) {
+			char *src = strdup(w.cur);
+			if (src == NULL || pend(&p, w.cur, MF_FILE, w.st.st_mode, src, NULL) < 0)
+				goto out;
+		}
+	} else if (!S_ISDIR(w.st.st_mode)) {
+		closure_note_excluded(c, norm, EX_SPECIAL);
+		rc = 1;
+		goto out;
+	}
+	if (pend_commit(c, &p, o) < 0)
+		goto out;
+	rc = 0;
+	if (how == HOW_TREE && S_ISDIR(w.st.st_mode))
+		rc = add_tree(c, w.cur, w.cur, o, explicit);
+out:
+	pend_free(&p);
+	free(w.rest);
+	free(norm);
+	return rc;
+}
+
+/* Add everything below hostdir (a real directory in the root) at paydir,
+ * symlinks kept as they are and not followed. */
+static int
+add_tree(struct closure *c, const char *hostdir, const char *paydir,
+    enum origin o, int explicit)
+{
+	int fd = openat(c->rootfd, rel(hostdir), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		warn("%s%s", c->root, hostdir);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		char hp[PATH_MAX], pp[PATH_MAX];
+		struct stat st;
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (join(hp, sizeof hp, hostdir, de->d_name) < 0 ||
+		    join(pp, sizeof pp, paydir, de->d_name) < 0) {
+			warn("%s/%s", hostdir, de->d_name);
+			rc = -1;
+			break;
+		}
+		enum excl_reason r = closure_excluded(c, hp, explicit);
+		if (r != EX_NONE) {
+			closure_note_excluded(c, hp, r);
+			continue;
+		}
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			warn("%s", hp);
+			rc = -1;
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = item_put(c, pp, MF_DIR, st.st_mode, NULL, NULL, o);
+			if (rc == 0)
+				rc = add_tree(c, hp, pp, o, explicit);
+		} else if (S_ISREG(st.st_mode)) {
+			char *src = strdup(hp);
+			rc = src ? item_put(c, pp, MF_FILE, st.st_mode, src, NULL, o) : -1;
+		} else if (S_ISLNK(st.st_mode)) {
+			char *t = read_link(dirfd(d), de->d_name, (size_t)st.st_size);
+			rc = t ? item_put(c, pp, MF_SYMLINK, 0, NULL, t, o) : -1;
+			if (t == NULL)
+				warn("%s", hp);
+		} else {
+			closure_note_excluded(c, hp, EX_SPECIAL);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+closure_copy_dir(struct closure *c, const char *src, const char *dest)
+{
+	struct pending p = { 0 };
+	struct walk w = { 0 }, wd = { 0 };
+	char *s = NULL, *d = NULL;
+	size_t nl;
+	int rc = -1;
+
+	if (src[0] != '/' || (dest && dest[0] != '/')) {
+		warnx("--copy-dir %s%s%s: paths must be absolute", src, dest ? ":" : "",
+		    dest ? dest : "");
+		return -1;
+	}
+	if ((s = path_normalize("/", 1, src, strlen(src), &nl)) == NULL ||
+	    (d = path_normalize("/", 1, dest ? dest : src, strlen(dest ? dest : src), &nl)) == NULL)
+		goto sys;
+	if (walk(c, s, &p, &w, 1) != WK_OK || !S_ISDIR(w.st.st_mode)) {
+		warnx("--copy-dir %s: not a directory in %s", s, c->root);
+		goto out;
+	}
+	if (strcmp(s, d) == 0) {
+		if (pend_commit(c, &p, OR_COPY) < 0)
+			goto out;
+		rc = add_tree(c, w.cur, w.cur, OR_COPY, 1);
+		goto out;
+	}
+	/* DEST: reuse what exists of it in the root (its links and real
+	 * directories), then make the missing rest as plain directories */
+	pend_free(&p);
+	enum walk_rc wr = walk(c, d, &p, &wd, 1);
+	if (wr == WK_OK && !S_ISDIR(wd.st.st_mode)) {
+		warnx("--copy-dir %s:%s: destination is not a directory", s, d);
+		goto out;
+	}
+	if (wr != WK_OK && wr != WK_MISSING) {
+		warnx("--copy-dir %s:%s: cannot place the destination", s, d);
+		goto out;
+	}
+	if (pend_commit(c, &p, OR_COPY) < 0)
+		goto out;
+	if (wr == WK_MISSING) {
+		char *restn = path_normalize("", 0, wd.rest, strlen(wd.rest), &nl);
+		char pp[PATH_MAX];
+		if (restn == NULL)
+			goto sys;
+		free(wd.rest);
+		wd.rest = restn;
+		const char *comp = wd.missing;
+		for (char *t = restn;;) {
+			if (*comp && strcmp(comp, "..") != 0) {
+				if (join(pp, sizeof pp, wd.cur, comp) < 0)
+					goto sys;
+				strlcpy(wd.cur, pp, sizeof wd.cur);
+				if (item_put(c, wd.cur, MF_DIR, 0755, NULL, NULL, OR_COPY) < 0)
+					goto out;
+			}
+			if (t == NULL || *t == '\0')
+				break;
+			comp = strsep(&t, "/");
+		}
+	}
+	rc = add_tree(c, w.cur, wd.cur, OR_COPY, 1);
+	goto out;
+sys:
+	warn("--copy-dir %s", src);
+out:
+	pend_free(&p);
+	free(w.rest);
+	free(wd.rest);
+	free(s);
+	free(d);
+	return rc;
+}
+
+char *
+closure_resolve(const struct closure *c, const char *path)
+{
+	char cur[PATH_MAX] = "/", cand[PATH_MAX];
+	char *rest = strdup(path);
+	int links = 0;
+
+	if (rest == NULL)
+		return NULL;
+	for (;;) {
+		char *s = rest + strspn(rest, "/");
+		if (*s == '\0')
+			break;
+		size_t n = strcspn(s, "/");
+		char comp[NAME_MAX + 1];
+		if (n > NAME_MAX)
+			goto fail;
+		memcpy(comp, s, n);
+		comp[n] = '\0';
+		memmove(rest, s + n, strlen(s + n) + 1);
+		if (strcmp(comp, ".") == 0)
+			continue;
+		if (strcmp(comp, "..") == 0) {
+			char *e = strrchr(cur, '/');
+			e[e == cur ? 1 : 0] = '\0';
+			continue;
+		}
+		if (join(cand, sizeof cand, cur, comp) < 0)
+			goto fail;
+		struct item *it = closure_find(c, cand);
+		if (it == NULL)
+			goto fail;
+		if (it->type == MF_SYMLINK) {
+			if (++links > MAX_LINKS)
+				goto fail;
+			size_t tl = strlen(it->target), rl = strlen(rest);
+			char *nr = malloc(tl + rl + 2);
+			if (nr == NULL)
+				goto fail;
+			snprintf(nr, tl + rl + 2, "%s/%s", it->target, rest);
+			free(rest);
+			rest = nr;
+			if (it->target[0] == '/')
+				strlcpy(cur, "/", sizeof cur);
+			continue;
+		}
+		strlcpy(cur, cand, sizeof cur);
+	}
+	free(rest);
+	return strdup(cur);
+fail:
+	free(rest);
+	return NULL;
+}

@@ -1,0 +1,847 @@
+/*
+ * sidebundle create: options, then the steps in order: static analysis of
+ * the entries, traces, --copy-dir, --include, the glibc rules, the mount
+ * points; then payload/, bin/ and manifest.lock in DIR/.NAME.tmp-XXXXXX,
+ * renamed into place as a whole.
+ */
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle.h"
+#include "path.h"
+
+#define CREATE_USAGE                                                                     \
+	"usage: sidebundle create --out-dir DIR --name NAME --from-host PATH[::trace=ARGS]...\n" \
+	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]...\n"                      \
+	"           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n" \
+	"           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"    \
+	"           [--set-env K=V]... [-r ROOT] [-q] [-v]\n"
+
+volatile sig_atomic_t sb_interrupted;
+
+struct strv {
+	char **v;
+	size_t n;
+};
+
+struct opts {
+	const char *outdir, *name, *root, *backend, *run_mode;
+	struct strv from, traces, dbs, copies, includes, excludes, env;
+	int quiet, verbose;
+};
+
+struct build {
+	struct opts *o;
+	int dirfd;	     /* DIR */
+	char tmpname[NAME_MAX + 1];
+	int buildfd;	     /* DIR/.NAME.tmp-XXXXXX */
+	struct closure c;
+	struct entry *entries;
+	size_t nentries;
+	struct strv libdirs; /* raw, in search order */
+	struct strv tracedbs;
+	struct trace_result tr;
+};
+
+static void
+usage(void)
+{
+	fputs(CREATE_USAGE, stderr);
+	exit(2);
+}
+
+static void
+strv_push(struct strv *s, const char *v)
+{
+	char **n = reallocarray(s->v, s->n + 1, sizeof *n);
+	if (n == NULL || (n[s->n] = strdup(v)) == NULL)
+		err(1, NULL);
+	s->v = n;
+	s->n++;
+}
+
+static int
+strv_has(const struct strv *s, const char *v)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], v) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+strv_free(struct strv *s)
+{
+	words_free(s->v, s->n);
+	s->v = NULL;
+	s->n = 0;
+}
+
+static void
+on_signal(int sig)
+{
+	sb_interrupted = sig;
+}
+
+/* --- options --------------------------------------------------------- */
+
+static void
+parse_opts(struct opts *o, int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "copy-dir", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "exclude", required_argument, NULL, 'x' },
+		{ "from-host", required_argument, NULL, 'f' },
+		{ "include", required_argument, NULL, 'i' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "out-dir", required_argument, NULL, 'o' },
+		{ "run-mode", required_argument, NULL, 'm' },
+		{ "set-env", required_argument, NULL, 'e' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "trace-backend", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int ch;
+
+	o->backend = "auto";
+	o->run_mode = "host";
+	while ((ch = getopt_long(argc, argv, "+hqr:v", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'b': o->backend = optarg; break;
+		case 'c': strv_push(&o->copies, optarg); break;
+		case 'd': strv_push(&o->dbs, optarg); break;
+		case 'e': strv_push(&o->env, optarg); break;
+		case 'f': strv_push(&o->from, optarg); break;
+		case 'h': fputs(CREATE_USAGE, stdout); exit(0);
+		case 'i': strv_push(&o->includes, optarg); break;
+		case 'm': o->run_mode = optarg; break;
+		case 'n': o->name = optarg; break;
+		case 'o': o->outdir = optarg; break;
+		case 'q': o->quiet = 1; break;
+		case 'r': o->root = optarg; break;
+		case 't': strv_push(&o->traces, optarg); break;
+		case 'v': o->verbose = 1; break;
+		case 'x': strv_push(&o->excludes, optarg); break;
+		default: usage();
+		}
+	}
+	if (optind != argc) {
+		warnx("create: unexpected argument %s", argv[optind]);
+		usage();
+	}
+}
+
+static void
+check_opts(struct opts *o)
+{
+	if (o->outdir == NULL || o->name == NULL) {
+		warnx("create: --out-dir and --name are required");
+		usage();
+	}
+	if (*o->outdir == '\0' || *o->name == '\0' || strchr(o->name, '/') ||
+	    strcmp(o->name, ".") == 0 || strcmp(o->name, "..") == 0 ||
+	    strlen(o->name) > NAME_MAX - 12) {
+		warnx("create: --name %s: must be one path component", o->name);
+		usage();
+	}
+	if (o->from.n == 0) {
+		warnx("create: at least one --from-host PATH is required");
+		usage();
+	}
+	if (strcmp(o->backend, "ptrace") == 0)
+		errx(2, "trace backend ptrace: not available yet");
+	if (strcmp(o->backend, "off") != 0 && strcmp(o->backend, "preload") != 0 &&
+	    strcmp(o->backend, "auto") != 0) {
+		warnx("create: --trace-backend %s: want off, preload, ptrace or auto", o->backend);
+		usage();
+	}
+	if (strcmp(o->run_mode, "host") != 0 && strcmp(o->run_mode, "bwrap") != 0 &&
+	    strcmp(o->run_mode, "chroot") != 0) {
+		warnx("create: --run-mode %s: want host, bwrap or chroot", o->run_mode);
+		usage();
+	}
+	for (size_t i = 0; i < o->env.n; i++) {
+		const char *eq = strchr(o->env.v[i], '=');
+		if (eq == NULL || eq == o->env.v[i]) {
+			warnx("create: --set-env %s: want K=V", o->env.v[i]);
+			usage();
+		}
+	}
+	if (o->root && strcmp(o->root, "/") == 0)
+		o->root = NULL;
+	int traced = o->traces.n > 0;
+	for (size_t i = 0; i < o->from.n; i++)
+		traced |= strstr(o->from.v[i], "::trace=") != NULL;
+	if (o->root && traced && strcmp(o->backend, "off") != 0) {
+		warnx("create: -r ROOT cannot be traced (the trace runs on this host); use --db");
+		usage();
+	}
+	if (strcmp(o->backend, "off") == 0 && traced && !o->quiet)
+		warnx("warning: --trace-backend off: ::trace and --trace are ignored");
+}
+
+/* --- entries --------------------------------------------------------- */
+
+static void
+entry_free(struct entry *e)
+{
+	free(e->name);
+	free(e->path);
+	free(e->trace_args);
+	free(e->interp);
+	free(e->interp_ldso);
+	words_free(e->args, e->nargs);
+}
+
+/* Split PATH[::trace=ARGS] and name the entry. */
+static void
+parse_entries(struct build *b)
+{
+	struct opts *o = b->o;
+
+	b->entries = calloc(o->from.n, sizeof *b->entries);
+	if (b->entries == NULL)
+		err(1, NULL);
+	for (size_t i = 0; i < o->from.n; i++) {
+		struct entry *e = &b->entries[i];
+		char *spec = o->from.v[i], *t = strstr(spec, "::trace="), cwd[PATH_MAX];
+		size_t pl = t ? (size_t)(t - spec) : strlen(spec), nl;
+		if (pl == 0) {
+			warnx("create: --from-host %s: no path", spec);
+			usage();
+		}
+		if (t && (e->trace_args = strdup(t + 8)) == NULL)
+			err(1, NULL);
+		if (spec[0] != '/' && o->root) {
+			warnx("create: --from-host %.*s: must be absolute with -r ROOT", (int)pl, spec);
+			usage();
+		}
+		if (spec[0] != '/' && getcwd(cwd, sizeof cwd) == NULL)
+			err(1, "getcwd");
+		e->path = path_normalize(spec[0] == '/' ? "/" : cwd, strlen(spec[0] == '/' ? "/" : cwd),
+		    spec, pl, &nl);
+		if (e->path == NULL)
+			err(1, "%s", spec);
+		const char *base = strrchr(e->path, '/') + 1;
+		if (*base == '\0') {
+			warnx("create: --from-host %s: names a directory", spec);
+			usage();
+		}
+		if ((e->name = strdup(base)) == NULL)
+			err(1, NULL);
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(b->entries[k].name, e->name) == 0)
+				errx(2, "create: entries %s and %s have the same name %s",
+				    b->entries[k].path, e->path, e->name);
+		b->nentries++;
+	}
+}
+
+static enum origin
+dep_origin(const struct dep *d, int script_entry)
+{
+	if (d->kind == DEP_SCRIPT_INTERP || (d->kind == DEP_ENTRY && script_entry))
+		return OR_SCRIPT;
+	return OR_ELF;
+}
+
+static void
+note_libdir(struct build *b, const struct dep *d)
+{
+	char dir[PATH_MAX];
+
+	if (d->path == NULL || (d->kind != DEP_NEEDED))
+		return;
+	strlcpy(dir, d->path, sizeof dir);
+	char *s = strrchr(dir, '/');
+	if (s == NULL)
+		return;
+	s[s == dir ? 1 : 0] = '\0';
+	if (!strv_has(&b->libdirs, dir))
+		strv_push(&b->libdirs, dir);
+}
+
+/* Add every file of d to the closure.  Missing libraries are reported
+ * with who needs them; returns the number of missing direct needs of an
+ * entry (errors), or -1. */
+static int
+add_deps(struct build *b, const struct deps *d, int script_entry, int explicit)
+{
+	int fatal = 0;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dep *x = &d->v[i];
+		if (x->path == NULL || x->missing) {
+			const struct dep *p = x->parent >= 0 ? &d->v[x->parent] : NULL;
+			int direct = p && p->kind == DEP_ENTRY && explicit;
+			if (direct || !b->o->quiet)
+				warnx("%s%s: needed by %s: not found", direct ? "" : "warning: ",
+				    x->name, p && p->path ? p->path : "?");
+			fatal += direct;
+			continue;
+		}
+		int ex = x->kind == DEP_ENTRY ? 2 : explicit;
+		if (closure_add(&b->c, x->path, dep_origin(x, script_entry), HOW_OBJECT, ex) < 0)
+			return -1;
+		note_libdir(b, x);
+	}
+	return fatal;
+}
+
+/* What kind of entry d[0] is, from its direct children. */
+static void
+entry_kind(struct entry *e, const struct deps *d)
+{
+	e->kind = "elf-static";
+	for (size_t i = 1; i < d->n; i++) {
+		const struct dep *x = &d->v[i];
+		if (x->parent != 0)
+			continue;
+		if (x->kind == DEP_INTERP) {
+			e->kind = "elf-dynamic";
+			if ((e->interp = strdup(x->path ? x->path : x->name)) == NULL)
+				err(1, NULL);
+			return;
+		}
+		if (x->kind == DEP_SCRIPT_INTERP) {
+			/* the first is the interpreter that runs the script
+			 * (after env's lookup); a second one is env itself */
+			e->kind = "script";
+			if ((e->interp = strdup(x->path ? x->path : x->name)) == NULL)
+				err(1, NULL);
+			for (size_t k = 0; x->args && x->args[k]; k++) {
+				char **v = reallocarray(e->args, e->nargs + 2, sizeof *v);
+				if (v == NULL || (v[e->nargs] = strdup(x->args[k])) == NULL)
+					err(1, NULL);
+				e->args = v;
+				e->nargs++;
+			}
+			for (size_t k = i + 1; k < d->n; k++) {
+				if (d->v[k].parent == (int)i && d->v[k].kind == DEP_INTERP) {
+					const struct dep *l = &d->v[k];
+					if ((e->interp_ldso = strdup(l->path ? l->path : l->name)) == NULL)
+						err(1, NULL);
+					break;
+				}
+			}
+			return;
+		}
+	}
+}
+
+static struct deps_opts
+deps_options(const struct build *b)
+{
+	struct deps_opts o = { b->o->root, NULL, NULL };
+	return o;
+}
+
+static int
+analyse_entries(struct build *b)
+{
+	struct deps_opts dopt = deps_options(b);
+	int fatal = 0;
+
+	for (size_t i = 0; i < b->nentries; i++) {
+		struct entry *e = &b->entries[i];
+		struct deps d = { 0 };
+		char errbuf[512];
+		if (deps_analyse(&d, &dopt, e->path, errbuf, sizeof errbuf) < 0) {
+			warnx("%s", errbuf);
+			deps_free(&d);
+			return -1;
+		}
+		entry_kind(e, &d);
+		int rc = add_deps(b, &d, strcmp(e->kind, "script") == 0, 1);
+		deps_free(&d);
+		if (rc < 0)
+			return -1;
+		fatal += rc;
+	}
+	if (fatal) {
+		warnx("%d librar%s needed directly by an entry %s missing", fatal,
+		    fatal == 1 ? "y" : "ies", fatal == 1 ? "is" : "are");
+		return -1;
+	}
+	return 0;
+}
+
+/* Every ELF the traces saw run or loaded: its static needs too (a traced
+ * gcc brings cc1's libraries even where the trace ran cc1 only once). */
+static int
+analyse_traced(struct build *b)
+{
+	struct deps_opts dopt = deps_options(b);
+
+	for (size_t i = 0; i < b->tr.nelves; i++) {
+		struct deps d = { 0 };
+		char errbuf[512];
+		if (deps_analyse(&d, &dopt, b->tr.elves[i], errbuf, sizeof errbuf) == 0 &&
+		    add_deps(b, &d, 0, 0) < 0) {
+			deps_free(&d);
+			return -1;
+		}
+		deps_free(&d);
+	}
+	return 0;
+}
+
+/* --- traces ---------------------------------------------------------- */
+
+static int
+run_traces(struct build *b)
+{
+	struct opts *o = b->o;
+	char *sbtrace = NULL;
+	int n = 0, rc = -1;
+
+	if (strcmp(o->backend, "off") == 0)
+		return 0;
+	for (size_t i = 0; i <= b->nentries + o->traces.n; i++) {
+		struct entry *e = i < b->nentries ? &b->entries[i] : NULL;
+		const char *cmd = !e && i < b->nentries + o->traces.n ? o->traces.v[i - b->nentries] : NULL;
+		char db[PATH_MAX], **w = NULL, **argv = NULL;
+		size_t nw = 0;
+		const char *why;
+		if (e ? e->trace_args == NULL : cmd == NULL)
+			continue;
+		if (sbtrace == NULL && (sbtrace = trace_find_sbtrace()) == NULL) {
+			warnx("sbtrace not found next to sidebundle or on PATH");
+			goto out;
+		}
+		if (e && words_split(e->trace_args, &w, &nw, &why) < 0) {
+			warnx("--from-host %s::trace=%s: %s", e->path, e->trace_args, why);
+			goto out;
+		}
+		argv = calloc(nw + 4, sizeof *argv);
+		if (argv == NULL)
+			err(1, NULL);
+		if (e) {
+			argv[0] = e->path;
+			for (size_t k = 0; k < nw; k++)
+				argv[k + 1] = w[k];
+		} else {
+			argv[0] = "/bin/sh";
+			argv[1] = "-c";
+			argv[2] = (char *)cmd;
+		}
+		snprintf(db, sizeof db, "%s/%s/trace-%d.db", o->outdir, b->tmpname, ++n);
+		int r = trace_run(sbtrace, o->backend, db, argv);
+		free(argv);
+		words_free(w, nw);
+		if (r < 0)
+			goto out;
+		strv_push(&b->tracedbs, db);
+	}
+	rc = 0;
+out:
+	free(sbtrace);
+	return rc;
+}
+
+static int
+read_traces(struct build *b)
+{
+	for (int phase = 0; phase < 2; phase++) {
+		for (size_t i = 0; i < b->tracedbs.n + b->o->dbs.n; i++) {
+			const char *db = i < b->tracedbs.n ? b->tracedbs.v[i] : b->o->dbs.v[i - b->tracedbs.n];
+			if (trace_read_db(&b->c, db, &b->tr, phase) < 0)
+				return -1;
+		}
+	}
+	/* ours are not kept: only the bundle goes into place */
+	for (size_t i = 0; i < b->tracedbs.n; i++) {
+		char name[64];
+		static const char *const sfx[] = { "", "-wal", "-shm" };
+		for (int k = 0; k < 3; k++) {
+			snprintf(name, sizeof name, "trace-%zu.db%s", i + 1, sfx[k]);
+			if (unlinkat(b->buildfd, name, 0) < 0 && errno != ENOENT) {
+				warn("%s", name);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* --- other inputs ---------------------------------------------------- */
+
+static int
+include_one(const char *path, void *arg)
+{
+	struct build *b = arg;
+	return closure_add(&b->c, path, OR_INCLUDE, HOW_TREE, 0) < 0 ? -1 : 0;
+}
+
+static int
+add_inputs(struct build *b)
+{
+	struct opts *o = b->o;
+
+	for (size_t i = 0; i < o->copies.n; i++) {
+		char *s = o->copies.v[i], *colon = strchr(s, ':');
+		if (colon)
+			*colon = '\0';
+		int rc = closure_copy_dir(&b->c, s, colon ? colon + 1 : NULL);
+		if (colon)
+			*colon = ':';
+		if (rc < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < o->includes.n; i++) {
+		size_t before = b->c.n;
+		if (o->includes.v[i][0] != '/') {
+			warnx("--include %s: must be an absolute glob", o->includes.v[i]);
+			return -1;
+		}
+		if (glob_walk(b->c.rootfd, o->includes.v[i], include_one, b) < 0) {
+			warn("--include %s", o->includes.v[i]);
+			return -1;
+		}
+		if (b->c.n == before && !o->quiet)
+			warnx("warning: --include %s: nothing new matched", o->includes.v[i]);
+	}
+	if (rules_apply(&b->c, &b->tr) < 0)
+		return -1;
+	/* where a sandbox mounts /proc, /dev, /tmp ...: they must exist */
+	static const char *const mounts[] = { "/dev", "/etc", "/proc", "/run", "/sys", "/tmp" };
+	for (size_t i = 0; i < sizeof mounts / sizeof *mounts; i++) {
+		struct stat st;
+		unsigned mode = strcmp(mounts[i], "/tmp") == 0 ? 01777 : 0755;
+		if (fstatat(b->c.rootfd, mounts[i] + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode))
+			mode = st.st_mode & 07777;
+		struct item *it = closure_find(&b->c, mounts[i]);
+		if (it && it->type != MF_DIR)
+			continue;
+		if (closure_add_dir(&b->c, mounts[i], mode, OR_RULE) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- output ---------------------------------------------------------- */
+
+static int
+resolve_libdirs(struct build *b, struct strv *out)
+{
+	for (size_t i = 0; i < b->libdirs.n; i++) {
+		char *r = closure_resolve(&b->c, b->libdirs.v[i]);
+		if (r == NULL)
+			continue;
+		struct item *it = closure_find(&b->c, r);
+		if (it && it->type == MF_DIR && !strv_has(out, r))
+			strv_push(out, r);
+		free(r);
+	}
+	return 0;
+}
+
+static int
+write_bin(struct build *b, const struct strv *libdirs)
+{
+	int fd;
+
+	if (mkdirat(b->buildfd, "bin", 0755) < 0 ||
+	    (fd = openat(b->buildfd, "bin", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		warn("bin");
+		return -1;
+	}
+	int rc = 0;
+	for (size_t i = 0; i < b->nentries && rc == 0; i++)
+		rc = launch_script_write(fd, &b->c, &b->entries[i], libdirs->v, libdirs->n);
+	if (rc == 0 && fchmod(fd, 0755) < 0) {
+		warn("bin");
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
+
+static int
+write_manifest(struct build *b, const struct strv *libdirs)
+{
+	struct manifest m = { 0 };
+	int rc = -1, fd = -1;
+
+	m.name = (char *)b->o->name;
+	m.run_mode = (char *)b->o->run_mode;
+	m.env = b->o->env.v;
+	m.nenv = b->o->env.n;
+	m.libdirs = libdirs->v;
+	m.nlibdirs = libdirs->n;
+	m.entries = calloc(b->nentries, sizeof *m.entries);
+	m.recs = calloc(b->c.n, sizeof *m.recs);
+	if (m.entries == NULL || m.recs == NULL)
+		goto nomem;
+	for (size_t i = 0; i < b->nentries; i++) {
+		const struct entry *e = &b->entries[i];
+		m.entries[i] = (struct mf_entry){ e->name, e->path, (char *)e->kind,
+			e->interp ? e->interp : "-", e->args, e->nargs };
+	}
+	m.nentries = b->nentries;
+	for (size_t i = 0; i < b->c.n; i++) {
+		const struct item *it = &b->c.items[i];
+		struct mf_rec *r = &m.recs[m.nrecs++];
+		r->type = it->type;
+		r->path = it->path;
+		r->target = it->target;
+		r->mode = it->mode;
+		r->size = it->size;
+		memcpy(r->sha, it->sha, sizeof r->sha);
+		r->origin = it->origin;
+	}
+	manifest_sort(&m);
+	fd = openat(b->buildfd, MANIFEST_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 || fchmod(fd, 0644) < 0 || manifest_write(&m, fd) < 0 || close(fd) < 0) {
+		warn("%s", MANIFEST_FILE);
+		fd = -1;
+		goto out;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	warn(NULL);
+out:
+	free(m.entries);
+	free(m.recs);
+	return rc;
+}
+
+/* Only a bundle (or nothing, or an empty directory) is ever replaced. */
+static int
+check_target(struct build *b)
+{
+	struct stat st;
+
+	if (fstatat(b->dirfd, b->o->name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		warn("%s/%s", b->o->outdir, b->o->name);
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		int fd = openat(b->dirfd, b->o->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			int ok = faccessat(fd, MANIFEST_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+			close(fd);
+			if (ok)
+				return 0;
+			if (unlinkat(b->dirfd, b->o->name, AT_REMOVEDIR) == 0)
+				return 0; /* was empty */
+		}
+	}
+	warnx("%s/%s exists and is not a bundle (no %s): not replacing it", b->o->outdir,
+	    b->o->name, MANIFEST_FILE);
+	errno = EEXIST;
+	return -2;
+}
+
+/* Remove DIR/.NAME.tmp-?????? left by an interrupted build. */
+static void
+remove_stale(struct build *b)
+{
+	char prefix[NAME_MAX + 1];
+	struct stat st;
+
+	snprintf(prefix, sizeof prefix, ".%s.tmp-", b->o->name);
+	int fd = openat(b->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t pl = strlen(prefix);
+		if (strncmp(de->d_name, prefix, pl) != 0 || strlen(de->d_name) != pl + 6 ||
+		    fstatat(b->dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			continue;
+		if (tree_remove(b->dirfd, de->d_name) < 0)
+			warn("%s/%s", b->o->outdir, de->d_name);
+	}
+	closedir(d);
+}
+
+static int
+open_outdir(struct build *b)
+{
+	if (mkdir(b->o->outdir, 0755) < 0 && errno != EEXIST) {
+		warn("%s", b->o->outdir);
+		return -1;
+	}
+	b->dirfd = open(b->o->outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (b->dirfd < 0) {
+		warn("%s", b->o->outdir);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+make_builddir(struct build *b, char **realdir)
+{
+	char path[PATH_MAX];
+
+	if ((*realdir = realpath(b->o->outdir, NULL)) == NULL) {
+		warn("%s", b->o->outdir);
+		return -1;
+	}
+	if (snprintf(path, sizeof path, "%s/.%s.tmp-XXXXXX", *realdir, b->o->name) >= (int)sizeof path ||
+	    mkdtemp(path) == NULL) {
+		warn("%s: temporary directory", b->o->outdir);
+		return -1;
+	}
+	strlcpy(b->tmpname, strrchr(path, '/') + 1, sizeof b->tmpname);
+	b->buildfd = openat(b->dirfd, b->tmpname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (b->buildfd < 0) {
+		warn("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Put the build in place: atomically, whether or not a bundle is there. */
+static int
+install(struct build *b)
+{
+	if (fchmod(b->buildfd, 0755) < 0) {
+		warn("%s/%s", b->o->outdir, b->tmpname);
+		return -1;
+	}
+	if (renameat2(b->dirfd, b->tmpname, b->dirfd, b->o->name, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EEXIST) {
+		warn("%s/%s", b->o->outdir, b->o->name);
+		return -1;
+	}
+	if (renameat2(b->dirfd, b->tmpname, b->dirfd, b->o->name, RENAME_EXCHANGE) < 0) {
+		warn("%s/%s", b->o->outdir, b->o->name);
+		return -1;
+	}
+	/* the old bundle now has the temporary name */
+	if (tree_remove(b->dirfd, b->tmpname) < 0)
+		warn("removing the old bundle %s/%s", b->o->outdir, b->tmpname);
+	return 0;
+}
+
+static void
+summary(const struct build *b)
+{
+	size_t nf = 0, nd = 0, nl = 0;
+	uint64_t bytes = 0;
+
+	for (size_t i = 0; i < b->c.n; i++) {
+		const struct item *it = &b->c.items[i];
+		nf += it->type == MF_FILE;
+		nd += it->type == MF_DIR;
+		nl += it->type == MF_SYMLINK;
+		bytes += it->type == MF_FILE ? it->size : 0;
+	}
+	closure_report(&b->c, b->o->quiet);
+	if (!b->o->quiet)
+		fprintf(stderr, "sidebundle: %s/%s: %zu files (%llu bytes), %zu directories, %zu symlinks\n",
+		    b->o->outdir, b->o->name, nf, (unsigned long long)bytes, nd, nl);
+}
+
+static int
+build(struct build *b, char *realdir)
+{
+	struct strv libdirs = { 0 };
+	char outpath[PATH_MAX], tmppath[PATH_MAX];
+	int rc = -1;
+
+	if (closure_init(&b->c, b->o->root) < 0) {
+		warn("%s", b->o->root);
+		return -1;
+	}
+	b->c.verbose = b->o->verbose;
+	b->c.excludes = b->o->excludes.v;
+	b->c.nexcludes = b->o->excludes.n;
+	if (b->o->root == NULL) {
+		snprintf(outpath, sizeof outpath, "%s/%s", realdir, b->o->name);
+		snprintf(tmppath, sizeof tmppath, "%s/%s", realdir, b->tmpname);
+		b->c.outdir = outpath;
+		b->c.tmpdir = tmppath;
+	}
+	if (analyse_entries(b) < 0 || sb_interrupted || run_traces(b) < 0 || sb_interrupted ||
+	    read_traces(b) < 0 || analyse_traced(b) < 0 || sb_interrupted ||
+	    add_inputs(b) < 0 || sb_interrupted)
+		goto out;
+	resolve_libdirs(b, &libdirs);
+	if (payload_write(&b->c, b->buildfd) < 0 || write_bin(b, &libdirs) < 0 ||
+	    write_manifest(b, &libdirs) < 0 || sb_interrupted)
+		goto out;
+	if (install(b) < 0)
+		goto out;
+	summary(b);
+	rc = 0;
+out:
+	strv_free(&libdirs);
+	return rc;
+}
+
+int
+cmd_create(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct build b = { .o = &o, .dirfd = -1, .buildfd = -1, .c = { .rootfd = -1 } };
+	struct sigaction sa = { .sa_handler = on_signal };
+	char *realdir = NULL;
+	int rc = 1;
+
+	parse_opts(&o, argc, argv);
+	check_opts(&o);
+	parse_entries(&b);
+	/* no SA_RESTART: a wait for sbtrace must see the signal */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
+		err(1, "sigaction");
+	if (open_outdir(&b) < 0)
+		goto out;
+	remove_stale(&b);
+	if (check_target(&b) < 0 || make_builddir(&b, &realdir) < 0)
+		goto out;
+	if (build(&b, realdir) == 0)
+		rc = 0;
+	else if (tree_remove(b.dirfd, b.tmpname) < 0)
+		warn("%s/%s", o.outdir, b.tmpname);
+out:
+	if (b.buildfd >= 0)
+		close(b.buildfd);
+	if (b.dirfd >= 0)
+		close(b.dirfd);
+	closure_free(&b.c);
+	trace_result_free(&b.tr);
+	for (size_t i = 0; i < b.nentries; i++)
+		entry_free(&b.entries[i]);
+	free(b.entries);
+	free(realdir);
+	strv_free(&b.libdirs);
+	strv_free(&b.tracedbs);
+	strv_free(&o.from);
+	strv_free(&o.traces);
+	strv_free(&o.dbs);
+	strv_free(&o.copies);
+	strv_free(&o.includes);
+	strv_free(&o.excludes);
+	strv_free(&o.env);
+	if (sb_interrupted) {
+		signal(sb_interrupted, SIG_DFL);
+		raise(sb_interrupted);
+	}
+	return rc;
+}

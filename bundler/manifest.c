@@ -1,0 +1,714 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "manifest.h"
+
+/* Bigger manifests are not bundles we wrote: refuse rather than eat memory. */
+#define MANIFEST_MAX (256u << 20)
+
+static const char *const origin_names[OR_COUNT] = {
+	[OR_ELF] = "elf",
+	[OR_SCRIPT] = "script",
+	[OR_TRACE] = "trace",
+	[OR_COPY] = "copy",
+	[OR_INCLUDE] = "include",
+	[OR_RULE] = "rule",
+};
+
+static const char *const kinds[] = { "elf-dynamic", "elf-static", "script" };
+
+const char *
+origin_name(enum origin o)
+{
+	return o < OR_COUNT ? origin_names[o] : "?";
+}
+
+int
+origin_parse(const char *s)
+{
+	for (int i = 0; i < OR_COUNT; i++)
+		if (strcmp(s, origin_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* --- writing ------------------------------------------------------- */
+
+struct buf {
+	char *p;
+	size_t n, cap;
+	int oom;
+};
+
+static void
+buf_put(struct buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->n + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (p == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = '\0';
+}
+
+/* Append one escaped field: '%' and every byte outside 0x21..0x7e become
+ * %XX, so a field never holds the separators (TAB, newline) nor bytes
+ * whose meaning depends on a locale. */
+static void
+buf_field(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	buf_put(b, "\t", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p <= 0x20 || *p >= 0x7f || *p == '%') {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			buf_put(b, e, 3);
+		} else {
+			buf_put(b, (const char *)p, 1);
+		}
+	}
+}
+
+static void
+buf_tag(struct buf *b, const char *tag)
+{
+	buf_put(b, tag, strlen(tag));
+}
+
+static void
+buf_end(struct buf *b)
+{
+	buf_put(b, "\n", 1);
+}
+
+char *
+mf_escape(const char *s)
+{
+	struct buf b = { 0 };
+
+	buf_field(&b, s);
+	if (b.oom) {
+		free(b.p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	memmove(b.p, b.p + 1, b.n); /* drop the leading TAB */
+	return b.p;
+}
+
+static int
+cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct mf_entry *)a)->name,
+	    ((const struct mf_entry *)b)->name);
+}
+
+static int
+cmp_rec(const void *a, const void *b)
+{
+	return strcmp(((const struct mf_rec *)a)->path,
+	    ((const struct mf_rec *)b)->path);
+}
+
+void
+manifest_sort(struct manifest *m)
+{
+	if (m->nentries > 1)
+		qsort(m->entries, m->nentries, sizeof *m->entries, cmp_entry);
+	if (m->nrecs > 1)
+		qsort(m->recs, m->nrecs, sizeof *m->recs, cmp_rec);
+}
+
+static void
+put_rec(struct buf *b, const struct mf_rec *r)
+{
+	char num[32];
+
+	switch (r->type) {
+	case MF_FILE:
+		buf_tag(b, "file");
+		buf_field(b, r->path);
+		snprintf(num, sizeof num, "%04o", r->mode & 07777);
+		buf_field(b, num);
+		snprintf(num, sizeof num, "%" PRIu64, r->size);
+		buf_field(b, num);
+		buf_field(b, r->sha);
+		break;
+	case MF_DIR:
+		buf_tag(b, "dir");
+		buf_field(b, r->path);
+		snprintf(num, sizeof num, "%04o", r->mode & 07777);
+		buf_field(b, num);
+		break;
+	case MF_SYMLINK:
+		buf_tag(b, "symlink");
+		buf_field(b, r->path);
+		buf_field(b, r->target);
+		break;
+	}
+	buf_field(b, origin_name(r->origin));
+	buf_end(b);
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+manifest_write(const struct manifest *m, int fd)
+{
+	struct buf b = { 0 };
+	char num[16];
+
+	buf_tag(&b, "sidebundle-manifest");
+	snprintf(num, sizeof num, "%d", MANIFEST_VERSION);
+	buf_field(&b, num);
+	buf_end(&b);
+	buf_tag(&b, "name");
+	buf_field(&b, m->name);
+	buf_end(&b);
+	buf_tag(&b, "run-mode");
+	buf_field(&b, m->run_mode);
+	buf_end(&b);
+	for (size_t i = 0; i < m->nenv; i++) {
+		buf_tag(&b, "env");
+		buf_field(&b, m->env[i]);
+		buf_end(&b);
+	}
+	for (size_t i = 0; i < m->nentries; i++) {
+		const struct mf_entry *e = &m->entries[i];
+		buf_tag(&b, "entry");
+		buf_field(&b, e->name);
+		buf_field(&b, e->path);
+		buf_field(&b, e->kind);
+		buf_field(&b, e->interp);
+		for (size_t j = 0; j < e->nargs; j++)
+			buf_field(&b, e->args[j]);
+		buf_end(&b);
+	}
+	for (size_t i = 0; i < m->nlibdirs; i++) {
+		buf_tag(&b, "libdir");
+		buf_field(&b, m->libdirs[i]);
+		buf_end(&b);
+	}
+	for (size_t i = 0; i < m->nrecs; i++)
+		put_rec(&b, &m->recs[i]);
+	if (b.oom) {
+		free(b.p);
+		errno = ENOMEM;
+		return -1;
+	}
+	int rc = write_all(fd, b.p, b.n);
+	int e = errno;
+	free(b.p);
+	errno = e;
+	return rc;
+}
+
+/* --- reading ------------------------------------------------------- */
+
+struct parser {
+	size_t line;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 2, 3))) static int
+perr(struct parser *ps, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(ps->err, ps->errlen, "line %zu: ", ps->line);
+
+	if (n < 0 || (size_t)n >= ps->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(ps->err + n, ps->errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode one field of s[0..n) into a malloc'd string; -1 if it holds a
+ * raw byte the writer would have escaped, a bad escape, or %00. */
+static int
+unescape(struct parser *ps, const char *s, size_t n, char **out)
+{
+	char *d = malloc(n + 1), *o = d;
+
+	if (d == NULL)
+		return perr(ps, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= 0x20 || c >= 0x7f) {
+			free(d);
+			return perr(ps, "unescaped byte 0x%02x", c);
+		}
+		if (c == '%') {
+			int h = i + 2 < n ? 0 : -1;
+			int hi = h < 0 ? -1 : hexval(s[i + 1]);
+			int lo = h < 0 ? -1 : hexval(s[i + 2]);
+			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+				free(d);
+				return perr(ps, "bad escape (want %%XX, upper-case hex, not %%00)");
+			}
+			*o++ = (char)(hi << 4 | lo);
+			i += 2;
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	*o = '\0';
+	*out = d;
+	return 0;
+}
+
+/* Split line[0..n) at TABs into decoded fields; *nf gets the count. */
+static int
+split_fields(struct parser *ps, const char *line, size_t n, char ***fields,
+    size_t *nf)
+{
+	size_t cnt = 1;
+	char **v;
+
+	for (size_t i = 0; i < n; i++)
+		cnt += line[i] == '\t';
+	v = calloc(cnt + 1, sizeof *v);
+	if (v == NULL)
+		return perr(ps, "out of memory");
+	size_t start = 0, k = 0;
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && line[i] != '\t')
+			continue;
+		if (i == start || unescape(ps, line + start, i - start, &v[k]) < 0) {
+			if (i == start)
+				perr(ps, "empty field %zu", k + 1);
+			for (size_t j = 0; j < k; j++)
+				free(v[j]);
+			free(v);
+			return -1;
+		}
+		k++;
+		start = i + 1;
+	}
+	*fields = v;
+	*nf = cnt;
+	return 0;
+}
+
+static void
+free_fields(char **v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A payload path must be absolute and already normal, so nothing that
+ * reads the manifest can be led outside the payload by "..". */
+static int
+path_ok(const char *p)
+{
+	if (p[0] != '/' || p[1] == '\0')
+		return 0;
+	for (const char *c = p; *c;) {
+		const char *s = ++c;
+		while (*c && *c != '/')
+			c++;
+		size_t len = (size_t)(c - s);
+		if (len == 0 || (len == 1 && s[0] == '.') ||
+		    (len == 2 && s[0] == '.' && s[1] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+static int
+parse_mode(struct parser *ps, const char *s, unsigned *mode)
+{
+	unsigned m = 0;
+
+	if (strlen(s) != 4)
+		return perr(ps, "mode %s: want 4 octal digits", s);
+	for (int i = 0; i < 4; i++) {
+		if (s[i] < '0' || s[i] > '7')
+			return perr(ps, "mode %s: want 4 octal digits", s);
+		m = m << 3 | (unsigned)(s[i] - '0');
+	}
+	*mode = m;
+	return 0;
+}
+
+static int
+parse_size(struct parser *ps, const char *s, uint64_t *size)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0' || strlen(s) > 20)
+		return perr(ps, "size %s: not a number", s);
+	for (const char *c = s; *c; c++) {
+		if (*c < '0' || *c > '9')
+			return perr(ps, "size %s: not a number", s);
+		unsigned d = (unsigned)(*c - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return perr(ps, "size %s: too large", s);
+		v = v * 10 + d;
+	}
+	*size = v;
+	return 0;
+}
+
+static int
+parse_sha(struct parser *ps, const char *s, char out[65])
+{
+	if (strlen(s) != 64 || strspn(s, "0123456789abcdef") != 64)
+		return perr(ps, "sha256 %s: want 64 lower-case hex digits", s);
+	memcpy(out, s, 65);
+	return 0;
+}
+
+static int
+push(void *vp, size_t *n, size_t size, struct parser *ps)
+{
+	void **v = vp;
+	/* grow one at a time in powers of two */
+	if ((*n & (*n - 1)) == 0) {
+		void *p = reallocarray(*v, *n ? *n * 2 : 1, size);
+		if (p == NULL)
+			return perr(ps, "out of memory");
+		*v = p;
+	}
+	return 0;
+}
+
+static int
+add_str(char ***v, size_t *n, char *s, struct parser *ps)
+{
+	if (push(v, n, sizeof **v, ps) < 0)
+		return -1;
+	(*v)[(*n)++] = s;
+	return 0;
+}
+
+static int
+parse_entry(struct manifest *m, struct parser *ps, char **f, size_t nf)
+{
+	struct mf_entry e = { 0 };
+	size_t k;
+
+	if (nf < 5)
+		return perr(ps, "entry: want NAME PATH KIND INTERP [ARG...]");
+	if (strchr(f[1], '/') != NULL || strcmp(f[1], ".") == 0 ||
+	    strcmp(f[1], "..") == 0)
+		return perr(ps, "entry name %s: must be one path component", f[1]);
+	if (!path_ok(f[2]))
+		return perr(ps, "entry path %s: not an absolute normal path", f[2]);
+	for (k = 0; k < sizeof kinds / sizeof *kinds; k++)
+		if (strcmp(f[3], kinds[k]) == 0)
+			break;
+	if (k == sizeof kinds / sizeof *kinds)
+		return perr(ps, "entry kind %s: want elf-dynamic, elf-static or script", f[3]);
+	if (m->nentries > 0 && strcmp(m->entries[m->nentries - 1].name, f[1]) >= 0)
+		return perr(ps, "entry %s: out of order or duplicate", f[1]);
+	if (push(&m->entries, &m->nentries, sizeof *m->entries, ps) < 0)
+		return -1;
+	e.nargs = nf - 5;
+	e.args = calloc(e.nargs + 1, sizeof *e.args);
+	if (e.args == NULL)
+		return perr(ps, "out of memory");
+	e.name = f[1];
+	e.path = f[2];
+	e.kind = f[3];
+	e.interp = f[4];
+	for (size_t i = 0; i < e.nargs; i++) {
+		e.args[i] = f[5 + i];
+		f[5 + i] = NULL;
+	}
+	f[1] = f[2] = f[3] = f[4] = NULL;
+	m->entries[m->nentries++] = e;
+	return 0;
+}
+
+static int
+parse_rec(struct manifest *m, struct parser *ps, char **f, size_t nf)
+{
+	struct mf_rec r = { 0 };
+	int o;
+
+	if (strcmp(f[0], "file") == 0) {
+		if (nf != 6)
+			return perr(ps, "file: want PATH MODE SIZE SHA256 ORIGIN");
+		r.type = MF_FILE;
+		if (parse_mode(ps, f[2], &r.mode) < 0 || parse_size(ps, f[3], &r.size) < 0 ||
+		    parse_sha(ps, f[4], r.sha) < 0)
+			return -1;
+	} else if (strcmp(f[0], "dir") == 0) {
+		if (nf != 4)
+			return perr(ps, "dir: want PATH MODE ORIGIN");
+		r.type = MF_DIR;
+		if (parse_mode(ps, f[2], &r.mode) < 0)
+			return -1;
+	} else {
+		if (nf != 4)
+			return perr(ps, "symlink: want PATH TARGET ORIGIN");
+		r.type = MF_SYMLINK;
+		r.target = f[2];
+		f[2] = NULL;
+	}
+	if ((o = origin_parse(f[nf - 1])) < 0) {
+		free(r.target);
+		return perr(ps, "unknown origin %s", f[nf - 1]);
+	}
+	r.origin = (enum origin)o;
+	if (!path_ok(f[1])) {
+		free(r.target);
+		return perr(ps, "path %s: not an absolute normal path", f[1]);
+	}
+	if (m->nrecs > 0 && strcmp(m->recs[m->nrecs - 1].path, f[1]) >= 0) {
+		free(r.target);
+		return perr(ps, "path %s: out of order or duplicate", f[1]);
+	}
+	if (push(&m->recs, &m->nrecs, sizeof *m->recs, ps) < 0) {
+		free(r.target);
+		return -1;
+	}
+	r.path = f[1];
+	f[1] = NULL;
+	m->recs[m->nrecs++] = r;
+	return 0;
+}
+
+/* Sections must come in the documented order; stage never goes back. */
+enum { ST_MAGIC, ST_NAME, ST_RUNMODE, ST_ENV, ST_ENTRY, ST_LIBDIR, ST_RECS };
+
+static int
+parse_line(struct manifest *m, struct parser *ps, int *stage, char **f,
+    size_t nf)
+{
+	const char *t = f[0];
+
+	if (*stage == ST_MAGIC) {
+		if (strcmp(t, "sidebundle-manifest") != 0 || nf != 2)
+			return perr(ps, "not a sidebundle manifest");
+		if (strcmp(f[1], "1") != 0)
+			return perr(ps, "unsupported manifest version %s (this sidebundle reads %d)",
+			    f[1], MANIFEST_VERSION);
+		*stage = ST_NAME;
+		return 0;
+	}
+	if (*stage == ST_NAME) {
+		if (strcmp(t, "name") != 0 || nf != 2)
+			return perr(ps, "want name NAME");
+		m->name = f[1];
+		f[1] = NULL;
+		*stage = ST_RUNMODE;
+		return 0;
+	}
+	if (*stage == ST_RUNMODE) {
+		if (strcmp(t, "run-mode") != 0 || nf != 2)
+			return perr(ps, "want run-mode MODE");
+		if (strcmp(f[1], "host") != 0 && strcmp(f[1], "bwrap") != 0 &&
+		    strcmp(f[1], "chroot") != 0)
+			return perr(ps, "run-mode %s: want host, bwrap or chroot", f[1]);
+		m->run_mode = f[1];
+		f[1] = NULL;
+		*stage = ST_ENV;
+		return 0;
+	}
+	int want;
+	if (strcmp(t, "env") == 0)
+		want = ST_ENV;
+	else if (strcmp(t, "entry") == 0)
+		want = ST_ENTRY;
+	else if (strcmp(t, "libdir") == 0)
+		want = ST_LIBDIR;
+	else if (strcmp(t, "file") == 0 || strcmp(t, "dir") == 0 ||
+	    strcmp(t, "symlink") == 0)
+		want = ST_RECS;
+	else
+		return perr(ps, "unknown record %s", t);
+	if (want < *stage)
+		return perr(ps, "%s record out of place", t);
+	*stage = want;
+	switch (want) {
+	case ST_ENV:
+		if (nf != 2 || strchr(f[1], '=') == NULL || f[1][0] == '=')
+			return perr(ps, "env: want K=V");
+		if (add_str(&m->env, &m->nenv, f[1], ps) < 0)
+			return -1;
+		f[1] = NULL;
+		return 0;
+	case ST_ENTRY:
+		return parse_entry(m, ps, f, nf);
+	case ST_LIBDIR:
+		if (nf != 2 || !path_ok(f[1]))
+			return perr(ps, "libdir: want one absolute normal path");
+		if (add_str(&m->libdirs, &m->nlibdirs, f[1], ps) < 0)
+			return -1;
+		f[1] = NULL;
+		return 0;
+	default:
+		return parse_rec(m, ps, f, nf);
+	}
+}
+
+int
+manifest_parse(struct manifest *m, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	struct parser ps = { 0, err, errlen };
+	int stage = ST_MAGIC;
+	size_t pos = 0;
+
+	memset(m, 0, sizeof *m);
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		char **f = NULL;
+		size_t nf = 0;
+		ps.line++;
+		if (nl == NULL) {
+			perr(&ps, "no newline at the end");
+			goto fail;
+		}
+		size_t n = (size_t)(nl - (buf + pos));
+		if (n == 0) {
+			perr(&ps, "empty line");
+			goto fail;
+		}
+		if (split_fields(&ps, buf + pos, n, &f, &nf) < 0)
+			goto fail;
+		int rc = parse_line(m, &ps, &stage, f, nf);
+		free_fields(f, nf);
+		if (rc < 0)
+			goto fail;
+		pos += n + 1;
+	}
+	if (stage < ST_ENV) {
+		ps.line++;
+		perr(&ps, "manifest ends before its header");
+		goto fail;
+	}
+	return 0;
+fail:
+	manifest_free(m);
+	return -1;
+}
+
+int
+manifest_read(struct manifest *m, int dirfd, char *err, size_t errlen)
+{
+	int fd = openat(dirfd, MANIFEST_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	char *buf = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	memset(m, 0, sizeof *m);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "%s: %s", MANIFEST_FILE, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MANIFEST_MAX) {
+		snprintf(err, errlen, "%s: not a regular file of sane size", MANIFEST_FILE);
+		goto out;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		snprintf(err, errlen, "%s: out of memory", MANIFEST_FILE);
+		goto out;
+	}
+	while (n < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(err, errlen, "%s: %s", MANIFEST_FILE, strerror(errno));
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	char perrbuf[512];
+	if (manifest_parse(m, buf, n, perrbuf, sizeof perrbuf) < 0) {
+		snprintf(err, errlen, "%s: %s", MANIFEST_FILE, perrbuf);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return rc;
+}
+
+void
+manifest_free(struct manifest *m)
+{
+	free(m->name);
+	free(m->run_mode);
+	for (size_t i = 0; i < m->nenv; i++)
+		free(m->env[i]);
+	free(m->env);
+	for (size_t i = 0; i < m->nentries; i++) {
+		struct mf_entry *e = &m->entries[i];
+		free(e->name);
+		free(e->path);
+		free(e->kind);
+		free(e->interp);
+		for (size_t j = 0; j < e->nargs; j++)
+			free(e->args[j]);
+		free(e->args);
+	}
+	free(m->entries);
+	for (size_t i = 0; i < m->nlibdirs; i++)
+		free(m->libdirs[i]);
+	free(m->libdirs);
+	for (size_t i = 0; i < m->nrecs; i++) {
+		free(m->recs[i].path);
+		free(m->recs[i].target);
+	}
+	free(m->recs);
+	memset(m, 0, sizeof *m);
+}

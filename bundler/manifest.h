@@ -1,0 +1,85 @@
+/*
+ * manifest.lock: the bundle's table of contents (contract 3, described in
+ * sidebundle-manifest(5)).  Written by `create`, read back by `verify` and
+ * by the launcher.  One record per line, fields separated by one TAB, each
+ * field escaped so that it holds no TAB, newline or non-ASCII byte.
+ */
+#ifndef SB_MANIFEST_H
+#define SB_MANIFEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MANIFEST_VERSION 1
+#define MANIFEST_FILE "manifest.lock"
+
+/* Where a path came from, in order of precedence: when several apply the
+ * lowest value is kept. */
+enum origin {
+	OR_ELF,
+	OR_SCRIPT,
+	OR_TRACE,
+	OR_COPY,
+	OR_INCLUDE,
+	OR_RULE,
+	OR_COUNT
+};
+
+enum mf_type { MF_FILE, MF_DIR, MF_SYMLINK };
+
+struct mf_entry {
+	char *name;
+	char *path;
+	char *kind;   /* elf-dynamic | elf-static | script */
+	char *interp; /* "-" when there is none */
+	char **args;  /* #! arguments */
+	size_t nargs;
+};
+
+struct mf_rec {
+	enum mf_type type;
+	char *path;
+	char *target;	/* MF_SYMLINK */
+	unsigned mode;	/* permission bits, MF_FILE and MF_DIR */
+	uint64_t size;	/* MF_FILE */
+	char sha[65];	/* MF_FILE: lower-case hex */
+	enum origin origin;
+};
+
+struct manifest {
+	char *name;
+	char *run_mode;
+	char **env;
+	size_t nenv;
+	struct mf_entry *entries;
+	size_t nentries;
+	char **libdirs;
+	size_t nlibdirs;
+	struct mf_rec *recs;
+	size_t nrecs;
+};
+
+const char *origin_name(enum origin o);
+/* -1 when s names no origin. */
+int origin_parse(const char *s);
+
+/* Escape s for a manifest field into a malloc'd string; NULL on ENOMEM. */
+char *mf_escape(const char *s);
+
+/* Sort entries by name and records bytewise by path, as the format asks. */
+void manifest_sort(struct manifest *m);
+
+/* Write m (sorted first by the caller) to fd.  -1 with errno on failure. */
+int manifest_write(const struct manifest *m, int fd);
+
+/* Parse a whole manifest held in buf[0..len).  On failure returns -1 with
+ * "line N: why" in err and m left empty. */
+int manifest_parse(struct manifest *m, const char *buf, size_t len, char *err,
+    size_t errlen);
+
+/* Read and parse DIRFD/MANIFEST_FILE; -1 with a message in err. */
+int manifest_read(struct manifest *m, int dirfd, char *err, size_t errlen);
+
+void manifest_free(struct manifest *m);
+
+#endif

@@ -24,6 +24,7 @@
 #include "db.h"
 #include "json.h"
 #include "model.h"
+#include "ptrace.h"
 #include "stream.h"
 #include "util.h"
 #include "wire.h"
@@ -39,6 +40,10 @@ static int opt_append;
 static int opt_all;
 static int opt_quiet;
 static long long opt_linger = 2;
+static const char *opt_backend = "auto";
+
+enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE };
+static enum backend backend = BACKEND_AUTO;
 
 static void
 usage(FILE *f)
@@ -80,15 +85,17 @@ parse_options(int argc, char **argv)
 			opt_all = 1;
 			break;
 		case 'b':
-			if (strcmp(optarg, "ptrace") == 0)
-				errx(2, "the ptrace backend is not available "
-					"yet (it arrives with a later "
-					"release); use -b preload");
-			if (strcmp(optarg, "auto") != 0 &&
-			    strcmp(optarg, "preload") != 0) {
+			if (strcmp(optarg, "auto") == 0)
+				backend = BACKEND_AUTO;
+			else if (strcmp(optarg, "preload") == 0)
+				backend = BACKEND_PRELOAD;
+			else if (strcmp(optarg, "ptrace") == 0)
+				backend = BACKEND_PTRACE;
+			else {
 				warnx("unknown backend: %s", optarg);
 				usage_error();
 			}
+			opt_backend = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -182,6 +189,34 @@ prepend_env(const char *name, const char *value)
 	free(v);
 }
 
+/* Is path an ELF without PT_INTERP (static or static-pie), which
+ * LD_PRELOAD cannot enter? */
+static int
+is_static(const char *path)
+{
+	unsigned char h[64], ph[56];
+	uint64_t off;
+	unsigned n, size, i;
+	int fd, interp = 0, elf = 0;
+
+	if (path == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	if (pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
+	    memcmp(h, "\177ELF", 4) == 0 && h[4] == 2) {
+		memcpy(&off, h + 32, 8);
+		n = (unsigned)(h[56] | h[57] << 8);
+		size = (unsigned)(h[54] | h[55] << 8);
+		elf = size == sizeof(ph) && n < 256;
+		for (i = 0; elf && i < n && !interp; i++)
+			if (pread(fd, ph, sizeof(ph), (off_t)(off + i * size)) ==
+				(ssize_t)sizeof(ph) &&
+			    ph[0] == 3 && !ph[1] && !ph[2] && !ph[3])
+				interp = 1; /* PT_INTERP */
+	}
+	close(fd);
+	return elf && !interp;
+}
+
 static void
 set_child_env(const char *lib, const struct channel *ch)
 {
@@ -248,6 +283,9 @@ spawn(char **argv, const sigset_t *mask, int *error)
 }
 
 struct collector {
+	struct ptracer *tracer; /* NULL: no ptrace in this run */
+	int exec_error;		/* ptrace root: its exec failed */
+	char ptrace_why[512];	/* -b auto: why ptrace is not permitted */
 	struct channel ch;
 	struct stream *stream;
 	struct model *model;
@@ -325,11 +363,22 @@ handle_signals(struct collector *c)
 		 * reap them all, keep the status of our own child. */
 		for (;;) {
 			int status;
-			r = waitpid(-1, &status, WNOHANG);
+			r = waitpid(-1, &status,
+			    WNOHANG | (c->tracer != NULL ? __WALL : 0));
 			if (r == -1 && errno == EINTR)
 				continue;
 			if (r <= 0)
 				break;
+			if (c->tracer != NULL &&
+			    ptracer_event(c->tracer, r, status))
+				continue;
+			if (r == c->child && !c->child_done &&
+			    c->tracer != NULL &&
+			    (c->exec_error = ptracer_exec_error(c->tracer))) {
+				c->child_done = 1;
+				c->child_status = status;
+				continue;
+			}
 			if (r == c->child && !c->child_done) {
 				c->child_done = 1;
 				c->child_status = status;
@@ -445,7 +494,7 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd,
 {
 	struct utsname un;
 	struct db_run r = {.command = cmdjson, .cwd = cwd,
-	    .start_ns = start_ns, .backend = "preload", .all_calls = opt_all};
+	    .start_ns = start_ns, .backend = opt_backend, .all_calls = opt_all};
 	char msg[1024];
 
 	if (uname(&un) == -1)
@@ -508,6 +557,42 @@ finish(struct collector *c, int exec_error)
 	return code;
 }
 
+/*
+ * Every record of the library goes to the model; in -b auto an exec of
+ * a static binary also asks us to take the process over with ptrace
+ * (preload/handover.c) before the model sees it.
+ */
+static void
+on_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body,
+    size_t len)
+{
+	struct collector *c = ctx;
+	struct sb_exec e;
+
+	if (c->tracer != NULL && hdr->type == SB_MSG_EXEC &&
+	    (hdr->frag & SB_FRAG_FIRST) && len >= sizeof(e)) {
+		memcpy(&e, body, sizeof(e));
+		if ((e.mode & SB_M_STATIC) && !(e.mode & (SB_M_SETUID |
+							     SB_M_SPAWN)) &&
+		    e.result == SB_EXEC_PENDING && hdr->tid != 0)
+			ptracer_adopt(c->tracer, (pid_t)hdr->pid,
+			    (pid_t)hdr->tid);
+	}
+	model_message(c->model, hdr, body, len);
+}
+
+/* -b auto without ptrace: one warning per static image left untraced. */
+static void
+warn_untraced(void *ctx, uint32_t pid, const char *exe, uint32_t mode)
+{
+	struct collector *c = ctx;
+
+	if (mode & SB_M_STATIC)
+		warnx("warning: %s (pid %u) is static and was not traced: "
+		      "ptrace not permitted: %s",
+		    exe, pid, c->ptrace_why);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -518,7 +603,15 @@ main(int argc, char **argv)
 	int cmd, exec_error = 0, code;
 
 	cmd = parse_options(argc, argv);
-	find_library(lib, sizeof(lib));
+	if (backend != BACKEND_PTRACE)
+		find_library(lib, sizeof(lib));
+	if (backend == BACKEND_PTRACE &&
+	    ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == -1)
+		errx(1, "ptrace not permitted: %s", c.ptrace_why);
+	if (backend == BACKEND_AUTO &&
+	    ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == 0)
+		c.ptrace_why[0] = '\0';
+	exe = which(argv[cmd]);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		err(1, "getcwd");
 	if (json_add_argv(&cmdjson, argv + cmd) == -1)
@@ -526,20 +619,50 @@ main(int argc, char **argv)
 	prepare_db(&c);
 	if (channel_open(&c.ch) == -1)
 		err(1, "trace channel");
-	set_child_env(lib, &c.ch);
+	if (backend != BACKEND_PTRACE)
+		set_child_env(lib, &c.ch);
 	setup_signals(&c, &oldmask);
+	if (backend == BACKEND_PTRACE ||
+	    (backend == BACKEND_AUTO && c.ptrace_why[0] == '\0')) {
+		char pid[32];
+
+		if ((c.tracer = ptracer_new(backend == BACKEND_AUTO)) == NULL)
+			err(1, NULL);
+		/* preload/handover.c finds us here */
+		snprintf(pid, sizeof(pid), "%d", (int)getpid());
+		if (backend == BACKEND_AUTO &&
+		    setenv(SB_ENV_PTRACER, pid, 1) == -1)
+			err(1, "setenv");
+	}
 	struct model_child mc = {.parent = getpid(),
 	    .start_ns = now_realtime_ns(), .argv = cmdjson.p, .cwd = cwd};
 	/* The command starts first; its records wait in the FIFO while
 	 * the database is set up. */
-	c.child = spawn(argv + cmd, &oldmask, &exec_error);
+	if (c.tracer != NULL &&
+	    (backend == BACKEND_PTRACE || is_static(exe))) {
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+			warn("prctl(PR_SET_CHILD_SUBREAPER)");
+		c.child = ptracer_spawn(c.tracer, argv + cmd, &oldmask);
+		if (c.child == -1)
+			err(1, "starting %s", argv[cmd]);
+	} else {
+		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' &&
+		    is_static(exe))
+			warnx("warning: %s is static and is not traced: "
+			      "ptrace not permitted: %s",
+			    argv[cmd], c.ptrace_why);
+		c.child = spawn(argv + cmd, &oldmask, &exec_error);
+	}
 	begin_run(&c, cmdjson.p, cwd, mc.start_ns);
 	if ((c.buf = malloc(READ_BUF)) == NULL)
 		err(1, NULL);
 	if ((c.model = model_new(c.db, c.run_id, opt_all)) == NULL ||
-	    (c.stream = stream_new(model_message, c.model)) == NULL)
+	    (c.stream = stream_new(on_message, &c)) == NULL)
 		err(1, NULL);
-	exe = which(argv[cmd]);
+	if (c.tracer != NULL)
+		ptracer_set_model(c.tracer, c.model);
+	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0')
+		model_set_untraced_fn(c.model, warn_untraced, &c);
 	mc.exe = exe;
 	if (c.child == -1) {
 		if (exec_error == ENOENT && strchr(argv[cmd], '/') == NULL)
@@ -550,8 +673,17 @@ main(int argc, char **argv)
 		mc.pid = c.child;
 		model_set_child(c.model, &mc);
 		collect(&c);
+		if ((exec_error = c.exec_error) != 0) {
+			if (exec_error == ENOENT &&
+			    strchr(argv[cmd], '/') == NULL)
+				warnx("%s: command not found", argv[cmd]);
+			else
+				warnx("%s: %s", argv[cmd],
+				    strerror(exec_error));
+		}
 	}
 	code = finish(&c, exec_error);
+	ptracer_free(c.tracer);
 	model_free(c.model);
 	stream_free(c.stream);
 	free(c.buf);

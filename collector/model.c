@@ -22,6 +22,7 @@ struct proc {
 	uint64_t image;	    /* 0: an untraced image (static/setuid exec) */
 	uint64_t starttime; /* 0: unknown */
 	int started;	    /* START/FORK (or sbtrace) filled it in */
+	int ptraced;	    /* recorded by the ptrace backend */
 	int ended;	    /* exited, or exec replaced it */
 	int dirty;	    /* row differs from what was written */
 };
@@ -79,6 +80,9 @@ struct model {
 	int64_t first_change; /* CLOCK_MONOTONIC of the first unwritten change */
 	struct msg msg;
 	struct buf json;
+	int from_ptrace;    /* the message being handled comes from ptrace.c */
+	model_untraced_fn *untraced_fn;
+	void *untraced_ctx;
 	int failed;
 	char err[512];
 	struct model_stats st;
@@ -454,10 +458,12 @@ proc_new(struct model *m, const struct sb_hdr *h, int64_t ppid,
 
 	/* a new image of a pid settles that pid's pending execs */
 	resolve_pid(m, h->pid, h->image);
-	if ((p = proc_alloc(h->pid, h->image, "preload")) == NULL) {
+	if ((p = proc_alloc(h->pid, h->image,
+		 m->from_ptrace ? "ptrace" : "preload")) == NULL) {
 		oom(m);
 		return NULL;
 	}
+	p->ptraced = m->from_ptrace;
 	p->starttime = starttime;
 	r = current(m, h->pid);
 	if (r != NULL && r->image != h->image && !r->ended &&
@@ -659,7 +665,8 @@ untraced_image(struct model *m, struct proc *caller, uint32_t pid, int spawn,
 	}
 	if (!spawn)
 		proc_end(m, caller, ts);
-	proc_add(m, p);
+	if (proc_add(m, p) != NULL && m->untraced_fn != NULL)
+		m->untraced_fn(m->untraced_ctx, pid, e->path, e->mode);
 }
 
 /*
@@ -685,9 +692,13 @@ spawned(struct model *m, struct proc *caller, uint32_t child_pid)
 	changed(m);
 }
 
-/* An exec's outcome is known: write its row and what follows from it. */
+/*
+ * An exec's outcome is known: write its row and what follows from it.
+ * traced: the new image was seen (the ptrace backend took over a static
+ * exec), so it is no untraced image.
+ */
 static void
-exec_done(struct model *m, struct pend *e, int32_t result)
+exec_done(struct model *m, struct pend *e, int32_t result, int traced)
 {
 	struct db_access a = {.process_id = e->caller->row.id,
 	    .op = op_names[SB_OP_EXEC], .path = e->path,
@@ -700,7 +711,7 @@ exec_done(struct model *m, struct pend *e, int32_t result)
 		return;
 	if (spawn && e->child_pid != 0)
 		spawned(m, e->caller, e->child_pid);
-	if ((e->mode & (SB_M_STATIC | SB_M_SETUID)) &&
+	if ((e->mode & (SB_M_STATIC | SB_M_SETUID)) && !traced &&
 	    (!spawn || e->child_pid != 0))
 		untraced_image(m, e->caller, spawn ? e->child_pid : e->pid,
 		    spawn, e->ts, e);
@@ -722,7 +733,7 @@ resolve_pid(struct model *m, uint32_t pid, uint64_t image)
 
 	while (i < m->npend) {
 		if (m->pend[i].pid == pid && m->pend[i].caller->image != image) {
-			exec_done(m, &m->pend[i], 0);
+			exec_done(m, &m->pend[i], 0, m->from_ptrace);
 			pend_remove(m, i);
 		} else {
 			i++;
@@ -765,17 +776,17 @@ on_exec(struct model *m, struct proc *p, const struct msg *g)
 	}
 	e.argv_len = m->json.len;
 	if (x->result != SB_EXEC_PENDING) {
-		exec_done(m, &e, x->result);
+		exec_done(m, &e, x->result, 0);
 		pend_free(&e);
 		return;
 	}
 	/* a thread announcing a second exec got through the first */
 	if ((old = pend_find(m, e.pid, e.tid)) != NULL) {
-		exec_done(m, old, 0);
+		exec_done(m, old, 0, 0);
 		pend_remove(m, (size_t)(old - m->pend));
 	}
 	if (m->npend == MODEL_PENDING_MAX) {
-		exec_done(m, &m->pend[0], 0);
+		exec_done(m, &m->pend[0], 0, 0);
 		pend_remove(m, 0);
 	}
 	m->pend[m->npend++] = e;
@@ -790,7 +801,7 @@ on_exec_fail(struct model *m, const struct msg *g)
 		m->st.malformed++;
 		return;
 	}
-	exec_done(m, e, g->u.exec_fail.error);
+	exec_done(m, e, g->u.exec_fail.error, 0);
 	pend_remove(m, (size_t)(e - m->pend));
 }
 
@@ -923,6 +934,16 @@ model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body,
 		return;
 	}
 	changed(m);
+	/* An image the ptrace backend records may load the library too
+	 * (it was handed over, or -b auto traces it from a static
+	 * ancestor): one backend per image, the first one. */
+	if (!m->from_ptrace) {
+		p = hdr->type == SB_MSG_EXEC_FAIL
+		    ? current(m, hdr->pid)
+		    : find_img(m, hdr->pid, hdr->image);
+		if (p != NULL && p->ptraced)
+			return;
+	}
 	switch (hdr->type) {
 	case SB_MSG_START:
 		on_start(m, g);
@@ -947,6 +968,49 @@ model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body,
 		on_exit_msg(m, p, g);
 		break;
 	}
+}
+
+void
+model_ptrace_message(struct model *m, const struct sb_hdr *hdr,
+    const unsigned char *body, size_t len)
+{
+	m->from_ptrace = 1;
+	model_message(m, hdr, body, len);
+	m->from_ptrace = 0;
+}
+
+void
+model_ptrace_oom(struct model *m)
+{
+	oom(m);
+}
+
+void
+model_ptrace_exit(struct model *m, uint32_t pid, uint64_t image, int status,
+    int64_t ts)
+{
+	struct proc *p = find_img(m, pid, image);
+
+	if (m->failed || p == NULL || !p->ptraced)
+		return;
+	if (WIFEXITED(status)) {
+		p->row.has_exit = 1;
+		p->row.exit_code = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		p->row.signal = WTERMSIG(status);
+	}
+	if (p->row.end_ns == 0)
+		p->row.end_ns = ts;
+	p->ended = 1;
+	p->dirty = 1;
+	changed(m);
+}
+
+void
+model_set_untraced_fn(struct model *m, model_untraced_fn *fn, void *ctx)
+{
+	m->untraced_fn = fn;
+	m->untraced_ctx = ctx;
 }
 
 /* --- the direct child, writing, the end ------------------------------ */
@@ -1054,7 +1118,7 @@ int
 model_finish(struct model *m)
 {
 	while (m->npend > 0 && !m->failed) {
-		exec_done(m, &m->pend[0], 0);
+		exec_done(m, &m->pend[0], 0, 0);
 		pend_remove(m, 0);
 	}
 	if (m->failed)

@@ -27,6 +27,9 @@
 #define SB_ENV_FIFO "SBTRACE_FIFO"   /* path of the FIFO */
 #define SB_ENV_ALIVE "SBTRACE_ALIVE" /* file the collector holds locked */
 #define SB_ENV_LIB "SBTRACE_LIB"     /* absolute path of libsbtrace.so */
+/* pid of a collector (-b auto) that takes over, with ptrace, a process
+ * about to exec a static binary (preload/handover.c) */
+#define SB_ENV_PTRACER "SBTRACE_PTRACER"
 
 struct sb_hdr {
 	uint16_t magic;	  /* SB_WIRE_MAGIC: lets a reader resync */

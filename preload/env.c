@@ -9,6 +9,9 @@
 #include "env.h"
 #include "sb.h"
 
+/* handover.c: "SBTRACE_PTRACER=pid" or empty */
+SB_HIDDEN extern char sb_env_ptracer[64];
+
 size_t
 sb_vec_len(char *const *v)
 {
@@ -104,7 +107,9 @@ sb_env_needs_doctor(char *const *envp)
 	return pre == NULL || !list_has_lib(pre) || aud == NULL ||
 	    !list_has_lib(aud) || fifo == NULL ||
 	    strcmp(fifo, sb.env_fifo + sizeof(SB_ENV_FIFO)) != 0 ||
-	    (sb.env_alive[0] != '\0' && env_value(envp, SB_ENV_ALIVE "=") == NULL);
+	    (sb.env_alive[0] != '\0' && env_value(envp, SB_ENV_ALIVE "=") == NULL) ||
+	    (sb_env_ptracer[0] != '\0' &&
+		env_value(envp, SB_ENV_PTRACER "=") == NULL);
 }
 
 char *const *
@@ -126,7 +131,8 @@ sb_env_doctor(char *const *envp, char **out, char *scratch)
 			if (!list_has_lib(aud))
 				continue;
 		} else if (sb_streq_prefix(e, SB_ENV_FIFO "=") ||
-		    sb_streq_prefix(e, SB_ENV_ALIVE "=")) {
+		    sb_streq_prefix(e, SB_ENV_ALIVE "=") ||
+		    sb_streq_prefix(e, SB_ENV_PTRACER "=")) {
 			continue;
 		}
 		out[n++] = envp[i];
@@ -142,6 +148,8 @@ sb_env_doctor(char *const *envp, char **out, char *scratch)
 	out[n++] = sb.env_fifo;
 	if (sb.env_alive[0] != '\0')
 		out[n++] = sb.env_alive;
+	if (sb_env_ptracer[0] != '\0')
+		out[n++] = sb_env_ptracer;
 	out[n] = NULL;
 	return out;
 }

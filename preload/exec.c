@@ -24,6 +24,7 @@
 
 extern char **environ;
 SB_HIDDEN unsigned sb_classify_exec(int dirfd, const char *path);
+SB_HIDDEN void sb_handover(void);
 
 /*
  * The reporting fd, checked: between vfork and exec a program may have
@@ -142,6 +143,11 @@ announce(int dirfd, const char *path, char *const *argv, int search,
 	unsigned mode = resolved != NULL || strchr(path, '/') != NULL
 	    ? sb_classify_exec(dirfd, resolved ? resolved : path) : 0;
 	report_exec(dirfd, path, resolved, argv, mode | extra, result, child);
+	/* LD_PRELOAD cannot enter a static binary: let the collector's
+	 * ptrace backend take us over before the exec (sbtrace -b auto) */
+	if ((mode & (SB_M_STATIC | SB_M_SETUID)) == SB_M_STATIC &&
+	    result == SB_EXEC_PENDING)
+		sb_handover();
 }
 
 static int

@@ -1,5 +1,6 @@
 # Errors about the database path: clear message naming the path, exit 1,
-# command not run, file untouched.  Also -b ptrace and usage errors.
+# command not run, file untouched.  Also an unknown -b and usage errors
+# (-b ptrace refused: t_ptrace_denied.sh).
 . "$SB_SRC/test/lib.sh"
 
 # a path whose directory does not exist
@@ -45,13 +46,10 @@ expect_eq 1 "$?" "directory as database: exit status"
 expect_match 'adir' "$err" "directory as database: message names it"
 expect_eq no "$([ -e ran ] && echo yes || echo no)" "directory as database: command not run"
 
-# -b ptrace: not available yet, exit 2, nothing run
-err=$("$SBTRACE" -q -o x.db -b ptrace -- touch ran 2>&1)
-expect_eq 2 "$?" "-b ptrace: exit status"
-expect_match 'ptrace backend is not available' "$err" "-b ptrace: message"
-expect_eq no "$([ -e ran ] && echo yes || echo no)" "-b ptrace: command not run"
+# -b bogus: exit 2, nothing run
 err=$("$SBTRACE" -q -o x.db -b bogus -- touch ran 2>&1)
 expect_eq 2 "$?" "-b bogus: exit status"
+expect_match 'unknown backend: bogus' "$err" "-b bogus: message"
 
 # usage errors
 "$SBTRACE" >/dev/null 2>&1

@@ -1,11 +1,16 @@
 # A static binary cannot be entered by LD_PRELOAD: its exec is recorded
-# with SB_M_STATIC (0x100) and it gets a processes row with backend 'none'.
+# with SB_M_STATIC (0x100) and, with -b preload, it gets a processes row
+# with backend 'none'.  (-b auto traces it with ptrace: t_ptrace_*.sh.)
 . "$SB_SRC/test/lib.sh"
 
 S=$PROGS/static_hello
 [ -x "$S" ] || fail "$S was not built"
 # ldd fails on a binary without PT_INTERP
 ldd "$S" >/dev/null 2>&1 && skip "static_hello is not static (no static libc?)"
+
+trace() {
+	"$SBTRACE" -q -b preload -o "$DB" -- "$@"
+}
 
 # exec'd by a traced shell
 out=$(trace sh -c "'$S'; exit 0")

@@ -1,0 +1,64 @@
+/*
+ * The ptrace backend (sbtrace(1) -b ptrace and the static parts of -b
+ * auto): follows a tree of processes with PTRACE_SEIZE, stops only on
+ * the path syscalls through a seccomp filter, and feeds the model the
+ * same messages libsbtrace.so would send, so the rows are the same.
+ *
+ * The collector stays single-threaded: its main loop reaps with
+ * waitpid(-1, __WALL | WNOHANG) when SIGCHLD arrives and hands every
+ * status to ptracer_event().
+ */
+#ifndef SB_COLLECTOR_PTRACE_H
+#define SB_COLLECTOR_PTRACE_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "model.h"
+
+struct ptracer;
+
+/*
+ * A tracer.  hybrid: -b auto, where images that load libsbtrace.so
+ * report themselves and ptrace only keeps them under watch (their
+ * descendants may be static again); otherwise every image is recorded
+ * from ptrace.  NULL with errno on allocation failure.
+ */
+struct ptracer *ptracer_new(int hybrid);
+/* The model it feeds; set before the first ptracer_event(). */
+void ptracer_set_model(struct ptracer *t, struct model *m);
+void ptracer_free(struct ptracer *t);
+
+/*
+ * Can this process ptrace its children?  0, or -1 with
+ * "<cause>; <remedy>" in why.
+ */
+int ptrace_probe(char *why, size_t len);
+
+/*
+ * Fork and exec argv (PATH-searched) with mask as its signal mask,
+ * traced from its first instruction.  Returns the pid, or -1 when it
+ * could not be started (errno).  Whether its exec failed is known only
+ * when it has exited: ptracer_exec_error().
+ */
+pid_t ptracer_spawn(struct ptracer *t, char *const argv[],
+    const sigset_t *mask);
+
+/* The errno of the root's failed exec, or 0 (it exec'd, or not done). */
+int ptracer_exec_error(struct ptracer *t);
+
+/*
+ * A wait status of pid from waitpid(__WALL).  Returns 1 when it was a
+ * ptrace stop, now handled (the caller has nothing more to do), 0 when
+ * it is an exit (recorded if pid was a tracee) for the caller to see.
+ */
+int ptracer_event(struct ptracer *t, pid_t pid, int status);
+
+/*
+ * libsbtrace.so in pid asks, before exec'ing a static binary in thread
+ * tid, to be taken over (preload/handover.c): attach to tid.
+ */
+void ptracer_adopt(struct ptracer *t, pid_t pid, pid_t tid);
+
+#endif

@@ -152,9 +152,16 @@ struct entry {
 	char *interp_ldso; /* script: the interpreter's PT_INTERP, or NULL */
 };
 
-/* Write bin/<entry> for e under buildfd. */
-int launch_script_write(int bindirfd, const struct closure *c,
-    const struct entry *e, char *const *libdirs, size_t nlibdirs);
+/* The static launcher to copy into bundles (malloc'd path): next to our
+ * own executable, else ../lib/sidebundle/ from it, else SB_LIBDIR; NULL
+ * with errno when there is none. */
+char *launcher_find(void);
+/* Copy launcher to bin/.sidebundle-launcher under bindirfd. */
+int launcher_install(int bindirfd, const char *launcher);
+/* bin/<entry>: a relative symlink to the launcher, after checking that
+ * the entry and its interpreter are in the payload. */
+int launch_link_write(int bindirfd, const struct closure *c,
+    const struct entry *e);
 
 int cmd_create(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -550,18 +550,25 @@ resolve_libdirs(struct build *b, struct strv *out)
 }
 
 static int
-write_bin(struct build *b, const struct strv *libdirs)
+write_bin(struct build *b)
 {
+	char *launcher = launcher_find();
 	int fd;
 
+	if (launcher == NULL) {
+		warnx("sidebundle-launcher not found next to sidebundle nor in %s", SB_LIBDIR);
+		return -1;
+	}
 	if (mkdirat(b->buildfd, "bin", 0755) < 0 ||
 	    (fd = openat(b->buildfd, "bin", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		warn("bin");
+		free(launcher);
 		return -1;
 	}
-	int rc = 0;
+	int rc = launcher_install(fd, launcher);
+	free(launcher);
 	for (size_t i = 0; i < b->nentries && rc == 0; i++)
-		rc = launch_script_write(fd, &b->c, &b->entries[i], libdirs->v, libdirs->n);
+		rc = launch_link_write(fd, &b->c, &b->entries[i]);
 	if (rc == 0 && fchmod(fd, 0755) < 0) {
 		warn("bin");
 		rc = -1;
@@ -782,7 +789,7 @@ build(struct build *b, char *realdir)
 	    add_inputs(b) < 0 || sb_interrupted)
 		goto out;
 	resolve_libdirs(b, &libdirs);
-	if (payload_write(&b->c, b->buildfd) < 0 || write_bin(b, &libdirs) < 0 ||
+	if (payload_write(&b->c, b->buildfd) < 0 || write_bin(b) < 0 ||
 	    write_manifest(b, &libdirs) < 0 || sb_interrupted)
 		goto out;
 	if (install(b) < 0)

@@ -1,130 +1,130 @@
 /*
- * bin/<entry> until the launcher lands: a POSIX sh script that finds the
- * bundle from its own location and runs the entry with the bundled ld.so,
- * never the host's: --inhibit-cache keeps the host's ld.so.cache out,
- * --library-path points at the payload's library directories.  Every
- * payload path in it is the resolved one: a bundled link with an absolute
- * target (/lib64/ld-linux-x86-64.so.2 -> /lib/...) would lead to the
- * host's file when followed outside a sandbox.
+ * bin/: the static launcher copied in as bin/.sidebundle-launcher, and
+ * each entry a relative symlink to it (bin/python3 ->
+ * .sidebundle-launcher), so the bundle can be moved or copied as a
+ * whole.  The launcher takes everything else it needs from
+ * manifest.lock's header (run mode, entries, library directories, env);
+ * see sidebundle-launcher(7).  Here we only check that what it will
+ * look for is in the payload, so that a broken bundle fails at create
+ * time rather than at its first run.
  */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bundle.h"
 
-/* Write s single-quoted for sh: ' becomes '\''. */
-static void
-put_quoted(FILE *f, const char *s)
+#define LAUNCHER_FILE ".sidebundle-launcher"
+
+#ifndef SB_LIBDIR
+#define SB_LIBDIR "/usr/local/lib/sidebundle"
+#endif
+
+char *
+launcher_find(void)
 {
-	fputc('\'', f);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*s, f);
+	char self[PATH_MAX], cand[PATH_MAX + 64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+		*slash = '\0';
+		/* the build tree, then a relocated install (bin/ and lib/) */
+		snprintf(cand, sizeof cand, "%s/sidebundle-launcher", self);
+		if (access(cand, X_OK) == 0)
+			return strdup(cand);
+		snprintf(cand, sizeof cand, "%s/../lib/sidebundle/sidebundle-launcher", self);
+		if (access(cand, X_OK) == 0)
+			return strdup(cand);
 	}
-	fputc('\'', f);
+	if (access(SB_LIBDIR "/sidebundle-launcher", X_OK) == 0)
+		return strdup(SB_LIBDIR "/sidebundle-launcher");
+	errno = ENOENT;
+	return NULL;
 }
 
-/* "$p"'/resolved/path' for payload path path; -1 if the closure does not
- * lead anywhere from it. */
+int
+launcher_install(int bindirfd, const char *launcher)
+{
+	char buf[65536];
+	int in = open(launcher, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	ssize_t n;
+
+	if (in < 0) {
+		warn("%s", launcher);
+		return -1;
+	}
+	out = openat(bindirfd, LAUNCHER_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0755);
+	/* fchmod: the umask must not take the execute bits away */
+	if (out < 0 || fchmod(out, 0755) < 0) {
+		warn("bin/%s", LAUNCHER_FILE);
+		goto out;
+	}
+	while ((n = read(in, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			warn("%s", launcher);
+			goto out;
+		}
+		for (ssize_t w, off = 0; off < n; off += w) {
+			if ((w = write(out, buf + off, (size_t)(n - off))) < 0) {
+				if (errno == EINTR) {
+					w = 0;
+					continue;
+				}
+				warn("bin/%s", LAUNCHER_FILE);
+				goto out;
+			}
+		}
+	}
+	rc = 0;
+out:
+	close(in);
+	if (out >= 0 && close(out) < 0 && rc == 0) {
+		warn("bin/%s", LAUNCHER_FILE);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* path must lead to something in the payload. */
 static int
-put_payload_path(FILE *f, const struct closure *c, const char *path)
+check_in_payload(const struct closure *c, const struct entry *e,
+    const char *path)
 {
 	char *r = closure_resolve(c, path);
 
 	if (r == NULL) {
-		warnx("%s: not in the payload", path);
+		warnx("%s: %s is not in the payload", e->name, path);
 		return -1;
 	}
-	fputs("\"$p\"", f);
-	put_quoted(f, r);
 	free(r);
 	return 0;
 }
 
-/* ld.so with its options, for an ELF whose PT_INTERP is ldso. */
-static int
-put_ldso(FILE *f, const struct closure *c, const char *ldso,
-    char *const *libdirs, size_t nlibdirs)
-{
-	if (put_payload_path(f, c, ldso) < 0)
-		return -1;
-	fputs(" --inhibit-cache --library-path \"", f);
-	for (size_t i = 0; i < nlibdirs; i++) {
-		if (i > 0)
-			fputc(':', f);
-		/* ':' inside a directory name cannot be passed: ld.so splits */
-		fputs("$p\"", f);
-		put_quoted(f, libdirs[i]);
-		fputc('"', f);
-	}
-	fputs("\" --argv0 \"$0\" ", f);
-	return 0;
-}
-
-static int
-write_body(FILE *f, const struct closure *c, const struct entry *e,
-    char *const *libdirs, size_t nlibdirs)
-{
-	fputs("#!/bin/sh\n"
-	      "# Runs the bundled ", f);
-	fputs(e->name, f);
-	fputs(" (written by sidebundle create).\n"
-	      "# The bundle root is two levels above this script, wherever the\n"
-	      "# bundle was moved.\n"
-	      "here=$(readlink -f -- \"$0\") || exit 127\n"
-	      "root=${here%/*}\n"
-	      "root=${root%/*}\n"
-	      "p=$root/payload\n"
-	      "exec ", f);
-	if (strcmp(e->kind, "elf-dynamic") == 0) {
-		if (put_ldso(f, c, e->interp, libdirs, nlibdirs) < 0)
-			return -1;
-	} else if (strcmp(e->kind, "script") == 0) {
-		if (e->interp_ldso) {
-			if (put_ldso(f, c, e->interp_ldso, libdirs, nlibdirs) < 0)
-				return -1;
-		}
-		if (put_payload_path(f, c, e->interp) < 0)
-			return -1;
-		for (size_t i = 0; i < e->nargs; i++) {
-			fputc(' ', f);
-			put_quoted(f, e->args[i]);
-		}
-		fputc(' ', f);
-	}
-	if (put_payload_path(f, c, e->path) < 0)
-		return -1;
-	fputs(" \"$@\"\n", f);
-	return 0;
-}
-
 int
-launch_script_write(int bindirfd, const struct closure *c,
-    const struct entry *e, char *const *libdirs, size_t nlibdirs)
+launch_link_write(int bindirfd, const struct closure *c,
+    const struct entry *e)
 {
-	int fd = openat(bindirfd, e->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0755);
-	FILE *f;
-
-	/* fchmod: the umask must not take the execute bits away */
-	if (fd < 0 || fchmod(fd, 0755) < 0 || (f = fdopen(fd, "w")) == NULL) {
-		warn("bin/%s", e->name);
-		if (fd >= 0)
-			close(fd);
+	if (check_in_payload(c, e, e->path) < 0 ||
+	    (e->interp && check_in_payload(c, e, e->interp) < 0) ||
+	    (e->interp_ldso && check_in_payload(c, e, e->interp_ldso) < 0))
+		return -1;
+	if (strcmp(e->name, LAUNCHER_FILE) == 0) {
+		warnx("%s: this entry name is the launcher's own", e->name);
 		return -1;
 	}
-	int rc = write_body(f, c, e, libdirs, nlibdirs);
-	if (ferror(f))
-		rc = -1;
-	if (fclose(f) != 0 && rc == 0) {
+	if (symlinkat(LAUNCHER_FILE, bindirfd, e->name) < 0) {
 		warn("bin/%s", e->name);
-		rc = -1;
+		return -1;
 	}
-	return rc;
+	return 0;
 }

@@ -1,0 +1,320 @@
+/*
+ * bwrap mode: the payload read-only as /, in new namespaces of every
+ * kind but the network (--unshare-all --share-net), with a fresh /proc,
+ * /dev and /tmp, the host's /etc/resolv.conf and /etc/hosts, and the
+ * user's current directory and $HOME bound read-write so the program
+ * can work on the user's files.
+ *
+ * The root is bwrap's own tmpfs, holding one read-only bind per top-level
+ * payload entry (symlinks recreated), remounted read-only at the end:
+ * binding the payload itself on / would leave no way to create the mount
+ * points for the cwd, $HOME or /etc/resolv.conf on a read-only tree.  A
+ * payload directory above such a mount point (/etc, /var for /var/tmp/x)
+ * is mirrored one level further instead of bound whole.
+ */
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "launcher.h"
+
+struct args {
+	char **v;
+	size_t n, cap;
+};
+
+static void
+add(struct args *a, const char *s)
+{
+	if (a->n + 2 > a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		char **v = realloc(a->v, a->cap * sizeof *v);
+		if (v == NULL)
+			err(EXIT_CANNOT_RUN, NULL);
+		a->v = v;
+	}
+	a->v[a->n++] = (char *)s;
+	a->v[a->n] = NULL;
+}
+
+static void
+add3(struct args *a, const char *op, const char *x, const char *y)
+{
+	add(a, op);
+	add(a, x);
+	if (y)
+		add(a, y);
+}
+
+/* A path something is bound at later: the payload directories above it
+ * are mirrored entry by entry (below), so that bwrap can make its mount
+ * point in the tmpfs root instead of inside a read-only bind. */
+struct split {
+	const char *path;
+	int replace; /* it may take the place of a payload file */
+	int ok;	     /* set by mirror(): the bind can be made */
+};
+
+/* Is dir ("" or "/a/b") a proper prefix of path? */
+static int
+above(const char *dir, const char *path)
+{
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+static int
+empty_dir(const char *path, const struct stat *st)
+{
+	DIR *d = S_ISDIR(st->st_mode) ? opendir(path) : NULL;
+	struct dirent *de;
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n == 0;
+}
+
+/* One bind or symlink per entry of payload directory dir ("" for the
+ * root); an entry that leads to a split path is mirrored in turn. */
+static int
+mirror(struct args *a, const char *payload, const char *dir,
+    struct split *sp, size_t nsp)
+{
+	char *src = xjoin(payload, dir);
+	DIR *d = opendir(src);
+	struct dirent *de;
+
+	if (d == NULL) {
+		warn("%s", src);
+		free(src);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		if (*dir == '\0' && (strcmp(n, "proc") == 0 || strcmp(n, "dev") == 0 ||
+		    strcmp(n, "tmp") == 0))
+			continue; /* mounted fresh */
+		char *from = xjoin(src, n), *to = xjoin(*dir ? dir : "/", n);
+		char link[PATH_MAX];
+		struct stat st;
+		int descend = 0, replaced = 0;
+		if (lstat(from, &st) < 0) {
+			warn("%s", from);
+			closedir(d);
+			return -1;
+		}
+		for (size_t i = 0; i < nsp; i++) {
+			if (above(to, sp[i].path)) {
+				/* through a payload link, the mount point would
+				 * land inside a read-only bind */
+				if (S_ISDIR(st.st_mode))
+					descend = 1;
+				else
+					sp[i].ok = 0;
+			} else if (strcmp(to, sp[i].path) == 0) {
+				if (sp[i].replace ? !S_ISDIR(st.st_mode) : empty_dir(from, &st))
+					replaced = 1;
+				else
+					sp[i].ok = 0; /* would hide the bundle's own */
+			}
+		}
+		ssize_t ll;
+		if (replaced) {
+			free(from);
+			free(to);
+		} else if (descend) {
+			free(from);
+			int rc = mirror(a, payload, to, sp, nsp);
+			free(to);
+			if (rc < 0) {
+				closedir(d);
+				return -1;
+			}
+		} else if (S_ISLNK(st.st_mode) && (ll = readlink(from, link, sizeof link - 1)) > 0) {
+			link[ll] = '\0';
+			add3(a, "--symlink", xstrdup(link), to);
+			free(from);
+		} else {
+			add3(a, "--ro-bind", from, to);
+		}
+	}
+	closedir(d);
+	free(src);
+	return 0;
+}
+
+static long
+read_sysctl(const char *path)
+{
+	char buf[32];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* The checks of a host that refuses unprivileged user namespaces; 0 when
+ * none says so (bwrap's own error then tells the rest). */
+static int
+check_userns(const char *bwrap)
+{
+	struct stat st;
+	const char *alt = "or run the bundle in host mode (SIDEBUNDLE_RUN_MODE=host)";
+
+	if (stat(bwrap, &st) == 0 && (st.st_mode & S_ISUID) && st.st_uid == 0)
+		return 0; /* a setuid bwrap needs none */
+	if (read_sysctl("/proc/sys/user/max_user_namespaces") == 0) {
+		warnx("bwrap mode needs user namespaces, and they are disabled here "
+		      "(user.max_user_namespaces = 0): as root, run "
+		      "'sysctl -w user.max_user_namespaces=15000', %s", alt);
+		return -1;
+	}
+	if (geteuid() == 0)
+		return 0;
+	if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == 0) {
+		warnx("bwrap mode needs unprivileged user namespaces, and they are "
+		      "disabled here (kernel.unprivileged_userns_clone = 0): as root, run "
+		      "'sysctl -w kernel.unprivileged_userns_clone=1', or make bwrap "
+		      "setuid root, %s", alt);
+		return -1;
+	}
+	if (read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1) {
+		warnx("bwrap mode needs unprivileged user namespaces, and AppArmor "
+		      "restricts them here (kernel.apparmor_restrict_unprivileged_userns = 1): "
+		      "give bwrap an AppArmor profile that allows userns (Ubuntu: "
+		      "the bwrap-userns-restrict profile), or as root run "
+		      "'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0', %s", alt);
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+find_bwrap(void)
+{
+	const char *env = getenv("SIDEBUNDLE_BWRAP");
+	struct stat st;
+
+	if (env && *env) {
+		if (stat(env, &st) < 0 || !S_ISREG(st.st_mode) || access(env, X_OK) < 0) {
+			warnx("SIDEBUNDLE_BWRAP=%s: not an executable file", env);
+			return NULL;
+		}
+		return xstrdup(env);
+	}
+	char *p = path_search("bwrap");
+	if (p == NULL)
+		warnx("bwrap mode needs bubblewrap, and bwrap is not on PATH: install it "
+		      "(Debian, Ubuntu: apt install bubblewrap; Fedora: dnf install "
+		      "bubblewrap), or set SIDEBUNDLE_BWRAP to its path, or run the "
+		      "bundle in host mode (SIDEBUNDLE_RUN_MODE=host)");
+	return p;
+}
+
+/* Can host directory dir be bound at the same place in the sandbox?
+ * Not "/" and not below /proc or /dev; mirror() rules out the places
+ * inside the bundle. */
+static int
+bindable(const char *dir)
+{
+	struct stat st;
+
+	return dir != NULL && dir[0] == '/' && dir[1] != '\0' &&
+	    strcmp(dir, "/proc") != 0 && strncmp(dir, "/proc/", 6) != 0 &&
+	    strcmp(dir, "/dev") != 0 && strncmp(dir, "/dev/", 5) != 0 &&
+	    stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int
+under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+int
+run_bwrap(struct launch *l)
+{
+	struct args a = { 0 };
+	char cwd[PATH_MAX];
+	enum { S_RESOLV, S_HOSTS, S_HOME, S_CWD };
+	struct split sp[4] = {
+		{ "/etc/resolv.conf", 1, 1 }, { "/etc/hosts", 1, 1 },
+		{ NULL, 0, 1 }, { NULL, 0, 1 },
+	};
+	size_t nsp = 2;
+
+	char *bwrap = find_bwrap();
+	if (bwrap == NULL)
+		return EXIT_NOT_FOUND;
+	if (check_userns(bwrap) < 0)
+		return EXIT_CANNOT_RUN;
+	const char *home = getenv("HOME");
+	if (setting_bool(l, "SIDEBUNDLE_BIND_HOME", 1) && bindable(home))
+		sp[nsp++].path = home;
+	if (setting_bool(l, "SIDEBUNDLE_BIND_CWD", 1) && getcwd(cwd, sizeof cwd) != NULL &&
+	    bindable(cwd) && !(nsp > S_HOME && under(cwd, home)))
+		sp[nsp++].path = cwd;
+
+	add(&a, bwrap);
+	add(&a, "--unshare-all");
+	if (setting_bool(l, "SIDEBUNDLE_NET", 1))
+		add(&a, "--share-net");
+	add(&a, "--die-with-parent");
+	if (mirror(&a, l->payload, "", sp, nsp) < 0)
+		return EXIT_CANNOT_RUN;
+	add3(&a, "--proc", "/proc", NULL);
+	add3(&a, "--dev", "/dev", NULL);
+	add3(&a, "--tmpfs", "/tmp", NULL);
+	const char *chdir_to = "/";
+	for (size_t i = 0; i < nsp; i++) {
+		if (i <= S_HOSTS) {
+			if (sp[i].ok)
+				add3(&a, "--ro-bind-try", sp[i].path, sp[i].path);
+			continue;
+		}
+		if (!sp[i].ok) {
+			warnx("bwrap mode: %s %s is not bound in the sandbox: the bundle has that path",
+			    i == S_HOME && sp[i].path == home ? "$HOME" : "the current directory",
+			    sp[i].path);
+			continue;
+		}
+		add3(&a, "--bind", sp[i].path, sp[i].path);
+	}
+	/* the cwd, if it is visible (bound itself, or below $HOME) */
+	if (getcwd(cwd, sizeof cwd) != NULL)
+		for (size_t i = S_HOME; i < nsp; i++)
+			if (sp[i].ok && under(cwd, sp[i].path) &&
+			    setting_bool(l, "SIDEBUNDLE_BIND_CWD", 1))
+				chdir_to = cwd;
+	add(&a, "--remount-ro");
+	add(&a, "/");
+	add3(&a, "--chdir", chdir_to, NULL);
+	add(&a, "--");
+	/* the kernel follows the entry's PT_INTERP or #! inside the sandbox,
+	 * where they name the payload's own files */
+	add(&a, l->e->path);
+	for (int i = 0; i < l->nargs; i++)
+		add(&a, l->args[i]);
+	execv(bwrap, a.v);
+	warn("cannot run %s", bwrap);
+	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
+}

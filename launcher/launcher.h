@@ -1,0 +1,89 @@
+/*
+ * sidebundle-launcher: the static program every bundle carries as
+ * bin/.sidebundle-launcher, each bin/<entry> a symlink to it.  It finds
+ * its bundle and entry, reads the header of manifest.lock and runs the
+ * entry in host, bwrap or chroot mode (sidebundle-launcher(7)).  libc
+ * only, nothing of the bundler: it must run on any Linux of the same
+ * architecture.  Helpers return -1 (or NULL) with errno set; the run_*
+ * functions print why they failed and return the exit status to use.
+ */
+#ifndef SB_LAUNCHER_H
+#define SB_LAUNCHER_H
+
+#include <stddef.h>
+
+/* Exit statuses of the launcher itself (a child's pass through). */
+#define EXIT_CANNOT_RUN 126 /* set-up or exec failed */
+#define EXIT_NOT_FOUND 127  /* no such entry, no bwrap */
+
+struct lentry {
+	char *name;
+	char *path;   /* absolute, as the entry was given to create */
+	char *kind;   /* elf-dynamic | elf-static | script */
+	char *interp; /* PT_INTERP, the script's interpreter, or "-" */
+	char **args;  /* #! arguments */
+	size_t nargs;
+};
+
+/* The part of manifest.lock the launcher needs: the header records. */
+struct lmanifest {
+	char *name;
+	char *run_mode;
+	char **env;
+	size_t nenv;
+	struct lentry *entries;
+	size_t nentries;
+	char **libdirs;
+	size_t nlibdirs;
+};
+
+/* Read the header of DIRFD/manifest.lock (up to the first file, dir or
+ * symlink record).  -1 with "why" in err. */
+int lmf_read(int dirfd, struct lmanifest *m, char *err, size_t errlen);
+const struct lentry *lmf_entry(const struct lmanifest *m, const char *name);
+
+struct launch {
+	char *root;	   /* the bundle directory, absolute, resolved */
+	char *payload;	   /* root + "/payload" */
+	struct lmanifest m;
+	const struct lentry *e;
+	const char *argv0; /* as the launcher was called */
+	char **args;	   /* the user's arguments, NULL-terminated */
+	int nargs;
+};
+
+/* The path the payload path path leads to, as a host path below
+ * l->payload, following the payload's symlinks with absolute targets
+ * re-rooted in the payload (malloc'd); NULL with errno if it leads
+ * nowhere or outside. */
+char *payload_resolve(const char *payload, const char *path);
+
+/* Read the PT_INTERP of the ELF file at path into buf.  Returns 1 when
+ * it has one, 0 when it has none (static, or not an ELF file), -1 with
+ * errno when it cannot be read or is malformed. */
+int elf_interp(const char *path, char *buf, size_t len);
+
+/* A SIDEBUNDLE_* setting: the caller's environment first, then the
+ * bundle's --set-env records; NULL when neither sets it. */
+const char *setting(const struct launch *l, const char *name);
+/* A boolean setting: "0", "no", "off", "false" are false; def if unset. */
+int setting_bool(const struct launch *l, const char *name, int def);
+
+/* Find an executable named name on $PATH (or name itself if it holds a
+ * '/'); malloc'd path or NULL. */
+char *path_search(const char *name);
+
+/* Join a and b with one '/' (malloc'd; exits on ENOMEM). */
+char *xjoin(const char *a, const char *b);
+void *xmalloc(size_t n);
+char *xstrdup(const char *s);
+
+/* The modes: each returns only on failure, with the exit status. */
+int run_host(struct launch *l);
+int run_bwrap(struct launch *l);
+int run_chroot(struct launch *l);
+
+/* chroot mode's hardening, in harden.c: the seccomp filter. */
+int seccomp_install(void);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * sidebundle-launcher: find the bundle (two levels above our own
+ * executable), the entry (the name we were started as, following the
+ * symlinks that led to us), read the manifest's header, and run.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "launcher.h"
+
+#define LAUNCHER_NAME ".sidebundle-launcher"
+
+static void
+usage(void)
+{
+	fputs("usage: sidebundle-launcher ENTRY [ARG ...]\n", stderr);
+	exit(2);
+}
+
+/* Our own executable, resolved. */
+static char *
+self_path(const char *argv0)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+
+	if (n > 0) {
+		buf[n] = '\0';
+		return xstrdup(buf);
+	}
+	/* no /proc: the path the kernel ran, else argv[0] on PATH */
+	const char *fn = (const char *)getauxval(AT_EXECFN);
+	char *p = path_search(fn && *fn ? fn : argv0);
+	char *r = p ? realpath(p, NULL) : NULL;
+	free(p);
+	return r;
+}
+
+static char *
+dir_of(const char *path)
+{
+	char *d = xstrdup(path), *s = strrchr(d, '/');
+
+	if (s == NULL) {
+		free(d);
+		return xstrdup(".");
+	}
+	if (s == d)
+		s[1] = '\0';
+	else
+		*s = '\0';
+	return d;
+}
+
+/* The entry we were started as: the path that was run (AT_EXECFN: what
+ * a PATH search found), followed through its symlinks until a name in
+ * the bundle's bin/ directory.  A link ~/bin/py -> BUNDLE/bin/python3
+ * thus runs python3.  NULL when we were started as the launcher itself
+ * or under a name that leads to no entry. */
+static char *
+entry_name(const char *argv0, const struct stat *bin)
+{
+	const char *fn = (const char *)getauxval(AT_EXECFN);
+	char *p = path_search(fn && *fn ? fn : argv0);
+
+	for (int hops = 0; p != NULL && hops < 40; hops++) {
+		char *dir = dir_of(p), link[PATH_MAX], *base = strrchr(p, '/');
+		struct stat st;
+		base = base ? base + 1 : p;
+		if (stat(dir, &st) == 0 && st.st_dev == bin->st_dev &&
+		    st.st_ino == bin->st_ino) {
+			char *name = strcmp(base, LAUNCHER_NAME) == 0 ? NULL : xstrdup(base);
+			free(dir);
+			free(p);
+			return name;
+		}
+		ssize_t n = readlink(p, link, sizeof link - 1);
+		if (n <= 0) {
+			/* a copy or hard link of the launcher: trust its name */
+			char *name = xstrdup(base);
+			free(dir);
+			free(p);
+			return name;
+		}
+		link[n] = '\0';
+		char *next = link[0] == '/' ? xstrdup(link) : xjoin(dir, link);
+		free(dir);
+		free(p);
+		p = next;
+	}
+	free(p);
+	return NULL;
+}
+
+/* The bundle's --set-env values override the caller's environment; its
+ * SIDEBUNDLE_* settings are only defaults, read through setting(). */
+static void
+apply_env(const struct lmanifest *m)
+{
+	for (size_t i = 0; i < m->nenv; i++) {
+		char *kv = m->env[i], *eq = strchr(kv, '=');
+		if (strncmp(kv, "SIDEBUNDLE_", 11) == 0)
+			continue;
+		*eq = '\0';
+		if (setenv(kv, eq + 1, 1) < 0)
+			err(EXIT_CANNOT_RUN, "setenv %s", kv);
+		*eq = '=';
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct launch l = { 0 };
+	char errbuf[512];
+	struct stat bin;
+
+	program_invocation_short_name = "sidebundle-launcher";
+	if (argc < 1)
+		usage();
+	l.argv0 = argv[0];
+	char *self = self_path(argv[0]);
+	if (self == NULL)
+		err(EXIT_CANNOT_RUN, "cannot find its own executable");
+	char *bindir = dir_of(self);
+	l.root = dir_of(bindir);
+	l.payload = xjoin(l.root, "payload");
+	if (stat(bindir, &bin) < 0)
+		err(EXIT_CANNOT_RUN, "%s", bindir);
+	int rootfd = open(l.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		err(EXIT_CANNOT_RUN, "%s", l.root);
+	if (lmf_read(rootfd, &l.m, errbuf, sizeof errbuf) < 0)
+		errx(EXIT_CANNOT_RUN, "%s/%s", l.root, errbuf);
+	close(rootfd);
+
+	char *name = entry_name(argv[0], &bin);
+	int first = 1;
+	if (name == NULL) {
+		/* started as the launcher itself: the entry is argv[1] */
+		if (argc < 2)
+			usage();
+		name = xstrdup(argv[1]);
+		l.argv0 = argv[1];
+		first = 2;
+	}
+	if ((l.e = lmf_entry(&l.m, name)) == NULL)
+		errx(EXIT_NOT_FOUND, "no entry named %s in bundle %s", name, l.root);
+	l.args = argv + first;
+	l.nargs = argc - first;
+	apply_env(&l.m);
+
+	const char *mode = setting(&l, "SIDEBUNDLE_RUN_MODE");
+	if (mode == NULL || *mode == '\0')
+		mode = l.m.run_mode;
+	if (strcmp(mode, "host") == 0)
+		return run_host(&l);
+	if (strcmp(mode, "bwrap") == 0)
+		return run_bwrap(&l);
+	if (strcmp(mode, "chroot") == 0)
+		return run_chroot(&l);
+	errx(2, "SIDEBUNDLE_RUN_MODE=%s: want host, bwrap or chroot", mode);
+}

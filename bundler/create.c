@@ -160,10 +160,8 @@ check_opts(struct opts *o)
 		warnx("create: at least one --from-host PATH is required");
 		usage();
 	}
-	if (strcmp(o->backend, "ptrace") == 0)
-		errx(2, "trace backend ptrace: not available yet");
 	if (strcmp(o->backend, "off") != 0 && strcmp(o->backend, "preload") != 0 &&
-	    strcmp(o->backend, "auto") != 0) {
+	    strcmp(o->backend, "ptrace") != 0 && strcmp(o->backend, "auto") != 0) {
 		warnx("create: --trace-backend %s: want off, preload, ptrace or auto", o->backend);
 		usage();
 	}

@@ -54,10 +54,6 @@ for args in "--name n --from-host /bin/sh" "--out-dir out --from-host /bin/sh" \
 	expect_match '^usage: sidebundle create' "$out" "usage text: $args"
 done
 rc=0
-out=$("$SIDEBUNDLE" create --out-dir out --name n --from-host /bin/sh --trace-backend ptrace 2>&1) || rc=$?
-expect_eq 2 "$rc" "ptrace backend"
-expect_match 'ptrace: not available yet' "$out" "ptrace message"
-rc=0
 out=$("$SIDEBUNDLE" create --out-dir out --name n --from-host /bin/sh --from-host /usr/bin/sh 2>&1) || rc=$?
 expect_eq 2 "$rc" "two entries named sh"
 expect_match 'same name sh' "$out" "duplicate entry message"

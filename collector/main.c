@@ -609,7 +609,7 @@ main(int argc, char **argv)
 	    ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == -1)
 		errx(1, "ptrace not permitted: %s", c.ptrace_why);
 	if (backend == BACKEND_AUTO &&
-	    ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == 0)
+	    ptrace_probe_quick(c.ptrace_why, sizeof(c.ptrace_why)) == 0)
 		c.ptrace_why[0] = '\0';
 	exe = which(argv[cmd]);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)

@@ -35,6 +35,8 @@ void ptracer_free(struct ptracer *t);
  * "<cause>; <remedy>" in why.
  */
 int ptrace_probe(char *why, size_t len);
+/* The same, answered from /proc where that is enough. */
+int ptrace_probe_quick(char *why, size_t len);
 
 /*
  * Fork and exec argv (PATH-searched) with mask as its signal mask,

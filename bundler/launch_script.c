@@ -21,6 +21,8 @@
 #include "bundle.h"
 
 #define LAUNCHER_FILE ".sidebundle-launcher"
+#define SHIM_LIB "libsidebundle-shim.so"
+#define SHIM_FILE ".sidebundle-shim.so"
 
 #ifndef SB_LIBDIR
 #define SB_LIBDIR "/usr/local/lib/sidebundle"
@@ -50,28 +52,29 @@ launcher_find(void)
 	return NULL;
 }
 
-int
-launcher_install(int bindirfd, const char *launcher)
+/* Copy the file src to bin/name with mode. */
+static int
+copy_in(int bindirfd, const char *src, const char *name, mode_t mode)
 {
 	char buf[65536];
-	int in = open(launcher, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	int in = open(src, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
 	ssize_t n;
 
 	if (in < 0) {
-		warn("%s", launcher);
+		warn("%s", src);
 		return -1;
 	}
-	out = openat(bindirfd, LAUNCHER_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0755);
+	out = openat(bindirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	/* fchmod: the umask must not take the execute bits away */
-	if (out < 0 || fchmod(out, 0755) < 0) {
-		warn("bin/%s", LAUNCHER_FILE);
+	if (out < 0 || fchmod(out, mode) < 0) {
+		warn("bin/%s", name);
 		goto out;
 	}
 	while ((n = read(in, buf, sizeof buf)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			warn("%s", launcher);
+			warn("%s", src);
 			goto out;
 		}
 		for (ssize_t w, off = 0; off < n; off += w) {
@@ -80,7 +83,7 @@ launcher_install(int bindirfd, const char *launcher)
 					w = 0;
 					continue;
 				}
-				warn("bin/%s", LAUNCHER_FILE);
+				warn("bin/%s", name);
 				goto out;
 			}
 		}
@@ -89,10 +92,32 @@ launcher_install(int bindirfd, const char *launcher)
 out:
 	close(in);
 	if (out >= 0 && close(out) < 0 && rc == 0) {
-		warn("bin/%s", LAUNCHER_FILE);
+		warn("bin/%s", name);
 		rc = -1;
 	}
 	return rc;
+}
+
+/*
+ * The launcher, and next to it host mode's shim (libsidebundle-shim.so,
+ * installed beside the launcher): bin/.sidebundle-shim.so.  A bundle
+ * without the shim still runs; host mode then cannot map absolute paths
+ * into the payload, so its absence is only a warning.
+ */
+int
+launcher_install(int bindirfd, const char *launcher)
+{
+	if (copy_in(bindirfd, launcher, LAUNCHER_FILE, 0755) < 0)
+		return -1;
+	char shim[PATH_MAX];
+	const char *slash = strrchr(launcher, '/');
+	int dl = slash ? (int)(slash - launcher) : 1;
+	snprintf(shim, sizeof shim, "%.*s/%s", dl, slash ? launcher : ".", SHIM_LIB);
+	if (access(shim, R_OK) < 0) {
+		warnx("%s not found next to the launcher: host mode will not map absolute paths into the payload", SHIM_LIB);
+		return 0;
+	}
+	return copy_in(bindirfd, shim, SHIM_FILE, 0644);
 }
 
 /* path must lead to something in the payload. */
@@ -118,7 +143,7 @@ launch_link_write(int bindirfd, const struct closure *c,
 	    (e->interp && check_in_payload(c, e, e->interp) < 0) ||
 	    (e->interp_ldso && check_in_payload(c, e, e->interp_ldso) < 0))
 		return -1;
-	if (strcmp(e->name, LAUNCHER_FILE) == 0) {
+	if (strcmp(e->name, LAUNCHER_FILE) == 0 || strcmp(e->name, SHIM_FILE) == 0) {
 		warnx("%s: this entry name is the launcher's own", e->name);
 		return -1;
 	}

@@ -217,11 +217,32 @@ is_static(const char *path)
 	return elf && !interp;
 }
 
+/*
+ * The audit module: libsbtrace-audit.so beside lib, which loads no libc
+ * into the audit namespace of every traced process, or lib itself (also
+ * an audit module, only heavier) when the lean one is not there.
+ */
+static void
+find_audit_library(const char *lib, char *out, size_t size)
+{
+	const char *slash = strrchr(lib, '/');
+
+	if (slash != NULL &&
+	    (size_t)snprintf(out, size, "%.*s/" SB_AUDIT_LIB_NAME,
+		(int)(slash - lib), lib) < size &&
+	    is_file(out))
+		return;
+	strlcpy(out, lib, size);
+}
+
 static void
 set_child_env(const char *lib, const struct channel *ch)
 {
+	char audit[PATH_MAX];
+
+	find_audit_library(lib, audit, sizeof(audit));
 	prepend_env("LD_PRELOAD", lib);
-	prepend_env("LD_AUDIT", lib);
+	prepend_env("LD_AUDIT", audit);
 	if (setenv(SB_ENV_LIB, lib, 1) == -1 ||
 	    setenv(SB_ENV_FIFO, ch->fifo, 1) == -1 ||
 	    setenv(SB_ENV_ALIVE, ch->alive, 1) == -1)

@@ -27,6 +27,9 @@
 #define SB_ENV_FIFO "SBTRACE_FIFO"   /* path of the FIFO */
 #define SB_ENV_ALIVE "SBTRACE_ALIVE" /* file the collector holds locked */
 #define SB_ENV_LIB "SBTRACE_LIB"     /* absolute path of libsbtrace.so */
+/* The libc-free audit module sbtrace sets as LD_AUDIT, found beside
+ * libsbtrace.so. */
+#define SB_AUDIT_LIB_NAME "libsbtrace-audit.so"
 /* pid of a collector (-b auto) that takes over, with ptrace, a process
  * about to exec a static binary (preload/handover.c) */
 #define SB_ENV_PTRACER "SBTRACE_PTRACER"

@@ -9,7 +9,11 @@
  *
  * Interpreters that find their library trees from a compiled-in prefix
  * (/usr/lib/python3.11, Perl's @INC) get the payload's copy through
- * their home variables; see sidebundle-launcher(7) for the limits.
+ * their home variables.  The bundle's shim (launcher/shim/), given to
+ * ld.so with --preload and told the payload, entry and library path by
+ * SIDEBUNDLE_PAYLOAD, maps absolute paths into the payload and starts
+ * the payload programs the entry executes the way we start the entry;
+ * see sidebundle-launcher(7) for the limits.
  */
 #include <err.h>
 #include <errno.h>
@@ -22,6 +26,10 @@
 #include <unistd.h>
 
 #include "launcher.h"
+
+/* What the shim reads (launcher/shim/shim.h): payload, entry, library path. */
+#define SHIM_VAR "SIDEBUNDLE_PAYLOAD"
+#define SHIM_FILE ".sidebundle-shim.so"
 
 static int
 is_dir(const char *path)
@@ -118,6 +126,22 @@ library_path(const struct launch *l)
 	return s;
 }
 
+/*
+ * bin/.sidebundle-shim.so, when the bundle has one and ld.so can take
+ * its path: --preload splits at ' ' and ':' (the payload has no ':',
+ * checked above).  NULL: the entry runs without it (sidebundle-launcher(7)).
+ */
+static char *
+shim_path(const struct launch *l)
+{
+	char *p = xjoin(l->root, "bin/" SHIM_FILE);
+	if (strchr(p, ' ') != NULL || access(p, R_OK) < 0) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
 /* Resolve payload path path for e, or die naming it. */
 static char *
 must_resolve(const struct launch *l, const char *path)
@@ -152,8 +176,21 @@ run_host(struct launch *l)
 	python_home(l->payload, prog);
 	perl_lib(l->payload, prog);
 
-	size_t n = 0, max = (size_t)l->nargs + e->nargs + 10;
+	size_t n = 0, max = (size_t)l->nargs + e->nargs + 12;
 	char **argv = xmalloc(max * sizeof *argv), *ldso = NULL;
+	char *libpath = library_path(l), *shim = dyn ? shim_path(l) : NULL;
+	/* the shim's setting, or none: a caller's must not reach the entry */
+	if (shim != NULL) {
+		const char *ent = strchr(e->path, ':') ? "" : e->path;
+		size_t vl = strlen(l->payload) + strlen(ent) + strlen(libpath) + 3;
+		char *v = xmalloc(vl);
+		snprintf(v, vl, "%s:%s:%s", l->payload, ent, libpath);
+		if (setenv(SHIM_VAR, v, 1) < 0)
+			err(EXIT_CANNOT_RUN, "setenv");
+		free(v);
+	} else if (unsetenv(SHIM_VAR) < 0) {
+		err(EXIT_CANNOT_RUN, "unsetenv");
+	}
 	if (dyn) {
 		if ((ldso = must_resolve(l, interp)) == NULL)
 			return EXIT_NOT_FOUND;
@@ -161,7 +198,11 @@ run_host(struct launch *l)
 		argv[n++] = "--inhibit-cache";
 		if (l->m.nlibdirs > 0) {
 			argv[n++] = "--library-path";
-			argv[n++] = library_path(l);
+			argv[n++] = libpath;
+		}
+		if (shim != NULL) {
+			argv[n++] = "--preload";
+			argv[n++] = shim;
 		}
 		argv[n++] = "--argv0";
 		argv[n++] = script ? e->interp : (char *)l->argv0;

@@ -1,9 +1,12 @@
 /*
  * The LD_AUDIT side.  ld.so maps DT_NEEDED libraries, and libc loads
  * gconv and NSS modules, without ever calling a function we can wrap;
- * only the audit interface sees those.  This copy of the library runs in
- * a link-map namespace of its own (with its own libc), so it keeps to
- * the same raw-syscall reporting as everything else.
+ * only the audit interface sees those.  The audit copy runs in a
+ * link-map namespace of its own, so it keeps to the same raw-syscall
+ * reporting as everything else.  Built twice: into libsbtrace.so, and
+ * with SB_FREESTANDING into libsbtrace-audit.so, which brings no libc
+ * into that namespace (preload/rt.c stands in for the few functions
+ * used here, in report.c, util.c and init.c).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -23,23 +23,38 @@ sb_vec_len(char *const *v)
 	return n;
 }
 
-/* Is our library one of the ':' or ' ' separated entries of list? */
-static int
-list_has_lib(const char *list)
+int
+sb_list_has(const char *list, const char *lib, size_t len)
 {
 	const char *p = list;
 
-	while (*p != '\0') {
+	while (len > 0 && *p != '\0') {
 		size_t n = 0;
 		while (p[n] != '\0' && p[n] != ':' && p[n] != ' ')
 			n++;
-		if (n == sb.lib_len && memcmp(p, sb.lib, n) == 0)
+		if (n == len && memcmp(p, lib, n) == 0)
 			return 1;
 		p += n;
 		if (*p != '\0')
 			p++;
 	}
 	return 0;
+}
+
+/* Is our library one of the entries of LD_PRELOAD list? */
+static int
+list_has_lib(const char *list)
+{
+	return sb_list_has(list, sb.lib, sb.lib_len);
+}
+
+/* Is an audit module of ours in LD_AUDIT list?  Either counts, so an
+ * environment made with the other one is left alone. */
+static int
+list_has_audit(const char *list)
+{
+	return sb_list_has(list, sb.lib, sb.lib_len) ||
+	    sb_list_has(list, sb.audit_lib, sb.audit_lib_len);
 }
 
 /* The value of NAME= in envp, or NULL. */
@@ -61,7 +76,8 @@ sb_env_scratch(char *const *envp)
 	const char *aud = env_value(envp, "LD_AUDIT=");
 
 	return (pre != NULL ? sb_strlen(pre) : 0) +
-	    (aud != NULL ? sb_strlen(aud) : 0) + 2 * sb.lib_len + 64;
+	    (aud != NULL ? sb_strlen(aud) : 0) + sb.lib_len +
+	    (sb.audit_lean ? sb.audit_lib_len : sb.lib_len) + 64;
 }
 
 /*
@@ -70,7 +86,8 @@ sb_env_scratch(char *const *envp)
  * byte of scratch.
  */
 static char *
-join_list(char *scratch, const char *name_eq, const char *theirs)
+join_list(char *scratch, const char *name_eq, const char *ours, size_t ol,
+    const char *theirs)
 {
 	size_t nl = sb_strlen(name_eq), tl = sb_strlen(theirs);
 	char *p = scratch;
@@ -85,8 +102,8 @@ join_list(char *scratch, const char *name_eq, const char *theirs)
 		p += tl;
 		*p++ = ':';
 	}
-	memcpy(p, sb.lib, sb.lib_len);
-	p += sb.lib_len;
+	memcpy(p, ours, ol);
+	p += ol;
 	if (!asan_first && tl > 0) {
 		*p++ = ':';
 		memcpy(p, theirs, tl);
@@ -105,7 +122,7 @@ sb_env_needs_doctor(char *const *envp)
 	const char *aud = env_value(envp, "LD_AUDIT=");
 	const char *fifo = env_value(envp, SB_ENV_FIFO "=");
 	return pre == NULL || !list_has_lib(pre) || aud == NULL ||
-	    !list_has_lib(aud) || fifo == NULL ||
+	    !list_has_audit(aud) || fifo == NULL ||
 	    strcmp(fifo, sb.env_fifo + sizeof(SB_ENV_FIFO)) != 0 ||
 	    (sb.env_alive[0] != '\0' && env_value(envp, SB_ENV_ALIVE "=") == NULL) ||
 	    (sb_env_ptracer[0] != '\0' &&
@@ -128,7 +145,7 @@ sb_env_doctor(char *const *envp, char **out, char *scratch)
 				continue;
 		} else if (strncmp(e, "LD_AUDIT=", 9) == 0) {
 			aud = e + 9;
-			if (!list_has_lib(aud))
+			if (!list_has_audit(aud))
 				continue;
 		} else if (sb_streq_prefix(e, SB_ENV_FIFO "=") ||
 		    sb_streq_prefix(e, SB_ENV_ALIVE "=") ||
@@ -139,11 +156,16 @@ sb_env_doctor(char *const *envp, char **out, char *scratch)
 	}
 	if (pre == NULL || !list_has_lib(pre)) {
 		out[n++] = scratch;
-		scratch = join_list(scratch, "LD_PRELOAD=", pre ? pre : "");
+		scratch = join_list(scratch, "LD_PRELOAD=", sb.lib, sb.lib_len,
+		    pre ? pre : "");
 	}
-	if (aud == NULL || !list_has_lib(aud)) {
+	if (aud == NULL || !list_has_audit(aud)) {
+		/* the module this process was started with */
+		const char *mod = sb.audit_lean ? sb.audit_lib : sb.lib;
+		size_t ml = sb.audit_lean ? sb.audit_lib_len : sb.lib_len;
 		out[n++] = scratch;
-		scratch = join_list(scratch, "LD_AUDIT=", aud ? aud : "");
+		scratch =
+		    join_list(scratch, "LD_AUDIT=", mod, ml, aud ? aud : "");
 	}
 	out[n++] = sb.env_fifo;
 	if (sb.env_alive[0] != '\0')

@@ -5,6 +5,9 @@
 
 #include "sb.h"
 
+/* Is lib (len bytes, 0: never) one of the ':' or ' ' separated entries
+ * of list? */
+SB_HIDDEN int sb_list_has(const char *list, const char *lib, size_t len);
 /* Entries in a NULL-terminated vector (0 for NULL). */
 SB_HIDDEN size_t sb_vec_len(char *const *v);
 /* Does envp lack any of our variables? */

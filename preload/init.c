@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "env.h"
 #include "real.h"
 #include "sb.h"
 
@@ -36,35 +37,6 @@ capture_env(char *dst, size_t size, const char *name)
 	dst[nl] = '=';
 	memcpy(dst + nl + 1, v, vl + 1);
 	return 1;
-}
-
-/* Field 22 of /proc/self/stat: with the pid, it tells an exec (same
- * value) from a reused pid (different value). */
-static uint64_t
-read_starttime(void)
-{
-	char buf[1024];
-	int fd = sb_sys_open("/proc/self/stat", O_RDONLY | O_CLOEXEC, 0);
-	ssize_t n;
-	uint64_t v = 0;
-
-	if (fd < 0)
-		return 0;
-	n = sb_sys_read(fd, buf, sizeof(buf) - 1);
-	sb_sys_close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	if (p == NULL)
-		return 0;
-	/* ") S ppid ..." : field 3 follows the space after ')' */
-	for (int field = 2; field < 22 && *p != '\0'; p++)
-		if (*p == ' ')
-			field++;
-	while (*p >= '0' && *p <= '9')
-		v = v * 10 + (uint64_t)(*p++ - '0');
-	return v;
 }
 
 /*
@@ -112,6 +84,36 @@ sb_open_fifo(int high)
 	return high ? move_high(fd) : fd;
 }
 
+#ifndef SB_FREESTANDING
+/* Field 22 of /proc/self/stat: with the pid, it tells an exec (same
+ * value) from a reused pid (different value). */
+static uint64_t
+read_starttime(void)
+{
+	char buf[1024];
+	int fd = sb_sys_open("/proc/self/stat", O_RDONLY | O_CLOEXEC, 0);
+	ssize_t n;
+	uint64_t v = 0;
+
+	if (fd < 0)
+		return 0;
+	n = sb_sys_read(fd, buf, sizeof(buf) - 1);
+	sb_sys_close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')');
+	if (p == NULL)
+		return 0;
+	/* ") S ppid ..." : field 3 follows the space after ')' */
+	for (int field = 2; field < 22 && *p != '\0'; p++)
+		if (*p == ' ')
+			field++;
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	return v;
+}
+
 static void
 find_self(void)
 {
@@ -124,6 +126,33 @@ find_self(void)
 			sb.lib_len = n;
 		}
 	}
+}
+
+/*
+ * libsbtrace-audit.so beside us, and whether this process was started
+ * with it in LD_AUDIT: only then do execs put it back (a library
+ * installed without it, or a trace started by an older sbtrace, keeps
+ * libsbtrace.so as the audit module).
+ */
+static void
+find_audit_lib(void)
+{
+	static const char name[] = SB_AUDIT_LIB_NAME;
+	const char *slash = NULL, *aud = getenv("LD_AUDIT");
+
+	for (size_t i = 0; i < sb.lib_len; i++)
+		if (sb.lib[i] == '/')
+			slash = sb.lib + i;
+	if (slash == NULL)
+		return;
+	size_t dl = (size_t)(slash + 1 - sb.lib);
+	if (dl + sizeof(name) > sizeof(sb.audit_lib))
+		return;
+	memcpy(sb.audit_lib, sb.lib, dl);
+	memcpy(sb.audit_lib + dl, name, sizeof(name));
+	sb.audit_lib_len = dl + sizeof(name) - 1;
+	sb.audit_lean =
+	    aud != NULL && sb_list_has(aud, sb.audit_lib, sb.audit_lib_len);
 }
 
 /* The LD_AUDIT copy of us lives in a link-map namespace of its own. */
@@ -171,6 +200,7 @@ on_exit_handler(int status, void *arg)
 {
 	sb_report_exit(status);
 }
+#endif /* !SB_FREESTANDING */
 
 static void
 init_once(void)
@@ -183,8 +213,14 @@ init_once(void)
 	if (!capture_env(sb.env_fifo, sizeof(sb.env_fifo), SB_ENV_FIFO))
 		return;
 	capture_env(sb.env_alive, sizeof(sb.env_alive), SB_ENV_ALIVE);
+#ifdef SB_FREESTANDING
+	/* libsbtrace-audit.so is only ever loaded through LD_AUDIT */
+	sb.audit = 1;
+#else
 	find_self();
+	find_audit_lib();
 	sb.audit = in_audit_namespace();
+#endif
 	/* A collector that is gone leaves a FIFO nobody reads: run on
 	 * untraced rather than fill it. */
 	if (!sb_collector_alive())
@@ -192,12 +228,14 @@ init_once(void)
 	sb.reporting = 1;
 	if (sb.audit)
 		return;
+#ifndef SB_FREESTANDING
 	int fd = sb_open_fifo(1);
 	if (fd < 0)
 		return;
 	__atomic_store_n(&sb_fd, fd, __ATOMIC_RELAXED);
 	pthread_atfork(NULL, NULL, on_fork_child);
 	on_exit(on_exit_handler, NULL);
+#endif
 }
 
 void
@@ -217,6 +255,7 @@ sb_ensure_init(void)
 	__atomic_store_n(&sb.initialised, 2, __ATOMIC_RELEASE);
 }
 
+#ifndef SB_FREESTANDING
 __attribute__((constructor)) static void
 sb_constructor(int argc, char **argv, char **envp)
 {
@@ -231,3 +270,4 @@ sb_constructor(int argc, char **argv, char **envp)
 	}
 	errno = saved;
 }
+#endif

@@ -7,6 +7,9 @@
  * (use REAL() or a raw syscall); save and restore errno around reporting;
  * no malloc, stdio or locks; nothing in the exec, fork and vfork paths
  * writes to globals or TLS, because a vfork child shares our memory.
+ * audit.c, init.c, report.c and util.c are also built with
+ * SB_FREESTANDING into libsbtrace-audit.so, with no libc: they may call
+ * only what preload/rt.c provides.
  */
 #ifndef SB_PRELOAD_H
 #define SB_PRELOAD_H
@@ -47,6 +50,10 @@ struct sb_state {
 	char env_alive[4096 + 16];
 	char lib[4096];	  /* our own absolute path */
 	size_t lib_len;
+	/* libsbtrace-audit.so in the directory of lib (length 0: none) */
+	char audit_lib[4096];
+	size_t audit_lib_len;
+	int audit_lean;	  /* started with audit_lib in LD_AUDIT */
 };
 SB_HIDDEN extern struct sb_state sb;
 

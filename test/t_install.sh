@@ -1,5 +1,5 @@
-# make install PREFIX= DESTDIR= puts sbtrace, libsbtrace.so and the man
-# pages in place, and the installed sbtrace finds the installed library
+# make install PREFIX= DESTDIR= puts sbtrace, libsbtrace.so,
+# libsbtrace-audit.so and the man pages in place, and the installed sbtrace finds the installed library
 # (not the build tree's), even when the tree is moved after DESTDIR.
 . "$SB_SRC/test/lib.sh"
 need make
@@ -12,6 +12,8 @@ env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
 
 expect_eq yes "$([ -x "$dest/opt/sb/bin/sbtrace" ] && echo yes)" "bin/sbtrace installed"
 expect_eq yes "$([ -f "$dest/opt/sb/lib/sidebundle/libsbtrace.so" ] && echo yes)" "libsbtrace.so installed"
+expect_eq yes "$([ -f "$dest/opt/sb/lib/sidebundle/libsbtrace-audit.so" ] && echo yes)" \
+	"libsbtrace-audit.so installed"
 for m in sbtrace.1 libsbtrace.7 sbtrace-db.5 sbtrace-wire.5; do
 	s=${m##*.}
 	expect_eq yes "$([ -f "$dest/opt/sb/share/man/man$s/$m" ] && echo yes)" "man page $m"
@@ -26,3 +28,6 @@ expect_eq 1 "$(q "SELECT count(*) FROM accesses WHERE op = 'open' AND path = '/e
 	"installed sbtrace traced cat"
 lib=$(q "SELECT count(*) FROM accesses WHERE op = 'load' AND path = '$PWD/moved/lib/sidebundle/libsbtrace.so'")
 expect_eq 1 "$lib" "the installed library was the one loaded"
+expect_match "^LD_AUDIT=$PWD/moved/lib/sidebundle/libsbtrace-audit.so\$" \
+	"$("$PWD/moved/bin/sbtrace" -q -o "$DB" -- /usr/bin/env)" \
+	"the installed audit module was the one used"

@@ -1,7 +1,10 @@
 # Host mode: bin/<entry> are symlinks to one static launcher; python3,
 # perl and sh with sed and sort give the host's output; exit status and
 # signals pass through; argv[0] is the name called; no LD_LIBRARY_PATH
-# reaches a child; the bundle works moved and through a symlink on PATH.
+# reaches a child; the bundle works moved and through a symlink on PATH;
+# the shim runs payload programs executed by absolute path through the
+# bundled loader, maps payload files, and keeps itself out of host
+# programs.
 . "$SB_SRC/test/lib.sh"
 . "$SB_SRC/test/bundle_lib.sh"
 . "$SB_SRC/test/launch_lib.sh"
@@ -37,6 +40,35 @@ maps=$(in_mode host "$b" sh -c 'cat /proc/$$/maps')
 expect_match "$b/payload/.*ld-linux" "$maps" "the bundled ld.so is mapped"
 expect_match "$b/payload/.*libc\\.so\\.6" "$maps" "the bundled libc is mapped"
 expect_nomatch ' /(usr/)?lib/x86_64-linux-gnu/libc\.so' "$maps" "the host's libc is not mapped"
+
+# the shim: a payload program executed by absolute path starts through
+# the bundled loader with the shim; a host program gets neither the
+# loader nor SIDEBUNDLE_PAYLOAD
+expect_eq ".sidebundle-shim.so" "$(cd "$b/bin" && ls -A | grep shim)" "bin/ holds the shim"
+maps=$(in_mode host "$b" sh -c 'exec /bin/sh -c "cat /proc/\$\$/maps"')
+expect_match "$b/payload/.*ld-linux" "$maps" "/bin/sh executed by path runs through the bundled ld.so"
+expect_match "$b/bin/\.sidebundle-shim\.so" "$maps" "... with the shim preloaded"
+[ ! -e "$b/payload/usr/bin/printenv" ] || fail "printenv is in the payload: pick another host program"
+expect_eq "none" "$(in_mode host "$b" python3 -c 'import subprocess
+subprocess.run(["/bin/sh", "-c", "/usr/bin/printenv SIDEBUNDLE_PAYLOAD || echo none"])')" \
+	"a host program started from a bundled shell does not see SIDEBUNDLE_PAYLOAD"
+expect_match "^$b/payload:/usr/bin/python3:" "$(in_mode host "$b" python3 -c 'import os; print(os.environ["SIDEBUNDLE_PAYLOAD"])')" \
+	"the entry gets SIDEBUNDLE_PAYLOAD"
+# paths: the payload's file by absolute path, system() and popen()
+expect_eq "$(cat "$b/payload/usr/lib/python3.11/os.py" | md5sum)" \
+	"$(in_mode host "$b" sh -c 'cat /usr/lib/python3.11/os.py' | md5sum)" "a payload file read by absolute path"
+expect_eq "yes yes" "$(in_mode host "$b" python3 -c 'import os, sys
+os.system("grep -q " + sys.argv[1] + "/payload/.*ld-linux /proc/$$/maps && echo yes")
+print(os.popen("grep -q " + sys.argv[1] + "/payload/.*ld-linux /proc/$$/maps && echo yes").read().strip(), flush=True)' "$b" | tr '\n' ' ' | sed 's/ $//')" \
+	"os.system and os.popen run the bundled /bin/sh"
+if [ -x "$b/bin/gcc" ]; then
+	printf '%s\n' "$HELLO_C" >hello.c
+	in_mode host "$b" gcc -o hello hello.c || fail "gcc in host mode"
+	expect_eq "hello, world" "$(./hello)" "gcc builds hello world in host mode"
+	expect_eq "/usr/lib/gcc/x86_64-linux-gnu" \
+		"$(in_mode host "$b" gcc -print-prog-name=cc1 | grep -o '^/usr/lib/gcc/[^/]*')" \
+		"gcc finds cc1 at its standard path, not relative to bin/"
+fi
 
 # --set-env values reach the program
 "$SIDEBUNDLE" create -q --out-dir "$PWD" --name envb --from-host /bin/sh \

@@ -23,6 +23,7 @@
 
 #include <linux/ptrace.h>
 
+#include "modes.h"
 #include "ptrace.h"
 #include "syscalls_x86_64.h"
 #include "util.h"
@@ -501,39 +502,6 @@ send_start(struct ptracer *t, struct tproc *p)
 
 /* --- decoding a path syscall at its entry ---------------------------- */
 
-static unsigned
-open_mode(uint64_t flags)
-{
-	unsigned m = 0;
-
-	if ((flags & O_PATH) == 0) {
-		switch (flags & O_ACCMODE) {
-		case O_RDONLY: m |= SB_M_READ; break;
-		case O_WRONLY: m |= SB_M_WRITE; break;
-		default: m |= SB_M_READ | SB_M_WRITE;
-		}
-	}
-	if (flags & O_CREAT)
-		m |= SB_M_CREATE | SB_M_WRITE;
-	if (flags & O_TRUNC)
-		m |= SB_M_TRUNC | SB_M_WRITE;
-	if (flags & O_APPEND)
-		m |= SB_M_APPEND;
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		m |= SB_M_TMPFILE | SB_M_WRITE | SB_M_DIR;
-	else if (flags & O_DIRECTORY)
-		m |= SB_M_DIR;
-	if (flags & O_NOFOLLOW)
-		m |= SB_M_NOFOLLOW;
-	return m;
-}
-
-static unsigned
-access_mode(uint64_t amode)
-{
-	return (amode & R_OK ? SB_M_READ : 0) | (amode & W_OK ? SB_M_WRITE : 0) |
-	    (amode & X_OK ? SB_M_EXECUTE : 0);
-}
 
 /*
  * Path number i of the pending call: the string at addr, relative to
@@ -638,13 +606,13 @@ syscall_entry(struct ptracer *t, struct task *k, uint64_t nr,
 	case SC_OPEN:
 	case SC_CREAT:
 		p->op = SB_OP_OPEN;
-		p->mode = open_mode(kind == SC_CREAT
+		p->mode = sb_mode_of_open(kind == SC_CREAT
 			? (uint64_t)(O_WRONLY | O_CREAT | O_TRUNC) : a[1]);
 		r = take_path(k, 0, AT_FDCWD, a[0]);
 		break;
 	case SC_OPENAT:
 		p->op = SB_OP_OPEN;
-		p->mode = open_mode(a[2]);
+		p->mode = sb_mode_of_open(a[2]);
 		r = take_path(k, 0, (int64_t)a[0], a[1]);
 		break;
 	case SC_OPENAT2: {
@@ -652,7 +620,7 @@ syscall_entry(struct ptracer *t, struct task *k, uint64_t nr,
 		if (peek(k->tid, a[2], &flags, sizeof(flags)) == -1)
 			return 0;
 		p->op = SB_OP_OPEN;
-		p->mode = open_mode(flags);
+		p->mode = sb_mode_of_open(flags);
 		r = take_path(k, 0, (int64_t)a[0], a[1]);
 		break;
 	}
@@ -675,12 +643,12 @@ syscall_entry(struct ptracer *t, struct task *k, uint64_t nr,
 	}
 	case SC_ACCESS:
 		p->op = SB_OP_ACCESS;
-		p->mode = access_mode(a[1]);
+		p->mode = sb_mode_of_access(a[1]);
 		r = take_path(k, 0, AT_FDCWD, a[0]);
 		break;
 	case SC_FACCESSAT:
 		p->op = SB_OP_ACCESS;
-		p->mode = access_mode(a[2]);
+		p->mode = sb_mode_of_access(a[2]);
 		r = take_path(k, 0, (int64_t)a[0], a[1]);
 		break;
 	case SC_READLINK:

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "modes.h"
 #include "real.h"
 #include "sb.h"
 
@@ -26,7 +27,7 @@
 static int
 opened(int r, int dirfd, const char *path, int flags)
 {
-	sb_access(SB_OP_OPEN, sb_open_mode(flags), r < 0 ? errno : 0, dirfd, path);
+	sb_access(SB_OP_OPEN, sb_mode_of_open((unsigned)flags), r < 0 ? errno : 0, dirfd, path);
 	return r;
 }
 

@@ -285,35 +285,3 @@ sb_access_fd(int op, unsigned mode, int err, int fd)
 	}
 	errno = saved;
 }
-
-unsigned
-sb_open_mode(int flags)
-{
-	unsigned m = 0;
-
-	if ((flags & O_PATH) == 0) {
-		switch (flags & O_ACCMODE) {
-		case O_RDONLY:
-			m |= SB_M_READ;
-			break;
-		case O_WRONLY:
-			m |= SB_M_WRITE;
-			break;
-		default:
-			m |= SB_M_READ | SB_M_WRITE;
-		}
-	}
-	if (flags & O_CREAT)
-		m |= SB_M_CREATE | SB_M_WRITE;
-	if (flags & O_TRUNC)
-		m |= SB_M_TRUNC | SB_M_WRITE;
-	if (flags & O_APPEND)
-		m |= SB_M_APPEND;
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		m |= SB_M_TMPFILE | SB_M_WRITE | SB_M_DIR;
-	else if (flags & O_DIRECTORY)
-		m |= SB_M_DIR;
-	if (flags & O_NOFOLLOW)
-		m |= SB_M_NOFOLLOW;
-	return m;
-}

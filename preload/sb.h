@@ -102,8 +102,6 @@ SB_HIDDEN void sb_access2(int op, unsigned mode, int err, int dirfd1,
 /* Same as sb_access but for a path only known as an fd. */
 SB_HIDDEN void sb_access_fd(int op, unsigned mode, int err, int fd);
 
-/* Mode bits of an open(2) flags value. */
-SB_HIDDEN unsigned sb_open_mode(int flags);
 
 /* Is fd the reporting fd (so the program must not close or reuse it)? */
 static inline int

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "modes.h"
 #include "real.h"
 #include "sb.h"
 
@@ -76,18 +77,11 @@ WRAP_XSTAT(__lxstat64, struct stat64, SB_M_NOFOLLOW)
 WRAP_FXSTATAT(__fxstatat, struct stat)
 WRAP_FXSTATAT(__fxstatat64, struct stat64)
 
-static unsigned
-access_mode(int amode)
-{
-	return (amode & R_OK ? SB_M_READ : 0) | (amode & W_OK ? SB_M_WRITE : 0) |
-	    (amode & X_OK ? SB_M_EXECUTE : 0);
-}
-
 #define WRAP_ACCESS(name)                                                      \
 	SB_EXPORT int name(const char *path, int amode)                        \
 	{                                                                      \
 		return done(REAL(name)(path, amode), SB_OP_ACCESS,             \
-		    access_mode(amode), AT_FDCWD, path);                       \
+		    sb_mode_of_access((unsigned)amode), AT_FDCWD, path);                       \
 	}
 WRAP_ACCESS(access)
 WRAP_ACCESS(euidaccess)
@@ -97,7 +91,7 @@ SB_EXPORT int
 faccessat(int dirfd, const char *path, int amode, int flags)
 {
 	return done(REAL(faccessat)(dirfd, path, amode, flags), SB_OP_ACCESS,
-	    access_mode(amode), dirfd, path);
+	    sb_mode_of_access((unsigned)amode), dirfd, path);
 }
 
 SB_EXPORT ssize_t

@@ -14,18 +14,7 @@
 
 #include "elf.h" /* bundler/ */
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		checks++;                                                  \
-		if (!(cond)) {                                             \
-			failures++;                                        \
-			printf("FAIL line %d: ", __LINE__);                \
-			printf(__VA_ARGS__);                               \
-			printf("\n");                                      \
-		}                                                          \
-	} while (0)
+#include "check.h"
 
 static unsigned char *
 slurp(const char *path, size_t *len)

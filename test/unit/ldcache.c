@@ -10,18 +10,7 @@
 
 #include "ldcache.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		checks++;                                                  \
-		if (!(cond)) {                                             \
-			failures++;                                        \
-			printf("FAIL line %d: ", __LINE__);                \
-			printf(__VA_ARGS__);                               \
-			printf("\n");                                      \
-		}                                                          \
-	} while (0)
+#include "check.h"
 
 static unsigned char img[1024];
 static size_t imglen;

@@ -9,18 +9,7 @@
 
 #include "../../collector/stream.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		checks++;                                                      \
-		if (!(cond)) {                                                 \
-			failures++;                                            \
-			printf("FAIL line %d: %s: ", __LINE__, #cond);         \
-			printf(__VA_ARGS__);                                   \
-			printf("\n");                                          \
-		}                                                              \
-	} while (0)
+#include "check.h"
 
 /* What the callback saw. */
 struct got {

@@ -20,17 +20,9 @@ if [ ! -x "$root/bin/sh" ]; then
 	*san*) skip "no cached bullseye root in $cache (the plain build's pass makes it)" ;;
 	esac
 	need debootstrap flock
-	mkdir -p "$cache" || skip "cannot make $cache"
-	(
-		flock 9
-		if [ ! -x "$root/bin/sh" ]; then
-			rm -rf "$root.tmp"
-			debootstrap --variant=minbase bullseye "$root.tmp" http://deb.debian.org/debian \
-				>"$cache/debootstrap.log" 2>&1 && mv "$root.tmp" "$root"
-		fi
-	) 9>"$cache/.lock"
-	[ -x "$root/bin/sh" ] ||
-		skip "debootstrap of bullseye failed (no Debian mirror?): see $cache/debootstrap.log"
+	# within test/run's per-test timeout; .ci/run makes it beforehand
+	SB_MKROOT_TIMEOUT=80 "$SB_SRC/test/mkroot-bullseye" "$root" ||
+		skip "debootstrap of bullseye failed (no Debian mirror?): see $root.log"
 fi
 
 make_tools_bundle "$PWD"

@@ -12,19 +12,9 @@
 
 #include "../../collector/json.h"
 
-static int failures, checks;
-static sqlite3 *db;
+#include "check.h"
 
-#define CHECK(cond, ...)                                                       \
-	do {                                                                   \
-		checks++;                                                      \
-		if (!(cond)) {                                                 \
-			failures++;                                            \
-			printf("FAIL line %d: %s: ", __LINE__, #cond);         \
-			printf(__VA_ARGS__);                                   \
-			printf("\n");                                          \
-		}                                                              \
-	} while (0)
+static sqlite3 *db;
 
 /* The literal json_add_str makes of s[0..n) equals want. */
 static void

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "elf.h"
 
 /* A strtab larger than this is not something a loader would accept. */
@@ -28,22 +29,6 @@ struct strtab {
 	size_t len;
 	size_t shndx;  /* section index of the fallback string table */
 };
-
-static void
-seterr(char *err, size_t errlen, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (errlen == 0)
-		return;
-	n = snprintf(err, errlen, "%s: ", name);
-	if (n < 0 || (size_t)n >= errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-}
 
 static const char *
 elferr(void)
@@ -171,13 +156,13 @@ read_dynamic(Elf *e, size_t phnum, const GElf_Phdr *dynph, const char *name,
 	if (dynph->p_filesz == 0)
 		return 0;
 	if (dynsz == 0 || dynph->p_offset > INT64_MAX) {
-		seterr(err, errlen, name, "corrupt PT_DYNAMIC");
+		errbuf_set(err, errlen, name, "corrupt PT_DYNAMIC");
 		return -1;
 	}
 	Elf_Data *d = elf_getdata_rawchunk(e, (int64_t)dynph->p_offset,
 	    (size_t)(dynph->p_filesz - dynph->p_filesz % dynsz), ELF_T_DYN);
 	if (d == NULL) {
-		seterr(err, errlen, name,
+		errbuf_set(err, errlen, name,
 		    "PT_DYNAMIC lies outside the file (truncated?): %s",
 		    elferr());
 		return -1;
@@ -241,13 +226,13 @@ read_dynamic(Elf *e, size_t phnum, const GElf_Phdr *dynph, const char *name,
 			continue;
 		}
 		if ((s = strtab_get(&st, dyn.d_un.d_val)) == NULL) {
-			seterr(err, errlen, name,
+			errbuf_set(err, errlen, name,
 			    "%s string offset %#llx outside the string table",
 			    what, (unsigned long long)dyn.d_un.d_val);
 			return -1;
 		}
 		if ((dst == NULL ? add_needed(ei, s) : dup_str(dst, s)) == -1) {
-			seterr(err, errlen, name, "%s", strerror(errno));
+			errbuf_set(err, errlen, name, "%s", strerror(errno));
 			return -1;
 		}
 	}
@@ -270,23 +255,23 @@ read_elf(Elf *e, const char *name, struct elf_info *ei, char *err,
 	int have_dyn = 0;
 
 	if (elf_kind(e) != ELF_K_ELF) {
-		seterr(err, errlen, name, "not an ELF file");
+		errbuf_set(err, errlen, name, "not an ELF file");
 		return -1;
 	}
 	if (gelf_getehdr(e, &eh) == NULL) {
-		seterr(err, errlen, name, "corrupt or truncated ELF header: %s",
+		errbuf_set(err, errlen, name, "corrupt or truncated ELF header: %s",
 		    elferr());
 		return -1;
 	}
 	if (eh.e_ident[EI_CLASS] != ELFCLASS32 &&
 	    eh.e_ident[EI_CLASS] != ELFCLASS64) {
-		seterr(err, errlen, name, "bad ELF class %u",
+		errbuf_set(err, errlen, name, "bad ELF class %u",
 		    eh.e_ident[EI_CLASS]);
 		return -1;
 	}
 	if (eh.e_ident[EI_DATA] != ELFDATA2LSB &&
 	    eh.e_ident[EI_DATA] != ELFDATA2MSB) {
-		seterr(err, errlen, name, "bad ELF byte order %u",
+		errbuf_set(err, errlen, name, "bad ELF byte order %u",
 		    eh.e_ident[EI_DATA]);
 		return -1;
 	}
@@ -297,27 +282,27 @@ read_elf(Elf *e, const char *name, struct elf_info *ei, char *err,
 	ei->type = eh.e_type;
 
 	if (elf_getphdrnum(e, &phnum) != 0) {
-		seterr(err, errlen, name, "corrupt program headers: %s",
+		errbuf_set(err, errlen, name, "corrupt program headers: %s",
 		    elferr());
 		return -1;
 	}
 	/* elfutils silently clamps the count to what fits in the file. */
 	if (eh.e_phnum != PN_XNUM && phnum != eh.e_phnum) {
-		seterr(err, errlen, name,
+		errbuf_set(err, errlen, name,
 		    "%u program headers at offset %#llx run past the end of "
 		    "the file (truncated?)",
 		    eh.e_phnum, (unsigned long long)eh.e_phoff);
 		return -1;
 	}
 	if (phnum > INT32_MAX) {
-		seterr(err, errlen, name, "absurd program header count");
+		errbuf_set(err, errlen, name, "absurd program header count");
 		return -1;
 	}
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
 
 		if (gelf_getphdr(e, (int)i, &ph) == NULL) {
-			seterr(err, errlen, name,
+			errbuf_set(err, errlen, name,
 			    "program header %zu unreadable (truncated?): %s",
 			    i, elferr());
 			return -1;
@@ -333,7 +318,7 @@ read_elf(Elf *e, const char *name, struct elf_info *ei, char *err,
 			if (d == NULL || d->d_buf == NULL ||
 			    memchr(d->d_buf, '\0', d->d_size) == NULL ||
 			    ((const char *)d->d_buf)[0] == '\0') {
-				seterr(err, errlen, name,
+				errbuf_set(err, errlen, name,
 				    "corrupt PT_INTERP (offset %#llx, size "
 				    "%#llx)",
 				    (unsigned long long)ph.p_offset,
@@ -341,7 +326,7 @@ read_elf(Elf *e, const char *name, struct elf_info *ei, char *err,
 				return -1;
 			}
 			if ((ei->interp = strdup(d->d_buf)) == NULL) {
-				seterr(err, errlen, name, "%s",
+				errbuf_set(err, errlen, name, "%s",
 				    strerror(errno));
 				return -1;
 			}
@@ -365,7 +350,7 @@ parse(Elf *e, const char *name, struct elf_info *ei, char *err, size_t errlen)
 
 	memset(ei, 0, sizeof(*ei));
 	if (e == NULL) {
-		seterr(err, errlen, name, "cannot read as ELF: %s", elferr());
+		errbuf_set(err, errlen, name, "cannot read as ELF: %s", elferr());
 		return -1;
 	}
 	rc = read_elf(e, name, ei, err, errlen);
@@ -390,7 +375,7 @@ static int
 lib_init(const char *name, char *err, size_t errlen)
 {
 	if (elf_version(EV_CURRENT) == EV_NONE) {
-		seterr(err, errlen, name, "libelf too old: %s", elferr());
+		errbuf_set(err, errlen, name, "libelf too old: %s", elferr());
 		return -1;
 	}
 	return 0;
@@ -408,26 +393,26 @@ elf_info_fd(int fd, const char *name, struct elf_info *ei, char *err,
 	if (lib_init(name, err, errlen) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1) {
-		seterr(err, errlen, name, "%s", strerror(errno));
+		errbuf_set(err, errlen, name, "%s", strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		seterr(err, errlen, name, "not a regular file");
+		errbuf_set(err, errlen, name, "not a regular file");
 		return -1;
 	}
 	/* libelf would call an archive or garbage "not an ELF file" too,
 	 * but a truncated identity deserves its own message. */
 	r = pread(fd, id, sizeof(id), 0);
 	if (r == -1) {
-		seterr(err, errlen, name, "%s", strerror(errno));
+		errbuf_set(err, errlen, name, "%s", strerror(errno));
 		return -1;
 	}
 	if (!elf_info_is_elf(id, (size_t)r)) {
-		seterr(err, errlen, name, "not an ELF file");
+		errbuf_set(err, errlen, name, "not an ELF file");
 		return -1;
 	}
 	if ((uint64_t)st.st_size < ehdr_size(id, (size_t)r)) {
-		seterr(err, errlen, name, "truncated ELF header (%lld bytes)",
+		errbuf_set(err, errlen, name, "truncated ELF header (%lld bytes)",
 		    (long long)st.st_size);
 		return -1;
 	}
@@ -442,11 +427,11 @@ elf_info_mem(const void *buf, size_t len, const char *name,
 	if (lib_init(name, err, errlen) == -1)
 		return -1;
 	if (!elf_info_is_elf(buf, len)) {
-		seterr(err, errlen, name, "not an ELF file");
+		errbuf_set(err, errlen, name, "not an ELF file");
 		return -1;
 	}
 	if (len < ehdr_size(buf, len)) {
-		seterr(err, errlen, name, "truncated ELF header (%zu bytes)",
+		errbuf_set(err, errlen, name, "truncated ELF header (%zu bytes)",
 		    len);
 		return -1;
 	}

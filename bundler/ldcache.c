@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "ldcache.h"
 
 #define OLD_MAGIC "ld.so-1.7.0"
@@ -30,22 +31,6 @@
 #define EXT_TAG_HWCAPS 1
 #define HWCAP_EXTENSION (1ULL << 62)
 #define MAX_HWCAPS_NAMES 1024
-
-static void
-seterr(char *err, size_t errlen, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (errlen == 0)
-		return;
-	n = snprintf(err, errlen, "%s: ", name);
-	if (n < 0 || (size_t)n >= errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-}
 
 static uint32_t
 rd32(const char *p)
@@ -129,12 +114,12 @@ ldcache_parse(const void *data, size_t len, const char *name,
 
 	memset(c, 0, sizeof(*c));
 	if (len > LDCACHE_MAX_SIZE) {
-		seterr(err, errlen, name, "larger than %lu bytes",
+		errbuf_set(err, errlen, name, "larger than %lu bytes",
 		    LDCACHE_MAX_SIZE);
 		return -1;
 	}
 	if ((c->buf = malloc(len + 1)) == NULL) {
-		seterr(err, errlen, name, "%s", strerror(errno));
+		errbuf_set(err, errlen, name, "%s", strerror(errno));
 		return -1;
 	}
 	if (len > 0)
@@ -149,7 +134,7 @@ ldcache_parse(const void *data, size_t len, const char *name,
 		/* The new header follows, aligned for its uint64 field. */
 		end = (end + 7) & ~(uint64_t)7;
 		if (end > len) {
-			seterr(err, errlen, name,
+			errbuf_set(err, errlen, name,
 			    "old-format block runs past the end");
 			goto bad;
 		}
@@ -160,7 +145,7 @@ ldcache_parse(const void *data, size_t len, const char *name,
 	if (blen < NEW_HDR || memcmp(base, NEW_MAGIC, sizeof(NEW_MAGIC) - 1) != 0 ||
 	    memcmp(base + sizeof(NEW_MAGIC) - 1, NEW_VERSION,
 		sizeof(NEW_VERSION) - 1) != 0) {
-		seterr(err, errlen, name, "not a %s%s file", NEW_MAGIC,
+		errbuf_set(err, errlen, name, "not a %s%s file", NEW_MAGIC,
 		    NEW_VERSION);
 		goto bad;
 	}
@@ -170,20 +155,20 @@ ldcache_parse(const void *data, size_t len, const char *name,
 	/* 0: unset (old ldconfig), 2: little, 3: big. */
 	unsigned char want = (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__) ? 2 : 3;
 	if (endian != 0 && endian != want) {
-		seterr(err, errlen, name, "written for the other byte order");
+		errbuf_set(err, errlen, name, "written for the other byte order");
 		goto bad;
 	}
 	if (nlibs > (blen - NEW_HDR) / NEW_ENTRY) {
-		seterr(err, errlen, name,
+		errbuf_set(err, errlen, name,
 		    "%u entries do not fit in %zu bytes", nlibs, blen);
 		goto bad;
 	}
 	if (parse_extensions(base, blen, extoff, &hw, &nhw) == -1) {
-		seterr(err, errlen, name, "corrupt extension directory");
+		errbuf_set(err, errlen, name, "corrupt extension directory");
 		goto bad;
 	}
 	if ((c->v = calloc(nlibs > 0 ? nlibs : 1, sizeof(*c->v))) == NULL) {
-		seterr(err, errlen, name, "%s", strerror(errno));
+		errbuf_set(err, errlen, name, "%s", strerror(errno));
 		goto bad;
 	}
 	for (uint32_t i = 0; i < nlibs; i++) {
@@ -195,7 +180,7 @@ ldcache_parse(const void *data, size_t len, const char *name,
 		e->name = str_at(base, blen, rd32(p + 4));
 		e->path = str_at(base, blen, rd32(p + 8));
 		if (e->name == NULL || e->path == NULL) {
-			seterr(err, errlen, name,
+			errbuf_set(err, errlen, name,
 			    "entry %u: string offset out of bounds", i);
 			goto bad;
 		}
@@ -203,7 +188,7 @@ ldcache_parse(const void *data, size_t len, const char *name,
 			uint32_t idx = (uint32_t)hwcap;
 
 			if (idx >= nhw) {
-				seterr(err, errlen, name,
+				errbuf_set(err, errlen, name,
 				    "entry %u: glibc-hwcaps index %u out of "
 				    "range",
 				    i, idx);
@@ -233,28 +218,28 @@ ldcache_load(const char *path, struct ldcache *c, char *err, size_t errlen)
 
 	memset(c, 0, sizeof(*c));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
-		seterr(err, errlen, path, "%s", strerror(errno));
+		errbuf_set(err, errlen, path, "%s", strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == -1) {
-		seterr(err, errlen, path, "%s", strerror(errno));
+		errbuf_set(err, errlen, path, "%s", strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		seterr(err, errlen, path, "not a regular file");
+		errbuf_set(err, errlen, path, "not a regular file");
 		close(fd);
 		return -1;
 	}
 	if ((uint64_t)st.st_size > LDCACHE_MAX_SIZE) {
-		seterr(err, errlen, path, "larger than %lu bytes",
+		errbuf_set(err, errlen, path, "larger than %lu bytes",
 		    LDCACHE_MAX_SIZE);
 		close(fd);
 		return -1;
 	}
 	size_t cap = (size_t)st.st_size;
 	if ((buf = malloc(cap > 0 ? cap : 1)) == NULL) {
-		seterr(err, errlen, path, "%s", strerror(errno));
+		errbuf_set(err, errlen, path, "%s", strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -265,7 +250,7 @@ ldcache_load(const char *path, struct ldcache *c, char *err, size_t errlen)
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1) {
-			seterr(err, errlen, path, "%s", strerror(errno));
+			errbuf_set(err, errlen, path, "%s", strerror(errno));
 			free(buf);
 			close(fd);
 			return -1;

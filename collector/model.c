@@ -836,7 +836,8 @@ on_start(struct model *m, const struct msg *g)
 	if (p == NULL &&
 	    (p = proc_new(m, &g->hdr, s->ppid, s->starttime)) == NULL)
 		return;
-	/* a second START (the late one and the constructor's) only adds */
+	/* a second START for one image (only a hostile writer sends one)
+	 * changes nothing already known */
 	if (late && p->row.exe != NULL)
 		return;
 	buf_clear(&m->json);
@@ -985,6 +986,25 @@ model_ptrace_oom(struct model *m)
 	oom(m);
 }
 
+/* A wait status seen for p's process: its exit code or signal, and
+ * its end unless an exit record already gave one. */
+static void
+proc_set_status(struct model *m, struct proc *p, int status, int64_t ts)
+{
+	if (WIFEXITED(status)) {
+		p->row.has_exit = 1;
+		p->row.exit_code = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		p->row.has_exit = 0;
+		p->row.signal = WTERMSIG(status);
+	}
+	if (p->row.end_ns == 0)
+		p->row.end_ns = ts;
+	p->ended = 1;
+	p->dirty = 1;
+	changed(m);
+}
+
 void
 model_ptrace_exit(struct model *m, uint32_t pid, uint64_t image, int status,
     int64_t ts)
@@ -993,17 +1013,7 @@ model_ptrace_exit(struct model *m, uint32_t pid, uint64_t image, int status,
 
 	if (m->failed || p == NULL || !p->ptraced)
 		return;
-	if (WIFEXITED(status)) {
-		p->row.has_exit = 1;
-		p->row.exit_code = WEXITSTATUS(status);
-	} else if (WIFSIGNALED(status)) {
-		p->row.signal = WTERMSIG(status);
-	}
-	if (p->row.end_ns == 0)
-		p->row.end_ns = ts;
-	p->ended = 1;
-	p->dirty = 1;
-	changed(m);
+	proc_set_status(m, p, status, ts);
 }
 
 void
@@ -1049,18 +1059,7 @@ model_child_exit(struct model *m, int status, int64_t ts)
 			return;
 		m->root = p;
 	}
-	if (WIFEXITED(status)) {
-		p->row.has_exit = 1;
-		p->row.exit_code = WEXITSTATUS(status);
-	} else if (WIFSIGNALED(status)) {
-		p->row.has_exit = 0;
-		p->row.signal = WTERMSIG(status);
-	}
-	if (p->row.end_ns == 0)
-		p->row.end_ns = ts;
-	p->ended = 1;
-	p->dirty = 1;
-	changed(m);
+	proc_set_status(m, p, status, ts);
 }
 
 static int

@@ -77,11 +77,9 @@ enum sb_msg {
 
 struct sb_start {
 	uint32_t ppid;
-	uint32_t flags; /* SB_START_* */
+	uint32_t flags; /* 0; reserved */
 	uint64_t starttime; /* field 22 of /proc/self/stat, clock ticks */
 };
-#define SB_START_LATE 0x1 /* sent before the constructor ran: argv from
-			     /proc/self/cmdline */
 
 struct sb_access {
 	uint16_t op; /* enum sb_op */

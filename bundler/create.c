@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "layout.h"
 #include "path.h"
 
 #define CREATE_USAGE                                                                     \
@@ -554,12 +555,12 @@ write_bin(struct build *b)
 	int fd;
 
 	if (launcher == NULL) {
-		warnx("sidebundle-launcher not found next to sidebundle nor in %s", SB_LIBDIR);
+		warnx(SB_INSTALLED_LAUNCHER " not found next to sidebundle nor in %s", SB_LIBDIR);
 		return -1;
 	}
-	if (mkdirat(b->buildfd, "bin", 0755) < 0 ||
-	    (fd = openat(b->buildfd, "bin", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		warn("bin");
+	if (mkdirat(b->buildfd, SB_LAYOUT_BIN, 0755) < 0 ||
+	    (fd = openat(b->buildfd, SB_LAYOUT_BIN, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		warn(SB_LAYOUT_BIN);
 		free(launcher);
 		return -1;
 	}

@@ -19,10 +19,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
-
-#define LAUNCHER_FILE ".sidebundle-launcher"
-#define SHIM_LIB "libsidebundle-shim.so"
-#define SHIM_FILE ".sidebundle-shim.so"
+#include "layout.h"
 
 #ifndef SB_LIBDIR
 #define SB_LIBDIR "/usr/local/lib/sidebundle"
@@ -39,15 +36,15 @@ launcher_find(void)
 		char *slash = strrchr(self, '/');
 		*slash = '\0';
 		/* the build tree, then a relocated install (bin/ and lib/) */
-		snprintf(cand, sizeof cand, "%s/sidebundle-launcher", self);
+		snprintf(cand, sizeof cand, "%s/" SB_INSTALLED_LAUNCHER, self);
 		if (access(cand, X_OK) == 0)
 			return strdup(cand);
-		snprintf(cand, sizeof cand, "%s/../lib/sidebundle/sidebundle-launcher", self);
+		snprintf(cand, sizeof cand, "%s/../lib/sidebundle/" SB_INSTALLED_LAUNCHER, self);
 		if (access(cand, X_OK) == 0)
 			return strdup(cand);
 	}
-	if (access(SB_LIBDIR "/sidebundle-launcher", X_OK) == 0)
-		return strdup(SB_LIBDIR "/sidebundle-launcher");
+	if (access(SB_LIBDIR "/" SB_INSTALLED_LAUNCHER, X_OK) == 0)
+		return strdup(SB_LIBDIR "/" SB_INSTALLED_LAUNCHER);
 	errno = ENOENT;
 	return NULL;
 }
@@ -107,17 +104,17 @@ out:
 int
 launcher_install(int bindirfd, const char *launcher)
 {
-	if (copy_in(bindirfd, launcher, LAUNCHER_FILE, 0755) < 0)
+	if (copy_in(bindirfd, launcher, SB_LAYOUT_LAUNCHER, 0755) < 0)
 		return -1;
 	char shim[PATH_MAX];
 	const char *slash = strrchr(launcher, '/');
 	int dl = slash ? (int)(slash - launcher) : 1;
-	snprintf(shim, sizeof shim, "%.*s/%s", dl, slash ? launcher : ".", SHIM_LIB);
+	snprintf(shim, sizeof shim, "%.*s/%s", dl, slash ? launcher : ".", SB_INSTALLED_SHIM);
 	if (access(shim, R_OK) < 0) {
-		warnx("%s not found next to the launcher: host mode will not map absolute paths into the payload", SHIM_LIB);
+		warnx("%s not found next to the launcher: host mode will not map absolute paths into the payload", SB_INSTALLED_SHIM);
 		return 0;
 	}
-	return copy_in(bindirfd, shim, SHIM_FILE, 0644);
+	return copy_in(bindirfd, shim, SB_LAYOUT_SHIM, 0644);
 }
 
 /* path must lead to something in the payload. */
@@ -143,11 +140,11 @@ launch_link_write(int bindirfd, const struct closure *c,
 	    (e->interp && check_in_payload(c, e, e->interp) < 0) ||
 	    (e->interp_ldso && check_in_payload(c, e, e->interp_ldso) < 0))
 		return -1;
-	if (strcmp(e->name, LAUNCHER_FILE) == 0 || strcmp(e->name, SHIM_FILE) == 0) {
+	if (strcmp(e->name, SB_LAYOUT_LAUNCHER) == 0 || strcmp(e->name, SB_LAYOUT_SHIM) == 0) {
 		warnx("%s: this entry name is the launcher's own", e->name);
 		return -1;
 	}
-	if (symlinkat(LAUNCHER_FILE, bindirfd, e->name) < 0) {
+	if (symlinkat(SB_LAYOUT_LAUNCHER, bindirfd, e->name) < 0) {
 		warn("bin/%s", e->name);
 		return -1;
 	}

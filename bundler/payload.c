@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "layout.h"
 
 struct writer {
 	struct closure *c;
@@ -291,9 +292,9 @@ payload_write(struct closure *c, int buildfd)
 		if (v)
 			*v = i;
 	}
-	if (mkdirat(buildfd, "payload", 0700) < 0 ||
-	    (w.payfd = openat(buildfd, "payload", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		warn("payload");
+	if (mkdirat(buildfd, SB_LAYOUT_PAYLOAD, 0700) < 0 ||
+	    (w.payfd = openat(buildfd, SB_LAYOUT_PAYLOAD, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		warn(SB_LAYOUT_PAYLOAD);
 		return -1;
 	}
 	for (size_t i = 0; i < c->n; i++) {

@@ -1,84 +1,28 @@
 /*
- * "#!" parsing, a line-by-line transcription of Linux's binfmt_script
- * (5.1 and later), so that what we report is what execve does: a file
- * shorter than the buffer reads as NUL-padded, strnchr stops at a NUL,
- * and a line without '\n' in the buffer is accepted only when the
- * interpreter name ends inside it.
+ * "#!" parsing: the kernel's split of the line is binfmt.h's (one
+ * splitter for every component); here it is copied out, and env(1)'s
+ * reading of the argument added.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "binfmt.h"
 #include "shebang.h"
-
-static int
-spacetab(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static char *
-next_non_spacetab(char *first, const char *last)
-{
-	for (; first <= last; first++)
-		if (!spacetab(*first))
-			return first;
-	return NULL;
-}
-
-static char *
-next_terminator(char *first, const char *last)
-{
-	for (; first <= last; first++)
-		if (spacetab(*first) || *first == '\0')
-			return first;
-	return NULL;
-}
 
 int
 shebang_parse(const void *data, size_t len, struct shebang *sb)
 {
-	char buf[SHEBANG_BUF_SIZE];
-	char *buf_end = buf + sizeof(buf) - 1;
-	char *i_end = NULL, *i_name, *i_sep, *i_arg = NULL;
+	struct sb_shebang line;
+	int rc = sb_shebang_split(data, len, &line);
 
 	sb->interp = sb->arg = NULL;
-	memset(buf, 0, sizeof(buf));
-	memcpy(buf, data, len < sizeof(buf) ? len : sizeof(buf));
-	if (buf[0] != '#' || buf[1] != '!')
-		return SHEBANG_NONE;
-	/* Linux strnchr: stops at the first NUL. */
-	for (char *p = buf; p < buf + sizeof(buf) && *p != '\0'; p++)
-		if (*p == '\n') {
-			i_end = p;
-			break;
-		}
-	if (i_end == NULL) {
-		i_end = next_non_spacetab(buf + 2, buf_end);
-		if (i_end == NULL)
-			return SHEBANG_EMPTY;
-		if (next_terminator(i_end, buf_end) == NULL)
-			return SHEBANG_TOOLONG;
-		i_end = buf_end;
-	}
-	while (i_end > buf + 2 && spacetab(i_end[-1]))
-		i_end--;
-	i_name = next_non_spacetab(buf + 2, i_end);
-	if (i_name == NULL || i_name == i_end)
-		return SHEBANG_EMPTY;
-	i_sep = next_terminator(i_name, i_end);
-	if (i_sep != NULL && *i_sep != '\0')
-		i_arg = next_non_spacetab(i_sep, i_end);
-	*i_end = '\0';
-	if (i_sep != NULL)
-		*i_sep = '\0';
-	if (i_name[0] == '\0')
-		return SHEBANG_EMPTY;
-	if ((sb->interp = strdup(i_name)) == NULL)
+	if (rc != SB_SHEBANG_OK)
+		return rc;
+	if ((sb->interp = strdup(line.interp)) == NULL)
 		return -1;
-	if (i_arg != NULL && *i_arg != '\0' &&
-	    (sb->arg = strdup(i_arg)) == NULL) {
+	if (line.arg != NULL && (sb->arg = strdup(line.arg)) == NULL) {
 		shebang_free(sb);
 		return -1;
 	}

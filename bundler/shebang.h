@@ -10,15 +10,17 @@
 
 #include <stddef.h>
 
-/* The kernel's BINPRM_BUF_SIZE. */
-#define SHEBANG_BUF_SIZE 256
+#include "binfmt.h"
 
+/* The kernel's BINPRM_BUF_SIZE. */
+#define SHEBANG_BUF_SIZE SB_BINPRM_BUF
+
+/* binfmt.h's codes, under the names the bundler uses. */
 enum shebang_rc {
-	SHEBANG_OK = 0,
-	SHEBANG_NONE,	 /* does not start with "#!" */
-	SHEBANG_EMPTY,	 /* "#!" with no interpreter on the line */
-	SHEBANG_TOOLONG, /* the interpreter path does not end within
-			  * SHEBANG_BUF_SIZE bytes (the kernel refuses) */
+	SHEBANG_OK = SB_SHEBANG_OK,
+	SHEBANG_NONE = SB_SHEBANG_NONE,
+	SHEBANG_EMPTY = SB_SHEBANG_EMPTY,
+	SHEBANG_TOOLONG = SB_SHEBANG_TOOLONG,
 };
 
 struct shebang {

@@ -12,15 +12,8 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "schema.h"
 
-/* sbtrace-db(5): what we read and the bits we test. */
-#define SBTRACE_APP_ID 1396855890
-#define SBTRACE_DB_VERSION 1
-#define SB_M_READ 0x1
-#define SB_M_CREATE 0x4
-#define SB_M_DIR 0x8
-#define SB_M_NOFOLLOW 0x40
-#define SB_M_NEWPATH 0x4000
 
 char *
 trace_find_sbtrace(void)
@@ -174,15 +167,15 @@ check_db(struct reader *r)
 
 	if (pragma_int(r, "PRAGMA application_id", &app) < 0)
 		return -1;
-	if (app != SBTRACE_APP_ID) {
+	if (app != SB_DB_APPLICATION_ID) {
 		warnx("%s: not an sbtrace database (application_id %d)", r->db, app);
 		return -1;
 	}
 	if (pragma_int(r, "PRAGMA user_version", &ver) < 0)
 		return -1;
-	if (ver < 1 || ver > SBTRACE_DB_VERSION) {
+	if (ver < 1 || ver > SB_DB_VERSION) {
 		warnx("%s: sbtrace database version %d, this sidebundle reads %d", r->db,
-		    ver, SBTRACE_DB_VERSION);
+		    ver, SB_DB_VERSION);
 		return -1;
 	}
 	return 0;
@@ -196,13 +189,14 @@ static const char sql_created[] =
 	" f AS (SELECT run_id, path, min(ts_ns) AS t FROM s GROUP BY run_id, path)"
 	" SELECT DISTINCT s.path FROM s JOIN f ON f.run_id = s.run_id AND f.path = s.path"
 	"  AND s.ts_ns = f.t"
-	" WHERE (s.mode & 4) OR s.op IN ('mkdir', 'symlink')"
-	"  OR (s.op IN ('link', 'rename') AND (s.mode & 16384))";
+	" WHERE (s.mode & " SB_SQL_INT(SB_M_CREATE) ") OR s.op IN ('mkdir', 'symlink')"
+	"  OR (s.op IN ('link', 'rename') AND (s.mode & " SB_SQL_INT(SB_M_NEWPATH) "))";
 
 /* Every successful use that can pull a path in; the choice per row is
  * made in C.  Sorted so that messages come in a stable order. */
 static const char sql_used[] =
-	"SELECT a.path, a.op, max(a.mode & 64), max(a.mode & 1)"
+	"SELECT a.path, a.op, max(a.mode & " SB_SQL_INT(SB_M_NOFOLLOW) "),"
+	" max(a.mode & " SB_SQL_INT(SB_M_READ) ")"
 	" FROM accesses a WHERE a.result = 0"
 	"  AND a.op IN ('exec', 'load', 'dlopen', 'open', 'opendir', 'chdir', 'stat',"
 	"   'access', 'readlink', 'realpath')"

@@ -173,9 +173,9 @@ cmd_verify(int argc, char **argv)
 	}
 	if ((bfd = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		err(1, "%s", argv[1]);
-	if (manifest_read(&m, bfd, errbuf, sizeof errbuf) < 0)
+	if (manifest_read(&m, bfd, MF_ALL, errbuf, sizeof errbuf) < 0)
 		errx(1, "%s/%s", argv[1], errbuf);
-	v.payfd = openat(bfd, "payload", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	v.payfd = openat(bfd, SB_LAYOUT_PAYLOAD, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (v.payfd < 0)
 		err(1, "%s/payload", argv[1]);
 	for (size_t i = 0; i < m.nrecs; i++) {

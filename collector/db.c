@@ -19,7 +19,7 @@ static const char schema_sql[] = {
  * order to an older database opened for append.  None yet: version 1
  * is the first release.
  */
-static const char *const migrations[DB_SCHEMA_VERSION - 1 + 1] = {NULL};
+static const char *const migrations[SB_DB_VERSION - 1 + 1] = {NULL};
 
 enum {
 	ST_PROC_INS,
@@ -116,20 +116,20 @@ exec_schema(struct db *db)
 	return 0;
 }
 
-/* Turn an empty database into a version-DB_SCHEMA_VERSION one. */
+/* Turn an empty database into a version-SB_DB_VERSION one. */
 static int
 create_schema(struct db *db)
 {
 	char sql[64];
 
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
-	    DB_APPLICATION_ID);
+	    SB_DB_APPLICATION_ID);
 	if (exec_sql(db, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	if (exec_schema(db) == -1 || exec_sql(db, sql) == -1 ||
 	    exec_sql(db, "INSERT OR REPLACE INTO meta (key, value)"
 			 " VALUES ('application', 'sbtrace')") == -1 ||
-	    set_version(db, DB_SCHEMA_VERSION) == -1) {
+	    set_version(db, SB_DB_VERSION) == -1) {
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
 	}
@@ -143,7 +143,7 @@ migrate(struct db *db, int64_t from)
 
 	if (exec_sql(db, "BEGIN IMMEDIATE") == -1)
 		return -1;
-	for (v = from; v < DB_SCHEMA_VERSION; v++)
+	for (v = from; v < SB_DB_VERSION; v++)
 		if ((migrations[v - 1] != NULL &&
 			exec_sql(db, migrations[v - 1]) == -1) ||
 		    set_version(db, (int)v + 1) == -1) {
@@ -174,18 +174,18 @@ check_existing(struct db *db, const char *path, char *err, size_t errlen)
 		return create_schema(db) == -1
 		    ? (snprintf(err, errlen, "%s: %s", path, db->err), -1)
 		    : 0;
-	if (app != DB_APPLICATION_ID || version < 1) {
+	if (app != SB_DB_APPLICATION_ID || version < 1) {
 		snprintf(err, errlen, "%s: not an sbtrace database", path);
 		return -1;
 	}
-	if (version > DB_SCHEMA_VERSION) {
+	if (version > SB_DB_VERSION) {
 		snprintf(err, errlen,
 		    "%s: database schema version %lld is newer than this "
 		    "sbtrace supports (%d)",
-		    path, (long long)version, DB_SCHEMA_VERSION);
+		    path, (long long)version, SB_DB_VERSION);
 		return -1;
 	}
-	if (version < DB_SCHEMA_VERSION && migrate(db, version) == -1) {
+	if (version < SB_DB_VERSION && migrate(db, version) == -1) {
 		snprintf(err, errlen, "%s: migration failed: %s", path,
 		    db->err);
 		return -1;

@@ -9,10 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* PRAGMA user_version written by this collector. */
-#define DB_SCHEMA_VERSION 1
-/* PRAGMA application_id: "SBTR", tells our databases from others. */
-#define DB_APPLICATION_ID 0x53425452
+#include "schema.h" /* application id, version, mode bits */
 
 struct db;
 

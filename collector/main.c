@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "binfmt.h"
 #include "channel.h"
 #include "db.h"
 #include "json.h"
@@ -194,27 +195,14 @@ prepend_env(const char *name, const char *value)
 static int
 is_static(const char *path)
 {
-	unsigned char h[64], ph[56];
-	uint64_t off;
-	unsigned n, size, i;
-	int fd, interp = 0, elf = 0;
+	struct sb_elf e;
+	int fd, rc;
 
 	if (path == NULL || (fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	if (pread(fd, h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
-	    memcmp(h, "\177ELF", 4) == 0 && h[4] == 2) {
-		memcpy(&off, h + 32, 8);
-		n = (unsigned)(h[56] | h[57] << 8);
-		size = (unsigned)(h[54] | h[55] << 8);
-		elf = size == sizeof(ph) && n < 256;
-		for (i = 0; elf && i < n && !interp; i++)
-			if (pread(fd, ph, sizeof(ph), (off_t)(off + i * size)) ==
-				(ssize_t)sizeof(ph) &&
-			    ph[0] == 3 && !ph[1] && !ph[2] && !ph[3])
-				interp = 1; /* PT_INTERP */
-	}
+	rc = sb_elf_probe(fd_pread, &fd, &e);
 	close(fd);
-	return elf && !interp;
+	return rc == SB_ELF_OK && e.interp_len == 0;
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "model.h"
 #include "msg.h"
 #include "path.h"
+#include "procstat.h"
 #include "util.h"
 
 static const char *const op_names[SB_OP_MAX] = SB_OP_NAMES;
@@ -1129,31 +1130,20 @@ model_finish(struct model *m)
 static int
 pid_alive(uint32_t pid, uint64_t starttime)
 {
-	char path[64], buf[1024], *s;
-	unsigned long long st = 0;
+	char path[64], buf[1024];
+	struct sb_procstat ps;
 	ssize_t n;
-	int fd, field;
+	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, sizeof(buf));
 	close(fd);
-	if (n <= 0)
+	if (n <= 0 || sb_procstat_parse(buf, (size_t)n, &ps) == -1 ||
+	    ps.state == 'Z' || ps.state == 'X')
 		return 0;
-	buf[n] = '\0';
-	/* comm may hold spaces and parentheses: fields follow the last ')' */
-	if ((s = strrchr(buf, ')')) == NULL || s[1] == '\0')
-		return 0;
-	s += 2;
-	if (*s == 'Z' || *s == 'X')
-		return 0;
-	for (field = 3; field < 22 && s != NULL; field++)
-		if ((s = strchr(s, ' ')) != NULL)
-			s++;
-	if (s != NULL)
-		st = strtoull(s, NULL, 10);
-	return starttime == 0 || st == starttime;
+	return starttime == 0 || ps.starttime == starttime;
 }
 
 int

@@ -23,9 +23,12 @@
 
 #include <linux/ptrace.h>
 
+#include "binfmt.h"
 #include "modes.h"
+#include "procstat.h"
 #include "ptrace.h"
-#include "syscalls_x86_64.h"
+#include "syscalls.h"
+#include "sysdecode.h"
 #include "util.h"
 #include "wire.h"
 
@@ -37,21 +40,6 @@
 #define ARGV_MAX 65536
 #define PID_CHUNK 4096
 
-enum sc_kind {
-	SC_NONE,
-	SC_EXECVE, SC_EXECVEAT, SC_OPEN, SC_OPENAT, SC_OPENAT2, SC_CREAT,
-	SC_STAT, SC_LSTAT, SC_FSTATAT, SC_STATX, SC_ACCESS, SC_FACCESSAT,
-	SC_READLINK, SC_READLINKAT, SC_CHDIR, SC_FCHDIR, SC_RENAME,
-	SC_RENAMEAT, SC_UNLINK, SC_UNLINKAT, SC_MKDIR, SC_MKDIRAT, SC_RMDIR,
-	SC_TRUNCATE, SC_SYMLINK, SC_SYMLINKAT, SC_LINK, SC_LINKAT,
-};
-
-static unsigned char sc_kinds[SC_MAX_NR + 1] = {
-#define SC_KIND_ONE(name, nr, kind) [nr] = kind,
-	SC_TABLE(SC_KIND_ONE)
-#undef SC_KIND_ONE
-};
-
 /* A thread group. */
 struct tproc {
 	pid_t tgid;
@@ -62,7 +50,7 @@ struct tproc {
 
 /* A path syscall between its entry and its exit stop. */
 struct pending {
-	int kind;	   /* SC_NONE: none */
+	int active;	   /* 0: none */
 	uint16_t op;
 	uint32_t mode;
 	struct buf raw[2], base[2];
@@ -119,7 +107,7 @@ task_get(struct ptracer *t, pid_t tid)
 static void
 pending_clear(struct pending *p)
 {
-	p->kind = SC_NONE;
+	p->active = 0;
 	p->npaths = 0;
 }
 
@@ -320,21 +308,14 @@ read_file(const char *path, struct buf *b)
 static int
 proc_stat(pid_t pid, pid_t *ppid, uint64_t *starttime, struct buf *b)
 {
-	char path[64], *s;
-	int field;
+	struct sb_procstat ps;
+	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file(path, b) == -1 || (s = strrchr(b->p, ')')) == NULL)
+	if (read_file(path, b) == -1 || sb_procstat_parse(b->p, b->len, &ps) == -1)
 		return -1;
-	/* fields follow the last ')': comm may hold anything */
-	s += 2;
-	for (field = 3; field < 22 && s != NULL; field++) {
-		if (field == 4)
-			*ppid = (pid_t)strtol(s, NULL, 10);
-		if ((s = strchr(s, ' ')) != NULL)
-			s++;
-	}
-	*starttime = s != NULL ? strtoull(s, NULL, 10) : 0;
+	*ppid = (pid_t)ps.ppid;
+	*starttime = ps.starttime;
 	return 0;
 }
 
@@ -389,25 +370,16 @@ static int
 loads_library(struct ptracer *t, pid_t pid)
 {
 	char path[64];
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
-	int fd, interp = 0;
+	struct sb_elf e;
+	int fd, rc;
 
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return 0;
-	if (pread(fd, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh) &&
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 &&
-	    eh.e_ident[EI_CLASS] == ELFCLASS64 &&
-	    eh.e_phentsize == sizeof(ph) && eh.e_phnum < 256)
-		for (unsigned i = 0; i < eh.e_phnum && !interp; i++)
-			if (pread(fd, &ph, sizeof(ph),
-				(off_t)(eh.e_phoff + i * sizeof(ph))) ==
-				(ssize_t)sizeof(ph) &&
-			    ph.p_type == PT_INTERP)
-				interp = 1;
+	rc = sb_elf_probe(fd_pread, &fd, &e);
 	close(fd);
-	if (!interp)
+	/* a 32-bit program's loader refuses our 64-bit library */
+	if (rc != SB_ELF_OK || e.interp_len == 0 || !sb_elf_native(&e))
 		return 0;
 	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
 	if (read_file(path, &t->tmp) == -1)
@@ -571,6 +543,12 @@ announce_exec(struct ptracer *t, struct task *k, uint64_t argv_addr,
 	k->exec_pending = 1;
 }
 
+static int
+peek_cb(void *ctx, uint64_t addr, void *out, size_t n)
+{
+	return peek(((const struct task *)ctx)->tid, addr, out, n);
+}
+
 /* A seccomp (or syscall-entry) stop of an active image on nr with args
  * a: note what is needed at the exit.  0 when nothing is to record. */
 static int
@@ -578,159 +556,30 @@ syscall_entry(struct ptracer *t, struct task *k, uint64_t nr,
     const uint64_t *a)
 {
 	struct pending *p = &k->sc;
-	int kind = nr <= SC_MAX_NR ? sc_kinds[nr] : SC_NONE, r = 0;
+	struct sc_call c;
+	int r = 0;
 
 	pending_clear(p);
-	p->mode = 0;
-	switch (kind) {
-	case SC_NONE:
+	if (sc_decode(nr, a, peek_cb, k, &c) != 1)
 		return 0;
-	case SC_EXECVE:
-	case SC_EXECVEAT:
-		if (kind == SC_EXECVEAT && (a[4] & AT_EMPTY_PATH) &&
-		    peek_str(k->tid, a[1], &p->raw[1], 2) == 0 &&
-		    p->raw[1].len == 0) {
-			if (take_fd(k, (int64_t)a[0]) == -1)
-				return 0;
-			p->mode = SB_M_FD;
-		} else if (kind == SC_EXECVEAT ? take_path(k, 0, (int64_t)a[0],
-						     a[1])
-					       : take_path(k, 0, AT_FDCWD,
-						     a[0])) {
-			return 0;
-		}
-		p->kind = kind;
-		p->op = SB_OP_EXEC;
-		announce_exec(t, k, kind == SC_EXECVE ? a[1] : a[2], p->mode);
-		return 1;
-	case SC_OPEN:
-	case SC_CREAT:
-		p->op = SB_OP_OPEN;
-		p->mode = sb_mode_of_open(kind == SC_CREAT
-			? (uint64_t)(O_WRONLY | O_CREAT | O_TRUNC) : a[1]);
-		r = take_path(k, 0, AT_FDCWD, a[0]);
-		break;
-	case SC_OPENAT:
-		p->op = SB_OP_OPEN;
-		p->mode = sb_mode_of_open(a[2]);
-		r = take_path(k, 0, (int64_t)a[0], a[1]);
-		break;
-	case SC_OPENAT2: {
-		uint64_t flags = 0;
-		if (peek(k->tid, a[2], &flags, sizeof(flags)) == -1)
-			return 0;
-		p->op = SB_OP_OPEN;
-		p->mode = sb_mode_of_open(flags);
-		r = take_path(k, 0, (int64_t)a[0], a[1]);
-		break;
-	}
-	case SC_STAT:
-	case SC_LSTAT:
-		p->op = SB_OP_STAT;
-		p->mode = kind == SC_LSTAT ? SB_M_NOFOLLOW : 0;
-		r = take_path(k, 0, AT_FDCWD, a[0]);
-		break;
-	case SC_FSTATAT:
-	case SC_STATX: {
-		uint64_t flags = kind == SC_FSTATAT ? a[3] : a[2];
-		p->op = SB_OP_STAT;
-		p->mode = flags & AT_SYMLINK_NOFOLLOW ? SB_M_NOFOLLOW : 0;
-		r = take_path(k, 0, (int64_t)a[0], a[1]);
-		/* an empty path with AT_EMPTY_PATH is an fstat */
-		if (r == 0 && (flags & AT_EMPTY_PATH) && p->raw[0].len == 0)
-			return 0;
-		break;
-	}
-	case SC_ACCESS:
-		p->op = SB_OP_ACCESS;
-		p->mode = sb_mode_of_access(a[1]);
-		r = take_path(k, 0, AT_FDCWD, a[0]);
-		break;
-	case SC_FACCESSAT:
-		p->op = SB_OP_ACCESS;
-		p->mode = sb_mode_of_access(a[2]);
-		r = take_path(k, 0, (int64_t)a[0], a[1]);
-		break;
-	case SC_READLINK:
-		p->op = SB_OP_READLINK;
-		p->mode = SB_M_NOFOLLOW;
-		r = take_path(k, 0, AT_FDCWD, a[0]);
-		break;
-	case SC_READLINKAT:
-		p->op = SB_OP_READLINK;
-		p->mode = SB_M_NOFOLLOW;
-		r = take_path(k, 0, (int64_t)a[0], a[1]);
-		break;
-	case SC_CHDIR:
-		p->op = SB_OP_CHDIR;
-		p->mode = SB_M_DIR;
-		r = take_path(k, 0, AT_FDCWD, a[0]);
-		break;
-	case SC_FCHDIR:
-		p->op = SB_OP_CHDIR;
-		p->mode = SB_M_DIR | SB_M_FD;
-		r = take_fd(k, (int64_t)a[0]);
-		break;
-	case SC_RENAME:
-	case SC_LINK:
-		p->op = kind == SC_RENAME ? SB_OP_RENAME : SB_OP_LINK;
-		p->mode = kind == SC_RENAME ? SB_M_WRITE : 0;
-		r = take_path(k, 0, AT_FDCWD, a[0]) |
-		    take_path(k, 1, AT_FDCWD, a[1]);
-		break;
-	case SC_RENAMEAT:
-	case SC_LINKAT:
-		p->op = kind == SC_RENAMEAT ? SB_OP_RENAME : SB_OP_LINK;
-		p->mode = kind == SC_RENAMEAT ? SB_M_WRITE : 0;
-		r = take_path(k, 0, (int64_t)a[0], a[1]) |
-		    take_path(k, 1, (int64_t)a[2], a[3]);
-		break;
-	case SC_UNLINK:
-		p->op = SB_OP_UNLINK;
-		p->mode = SB_M_WRITE;
-		r = take_path(k, 0, AT_FDCWD, a[0]);
-		break;
-	case SC_UNLINKAT:
-		p->op = a[2] & AT_REMOVEDIR ? SB_OP_RMDIR : SB_OP_UNLINK;
-		p->mode = SB_M_WRITE;
-		r = take_path(k, 0, (int64_t)a[0], a[1]);
-		break;
-	case SC_MKDIR:
-		p->op = SB_OP_MKDIR;
-		p->mode = SB_M_WRITE | SB_M_CREATE | SB_M_DIR;
-		r = take_path(k, 0, AT_FDCWD, a[0]);
-		break;
-	case SC_MKDIRAT:
-		p->op = SB_OP_MKDIR;
-		p->mode = SB_M_WRITE | SB_M_CREATE | SB_M_DIR;
-		r = take_path(k, 0, (int64_t)a[0], a[1]);
-		break;
-	case SC_RMDIR:
-		p->op = SB_OP_RMDIR;
-		p->mode = SB_M_WRITE | SB_M_DIR;
-		r = take_path(k, 0, AT_FDCWD, a[0]);
-		break;
-	case SC_TRUNCATE:
-		p->op = SB_OP_TRUNCATE;
-		p->mode = SB_M_WRITE | SB_M_TRUNC;
-		r = take_path(k, 0, AT_FDCWD, a[0]);
-		break;
-	case SC_SYMLINK:
-		p->op = SB_OP_SYMLINK;
-		p->mode = SB_M_WRITE | SB_M_CREATE;
-		r = take_path(k, 0, AT_FDCWD, a[1]);
-		break;
-	case SC_SYMLINKAT:
-		p->op = SB_OP_SYMLINK;
-		p->mode = SB_M_WRITE | SB_M_CREATE;
-		r = take_path(k, 0, (int64_t)a[1], a[2]);
-		break;
-	}
+	p->op = c.op;
+	p->mode = c.mode;
+	for (int i = 0; i < c.npaths && r == 0; i++)
+		r = c.path[i].is_fd ? take_fd(k, c.path[i].dirfd)
+				    : take_path(k, i, c.path[i].dirfd, c.path[i].addr);
 	/* an unreadable path faults in the kernel too (EFAULT): the
 	 * library does not report those either */
 	if (r != 0)
 		return 0;
-	p->kind = kind;
+	if (c.empty_is_fd && p->raw[0].len == 0) {
+		/* an fstat is no path access; an exec of the fd is */
+		if (c.op != SB_OP_EXEC || take_fd(k, c.path[0].dirfd) == -1)
+			return 0;
+		p->mode |= SB_M_FD;
+	}
+	if (c.op == SB_OP_EXEC)
+		announce_exec(t, k, c.argv, p->mode);
+	p->active = 1;
 	return 1;
 }
 
@@ -740,9 +589,9 @@ syscall_exit(struct ptracer *t, struct task *k, int err)
 {
 	struct pending *p = &k->sc;
 
-	if (p->kind == SC_NONE)
+	if (!p->active)
 		return;
-	if (p->kind == SC_EXECVE || p->kind == SC_EXECVEAT) {
+	if (p->op == SB_OP_EXEC) {
 		/* success was seen as PTRACE_EVENT_EXEC */
 		if (err != 0 && k->exec_pending) {
 			struct sb_exec_fail f = {.error = err};
@@ -893,7 +742,7 @@ on_syscall(struct ptracer *t, struct task *k)
 	/* in sysmode with a filter after all, the entry stop did it */
 	if (si.op == PTRACE_SYSCALL_INFO_SECCOMP && k->sysmode)
 		return;
-	if (si.arch != SC_AUDIT_ARCH || !k->proc->active) {
+	if (si.arch != SB_AUDIT_ARCH || !k->proc->active) {
 		k->in_exit = 0;
 		return;
 	}
@@ -1062,8 +911,8 @@ ptrace_probe(char *why, size_t len)
 pid_t
 ptracer_spawn(struct ptracer *t, char *const argv[], const sigset_t *mask)
 {
-	struct sock_filter f[SC_FILTER_LEN];
-	struct sock_fprog prog = {.len = SC_FILTER_LEN, .filter = f};
+	struct sb_sock_filter f[SC_FILTER_LEN];
+	struct sb_sock_fprog prog = {.len = SC_FILTER_LEN, .filter = f};
 	int go[2], ep[2], e;
 	struct tproc *p;
 	pid_t pid;
@@ -1098,7 +947,7 @@ ptracer_spawn(struct ptracer *t, char *const argv[], const sigset_t *mask)
 		/* The filter stops us at the path syscalls only.  Without
 		 * CAP_SYS_ADMIN it needs no_new_privs, as strace's does. */
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
-		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) ==
+		    syscall(SYS_seccomp, SB_SECCOMP_SET_MODE_FILTER, 0, &prog) ==
 			-1)
 			_exit(126);
 		execvp(argv[0], argv);

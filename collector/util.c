@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -124,4 +125,15 @@ int64_t
 now_mono_ns(void)
 {
 	return clock_ns(CLOCK_MONOTONIC);
+}
+
+long
+fd_pread(void *ctx, void *buf, size_t n, uint64_t off)
+{
+	ssize_t r;
+
+	do
+		r = pread(*(const int *)ctx, buf, n, (off_t)off);
+	while (r == -1 && errno == EINTR);
+	return r;
 }

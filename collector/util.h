@@ -37,6 +37,9 @@ uint64_t hash_bytes(const void *p, size_t n, uint64_t seed);
 /* Mix an integer into a hash. */
 uint64_t hash_u64(uint64_t h, uint64_t v);
 
+/* pread on the fd *ctx, EINTR retried: the sb_pread_fn of binfmt.h. */
+long fd_pread(void *ctx, void *buf, size_t n, uint64_t off);
+
 /* CLOCK_REALTIME and CLOCK_MONOTONIC in nanoseconds. */
 int64_t now_realtime_ns(void);
 int64_t now_mono_ns(void);

@@ -19,6 +19,8 @@
 
 #include <stdint.h>
 
+#include "schema.h" /* the mode bits records carry */
+
 #define SB_WIRE_VERSION 1
 #define SB_WIRE_MAGIC 0x5342 /* bytes "BS" on the wire (little-endian) */
 #define SB_REC_MAX 4096	     /* PIPE_BUF on Linux: the atomic write size */
@@ -148,23 +150,5 @@ enum sb_op {
 		[SB_OP_MKDIR] = "mkdir", [SB_OP_TRUNCATE] = "truncate",        \
 		[SB_OP_SYMLINK] = "symlink", [SB_OP_LINK] = "link",            \
 	}
-
-/* accesses.mode bits */
-#define SB_M_READ 0x0001      /* contents read (open for reading, exec, load) */
-#define SB_M_WRITE 0x0002     /* contents or the name changed */
-#define SB_M_CREATE 0x0004    /* O_CREAT, mkdir, the new name of rename/link */
-#define SB_M_DIR 0x0008	      /* a directory was asked for (O_DIRECTORY, opendir) */
-#define SB_M_TRUNC 0x0010     /* O_TRUNC */
-#define SB_M_APPEND 0x0020    /* O_APPEND */
-#define SB_M_NOFOLLOW 0x0040  /* lstat, AT_SYMLINK_NOFOLLOW, O_NOFOLLOW */
-#define SB_M_EXECUTE 0x0080   /* access(X_OK) */
-#define SB_M_STATIC 0x0100    /* exec of an ELF without PT_INTERP: untraced */
-#define SB_M_SETUID 0x0200    /* exec of a set-id or capability binary: untraced */
-#define SB_M_SCRIPT 0x0400    /* exec of a #! script */
-#define SB_M_SPAWN 0x0800     /* posix_spawn, system, popen: a new process */
-#define SB_M_FD 0x1000	      /* path came from an fd (fexecve, fchdir) */
-#define SB_M_PROBE 0x2000     /* a PATH candidate tried by execvp-like calls */
-#define SB_M_NEWPATH 0x4000   /* the second path of rename/link */
-#define SB_M_TMPFILE 0x8000   /* O_TMPFILE: path is the directory */
 
 #endif

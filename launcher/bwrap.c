@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "launcher.h"
+#include "layout.h"
 
 struct args {
 	char **v;
@@ -210,12 +211,12 @@ check_userns(const char *bwrap)
 static char *
 find_bwrap(void)
 {
-	const char *env = getenv("SIDEBUNDLE_BWRAP");
+	const char *env = getenv(SB_ENV_BWRAP);
 	struct stat st;
 
 	if (env && *env) {
 		if (stat(env, &st) < 0 || !S_ISREG(st.st_mode) || access(env, X_OK) < 0) {
-			warnx("SIDEBUNDLE_BWRAP=%s: not an executable file", env);
+			warnx(SB_ENV_BWRAP "=%s: not an executable file", env);
 			return NULL;
 		}
 		return xstrdup(env);
@@ -268,15 +269,15 @@ run_bwrap(struct launch *l)
 	if (check_userns(bwrap) < 0)
 		return EXIT_CANNOT_RUN;
 	const char *home = getenv("HOME");
-	if (setting_bool(l, "SIDEBUNDLE_BIND_HOME", 1) && bindable(home))
+	if (setting_bool(l, SB_ENV_BIND_HOME, 1) && bindable(home))
 		sp[nsp++].path = home;
-	if (setting_bool(l, "SIDEBUNDLE_BIND_CWD", 1) && getcwd(cwd, sizeof cwd) != NULL &&
+	if (setting_bool(l, SB_ENV_BIND_CWD, 1) && getcwd(cwd, sizeof cwd) != NULL &&
 	    bindable(cwd) && !(nsp > S_HOME && under(cwd, home)))
 		sp[nsp++].path = cwd;
 
 	add(&a, bwrap);
 	add(&a, "--unshare-all");
-	if (setting_bool(l, "SIDEBUNDLE_NET", 1))
+	if (setting_bool(l, SB_ENV_NET, 1))
 		add(&a, "--share-net");
 	add(&a, "--die-with-parent");
 	if (mirror(&a, l->payload, "", sp, nsp) < 0)
@@ -303,7 +304,7 @@ run_bwrap(struct launch *l)
 	if (getcwd(cwd, sizeof cwd) != NULL)
 		for (size_t i = S_HOME; i < nsp; i++)
 			if (sp[i].ok && under(cwd, sp[i].path) &&
-			    setting_bool(l, "SIDEBUNDLE_BIND_CWD", 1))
+			    setting_bool(l, SB_ENV_BIND_CWD, 1))
 				chdir_to = cwd;
 	add(&a, "--remount-ro");
 	add(&a, "/");

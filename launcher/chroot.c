@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "launcher.h"
+#include "layout.h"
 
 /* <linux/capability.h>, which musl does not ship */
 #define SB_CAP_VERSION_3 0x20080522
@@ -171,7 +172,7 @@ parse_id(const char *s, const char *what, unsigned long *out)
 static int
 target_ids(const struct launch *l, uid_t *uid, gid_t *gid)
 {
-	const char *u = setting(l, "SIDEBUNDLE_USER");
+	const char *u = setting(l, SB_ENV_USER);
 	unsigned long a, b;
 
 	*uid = getuid();
@@ -181,8 +182,8 @@ target_ids(const struct launch *l, uid_t *uid, gid_t *gid)
 		snprintf(buf, sizeof buf, "%s", u);
 		if ((colon = strchr(buf, ':')) != NULL)
 			*colon = '\0';
-		if (parse_id(buf, "SIDEBUNDLE_USER", &a) < 0 ||
-		    (colon && parse_id(colon + 1, "SIDEBUNDLE_USER", &b) < 0))
+		if (parse_id(buf, SB_ENV_USER, &a) < 0 ||
+		    (colon && parse_id(colon + 1, SB_ENV_USER, &b) < 0))
 			return -1;
 		*uid = (uid_t)a;
 		*gid = colon ? (gid_t)b : (gid_t)a;

@@ -6,8 +6,8 @@
  * (its flags live in memory a filter cannot read, and libc falls back to
  * clone); TIOCSTI (typing into the terminal) fails.  A call from another
  * ABI (i386 or x32 on x86_64) is refused as a whole, since its numbers
- * mean other calls.  musl has no <linux/filter.h>: the few definitions
- * needed are here.
+ * mean other calls.  The BPF and seccomp definitions are common/seccomp.h
+ * (musl has no kernel headers).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -16,41 +16,7 @@
 #include <sys/syscall.h>
 
 #include "launcher.h"
-
-struct sb_sock_filter {
-	uint16_t code;
-	uint8_t jt, jf;
-	uint32_t k;
-};
-struct sb_sock_fprog {
-	unsigned short len;
-	struct sb_sock_filter *filter;
-};
-
-#define BPF_LD_W_ABS 0x20 /* BPF_LD | BPF_W | BPF_ABS */
-#define BPF_JEQ_K 0x15	  /* BPF_JMP | BPF_JEQ | BPF_K */
-#define BPF_JGE_K 0x35	  /* BPF_JMP | BPF_JGE | BPF_K */
-#define BPF_JSET_K 0x45	  /* BPF_JMP | BPF_JSET | BPF_K */
-#define BPF_RET_K 0x06	  /* BPF_RET | BPF_K */
-
-#define SECCOMP_MODE_FILTER 2
-#define SECCOMP_RET_KILL_PROCESS 0x80000000U
-#define SECCOMP_RET_ERRNO 0x00050000U
-#define SECCOMP_RET_ALLOW 0x7fff0000U
-
-/* struct seccomp_data: int nr; u32 arch; u64 ip; u64 args[6] */
-#define OFF_NR 0
-#define OFF_ARCH 4
-#define OFF_ARG_LO(i) (16 + 8 * (i)) /* little-endian: the low word */
-
-#if defined(__x86_64__)
-#define SB_AUDIT_ARCH 0xC000003EU
-#define SB_X32_BIT 0x40000000U
-#elif defined(__aarch64__)
-#define SB_AUDIT_ARCH 0xC00000B7U
-#else
-#error "chroot mode's seccomp filter knows x86_64 and aarch64 only"
-#endif
+#include "seccomp.h"
 
 #define NS_FLAGS 0x7E020080U /* CLONE_NEW{NS,CGROUP,UTS,IPC,USER,PID,NET,TIME} */
 #define SB_TIOCSTI 0x5412U
@@ -98,35 +64,35 @@ seccomp_install(void)
 	struct sb_sock_filter f[2 * NDENIED + 32];
 	size_t n = 0;
 
-#define INS(c, t, e, kk) (f[n++] = (struct sb_sock_filter){ (c), (t), (e), (kk) })
-	INS(BPF_LD_W_ABS, 0, 0, OFF_ARCH);
-	INS(BPF_JEQ_K, 1, 0, SB_AUDIT_ARCH);
-	INS(BPF_RET_K, 0, 0, SECCOMP_RET_KILL_PROCESS);
-	INS(BPF_LD_W_ABS, 0, 0, OFF_NR);
+#define INS(c, t, e, kk) (f[n++] = SB_BPF((c), (t), (e), (kk)))
+	INS(SB_BPF_LD_W_ABS, 0, 0, SB_SECCOMP_OFF_ARCH);
+	INS(SB_BPF_JEQ_K, 1, 0, SB_AUDIT_ARCH);
+	INS(SB_BPF_RET_K, 0, 0, SB_SECCOMP_RET_KILL_PROCESS);
+	INS(SB_BPF_LD_W_ABS, 0, 0, SB_SECCOMP_OFF_NR);
 #ifdef SB_X32_BIT
-	INS(BPF_JGE_K, 0, 1, SB_X32_BIT);
-	INS(BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | EPERM);
+	INS(SB_BPF_JGE_K, 0, 1, SB_X32_BIT);
+	INS(SB_BPF_RET_K, 0, 0, SB_SECCOMP_RET_ERRNO | EPERM);
 #endif
 	for (size_t i = 0; i < NDENIED; i++) {
-		INS(BPF_JEQ_K, 0, 1, (uint32_t)denied[i]);
-		INS(BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | EPERM);
+		INS(SB_BPF_JEQ_K, 0, 1, (uint32_t)denied[i]);
+		INS(SB_BPF_RET_K, 0, 0, SB_SECCOMP_RET_ERRNO | EPERM);
 	}
-	INS(BPF_JEQ_K, 0, 1, SYS_clone3);
-	INS(BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | ENOSYS);
+	INS(SB_BPF_JEQ_K, 0, 1, SYS_clone3);
+	INS(SB_BPF_RET_K, 0, 0, SB_SECCOMP_RET_ERRNO | ENOSYS);
 	/* clone(flags, ...): the flags are the first argument */
-	INS(BPF_JEQ_K, 0, 3, SYS_clone);
-	INS(BPF_LD_W_ABS, 0, 0, OFF_ARG_LO(0));
-	INS(BPF_JSET_K, 0, 1, NS_FLAGS);
-	INS(BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | EPERM);
+	INS(SB_BPF_JEQ_K, 0, 3, SYS_clone);
+	INS(SB_BPF_LD_W_ABS, 0, 0, SB_SECCOMP_OFF_ARG_LO(0));
+	INS(SB_BPF_JSET_K, 0, 1, NS_FLAGS);
+	INS(SB_BPF_RET_K, 0, 0, SB_SECCOMP_RET_ERRNO | EPERM);
 	/* A holds the flags if we came from the clone test: reload nr */
-	INS(BPF_LD_W_ABS, 0, 0, OFF_NR);
-	INS(BPF_JEQ_K, 0, 3, SYS_ioctl);
-	INS(BPF_LD_W_ABS, 0, 0, OFF_ARG_LO(1));
-	INS(BPF_JEQ_K, 0, 1, SB_TIOCSTI);
-	INS(BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | EPERM);
-	INS(BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW);
+	INS(SB_BPF_LD_W_ABS, 0, 0, SB_SECCOMP_OFF_NR);
+	INS(SB_BPF_JEQ_K, 0, 3, SYS_ioctl);
+	INS(SB_BPF_LD_W_ABS, 0, 0, SB_SECCOMP_OFF_ARG_LO(1));
+	INS(SB_BPF_JEQ_K, 0, 1, SB_TIOCSTI);
+	INS(SB_BPF_RET_K, 0, 0, SB_SECCOMP_RET_ERRNO | EPERM);
+	INS(SB_BPF_RET_K, 0, 0, SB_SECCOMP_RET_ALLOW);
 #undef INS
 
 	struct sb_sock_fprog prog = { (unsigned short)n, f };
-	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0);
+	return prctl(PR_SET_SECCOMP, SB_SECCOMP_MODE_FILTER, &prog, 0, 0);
 }

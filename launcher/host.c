@@ -26,10 +26,8 @@
 #include <unistd.h>
 
 #include "launcher.h"
+#include "layout.h"
 
-/* What the shim reads (launcher/shim/shim.h): payload, entry, library path. */
-#define SHIM_VAR "SIDEBUNDLE_PAYLOAD"
-#define SHIM_FILE ".sidebundle-shim.so"
 
 static int
 is_dir(const char *path)
@@ -134,7 +132,7 @@ library_path(const struct launch *l)
 static char *
 shim_path(const struct launch *l)
 {
-	char *p = xjoin(l->root, "bin/" SHIM_FILE);
+	char *p = xjoin(l->root, SB_LAYOUT_BIN "/" SB_LAYOUT_SHIM);
 	if (strchr(p, ' ') != NULL || access(p, R_OK) < 0) {
 		free(p);
 		return NULL;
@@ -155,7 +153,7 @@ must_resolve(const struct launch *l, const char *path)
 int
 run_host(struct launch *l)
 {
-	const struct lentry *e = l->e;
+	const struct mf_entry *e = l->e;
 	int script = strcmp(e->kind, "script") == 0;
 	char *prog, *script_path = NULL, interp[PATH_MAX];
 
@@ -185,10 +183,10 @@ run_host(struct launch *l)
 		size_t vl = strlen(l->payload) + strlen(ent) + strlen(libpath) + 3;
 		char *v = xmalloc(vl);
 		snprintf(v, vl, "%s:%s:%s", l->payload, ent, libpath);
-		if (setenv(SHIM_VAR, v, 1) < 0)
+		if (setenv(SB_ENV_PAYLOAD, v, 1) < 0)
 			err(EXIT_CANNOT_RUN, "setenv");
 		free(v);
-	} else if (unsetenv(SHIM_VAR) < 0) {
+	} else if (unsetenv(SB_ENV_PAYLOAD) < 0) {
 		err(EXIT_CANNOT_RUN, "unsetenv");
 	}
 	if (dyn) {

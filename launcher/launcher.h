@@ -12,41 +12,17 @@
 
 #include <stddef.h>
 
+#include "manifest.h"
+
 /* Exit statuses of the launcher itself (a child's pass through). */
 #define EXIT_CANNOT_RUN 126 /* set-up or exec failed */
 #define EXIT_NOT_FOUND 127  /* no such entry, no bwrap */
 
-struct lentry {
-	char *name;
-	char *path;   /* absolute, as the entry was given to create */
-	char *kind;   /* elf-dynamic | elf-static | script */
-	char *interp; /* PT_INTERP, the script's interpreter, or "-" */
-	char **args;  /* #! arguments */
-	size_t nargs;
-};
-
-/* The part of manifest.lock the launcher needs: the header records. */
-struct lmanifest {
-	char *name;
-	char *run_mode;
-	char **env;
-	size_t nenv;
-	struct lentry *entries;
-	size_t nentries;
-	char **libdirs;
-	size_t nlibdirs;
-};
-
-/* Read the header of DIRFD/manifest.lock (up to the first file, dir or
- * symlink record).  -1 with "why" in err. */
-int lmf_read(int dirfd, struct lmanifest *m, char *err, size_t errlen);
-const struct lentry *lmf_entry(const struct lmanifest *m, const char *name);
-
 struct launch {
 	char *root;	   /* the bundle directory, absolute, resolved */
 	char *payload;	   /* root + "/payload" */
-	struct lmanifest m;
-	const struct lentry *e;
+	struct manifest m; /* the header of manifest.lock (MF_HEADER) */
+	const struct mf_entry *e;
 	const char *argv0; /* as the launcher was called */
 	char **args;	   /* the user's arguments, NULL-terminated */
 	int nargs;

@@ -15,8 +15,7 @@
 #include <unistd.h>
 
 #include "launcher.h"
-
-#define LAUNCHER_NAME ".sidebundle-launcher"
+#include "layout.h"
 
 static void
 usage(void)
@@ -77,7 +76,7 @@ entry_name(const char *argv0, const struct stat *bin)
 		base = base ? base + 1 : p;
 		if (stat(dir, &st) == 0 && st.st_dev == bin->st_dev &&
 		    st.st_ino == bin->st_ino) {
-			char *name = strcmp(base, LAUNCHER_NAME) == 0 ? NULL : xstrdup(base);
+			char *name = strcmp(base, SB_LAYOUT_LAUNCHER) == 0 ? NULL : xstrdup(base);
 			free(dir);
 			free(p);
 			return name;
@@ -103,11 +102,11 @@ entry_name(const char *argv0, const struct stat *bin)
 /* The bundle's --set-env values override the caller's environment; its
  * SIDEBUNDLE_* settings are only defaults, read through setting(). */
 static void
-apply_env(const struct lmanifest *m)
+apply_env(const struct manifest *m)
 {
 	for (size_t i = 0; i < m->nenv; i++) {
 		char *kv = m->env[i], *eq = strchr(kv, '=');
-		if (strncmp(kv, "SIDEBUNDLE_", 11) == 0)
+		if (strncmp(kv, SB_ENV_PREFIX, sizeof SB_ENV_PREFIX - 1) == 0)
 			continue;
 		*eq = '\0';
 		if (setenv(kv, eq + 1, 1) < 0)
@@ -132,13 +131,13 @@ main(int argc, char **argv)
 		err(EXIT_CANNOT_RUN, "cannot find its own executable");
 	char *bindir = dir_of(self);
 	l.root = dir_of(bindir);
-	l.payload = xjoin(l.root, "payload");
+	l.payload = xjoin(l.root, SB_LAYOUT_PAYLOAD);
 	if (stat(bindir, &bin) < 0)
 		err(EXIT_CANNOT_RUN, "%s", bindir);
 	int rootfd = open(l.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		err(EXIT_CANNOT_RUN, "%s", l.root);
-	if (lmf_read(rootfd, &l.m, errbuf, sizeof errbuf) < 0)
+	if (manifest_read(&l.m, rootfd, MF_HEADER, errbuf, sizeof errbuf) < 0)
 		errx(EXIT_CANNOT_RUN, "%s/%s", l.root, errbuf);
 	close(rootfd);
 
@@ -152,13 +151,13 @@ main(int argc, char **argv)
 		l.argv0 = argv[1];
 		first = 2;
 	}
-	if ((l.e = lmf_entry(&l.m, name)) == NULL)
+	if ((l.e = manifest_entry(&l.m, name)) == NULL)
 		errx(EXIT_NOT_FOUND, "no entry named %s in bundle %s", name, l.root);
 	l.args = argv + first;
 	l.nargs = argc - first;
 	apply_env(&l.m);
 
-	const char *mode = setting(&l, "SIDEBUNDLE_RUN_MODE");
+	const char *mode = setting(&l, SB_ENV_RUN_MODE);
 	if (mode == NULL || *mode == '\0')
 		mode = l.m.run_mode;
 	if (strcmp(mode, "host") == 0)
@@ -167,5 +166,5 @@ main(int argc, char **argv)
 		return run_bwrap(&l);
 	if (strcmp(mode, "chroot") == 0)
 		return run_chroot(&l);
-	errx(2, "SIDEBUNDLE_RUN_MODE=%s: want host, bwrap or chroot", mode);
+	errx(2, SB_ENV_RUN_MODE "=%s: want host, bwrap or chroot", mode);
 }

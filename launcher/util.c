@@ -1,7 +1,6 @@
 /*
  * Small helpers: memory, paths inside the payload, PT_INTERP, settings.
  */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "binfmt.h"
 #include "launcher.h"
 
 extern char **environ;
@@ -130,62 +130,41 @@ payload_resolve(const char *payload, const char *path)
 	return xstrdup(full);
 }
 
+static long
+fd_pread(void *ctx, void *buf, size_t n, uint64_t off)
+{
+	ssize_t r;
+
+	do
+		r = pread(*(const int *)ctx, buf, n, (off_t)off);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
 int
 elf_interp(const char *path, char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	unsigned char hdr[4096];
-	ssize_t n;
-	int rc = -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc, dyn;
+	struct sb_elf e;
 
 	if (fd < 0)
 		return -1;
-	while ((n = pread(fd, hdr, sizeof hdr, 0)) < 0 && errno == EINTR)
-		;
-	if (n < 0)
-		goto out;
-	rc = 0;
-	if ((size_t)n < sizeof(Elf64_Ehdr) || memcmp(hdr, ELFMAG, SELFMAG) != 0)
-		goto out;
-	/* the launcher and the payload share one architecture: only the
-	 * native class is read */
-#if __SIZEOF_POINTER__ == 8
-	typedef Elf64_Ehdr Ehdr;
-	typedef Elf64_Phdr Phdr;
-	int cls = ELFCLASS64;
-#else
-	typedef Elf32_Ehdr Ehdr;
-	typedef Elf32_Phdr Phdr;
-	int cls = ELFCLASS32;
-#endif
-	Ehdr eh;
-	memcpy(&eh, hdr, sizeof eh);
-	if (hdr[EI_CLASS] != cls || eh.e_phentsize != sizeof(Phdr))
-		goto out;
-	for (size_t i = 0; i < eh.e_phnum; i++) {
-		Phdr ph;
-		off_t off = (off_t)eh.e_phoff + (off_t)(i * sizeof ph);
-		if (eh.e_phoff > (1u << 20) ||
-		    pread(fd, &ph, sizeof ph, off) != (ssize_t)sizeof ph) {
-			errno = ENOEXEC;
-			rc = -1;
-			goto out;
-		}
-		if (ph.p_type != PT_INTERP)
-			continue;
-		if (ph.p_filesz < 2 || ph.p_filesz > len ||
-		    pread(fd, buf, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz ||
-		    buf[ph.p_filesz - 1] != '\0' || buf[0] != '/') {
-			errno = ENOEXEC;
-			rc = -1;
-			goto out;
-		}
-		rc = 1;
-		break;
-	}
-out:
+	rc = sb_elf_probe(fd_pread, &fd, &e);
+	/* the launcher and the payload share one architecture: a file of
+	 * another is left to the kernel, as a static one */
+	dyn = rc == SB_ELF_OK && e.interp_len > 0 && sb_elf_native(&e);
+	if (dyn)
+		rc = sb_elf_interp(fd_pread, &fd, &e, buf, len);
+	int saved = errno;
 	close(fd);
-	return rc;
+	errno = saved;
+	if (rc == SB_ELF_NOT_ELF || (rc == SB_ELF_OK && !dyn))
+		return 0;
+	if (rc == SB_ELF_OK && buf[0] == '/')
+		return 1;
+	if (rc != SB_ELF_IO)
+		errno = ENOEXEC;
+	return -1;
 }
 
 const char *

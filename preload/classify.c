@@ -4,7 +4,6 @@
  * such execs are flagged: the collector then knows that subtree is not
  * traced.  Reads at most a few KiB through raw syscalls on the stack.
  */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,50 +12,27 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "binfmt.h"
 #include "sb.h"
 
-#define MAX_PHNUM 128
+/* The kernel's own limit on nested interpreters (binfmt_script calls
+ * back into exec at most this deep). */
+#define MAX_DEPTH 4
 
-static ssize_t
-pread_all(int fd, void *buf, size_t n, off_t off)
+static long
+fd_pread(void *ctx, void *buf, size_t n, uint64_t off)
 {
-	return syscall(SYS_pread64, fd, buf, n, off);
+	return syscall(SYS_pread64, *(const int *)ctx, buf, n, off);
 }
 
-/* Does the ELF image in fd (header in hdr) have a PT_INTERP? -1: not ELF
- * or unreadable. */
+/* An ELF file the kernel would run without an interpreter: static or
+ * static-pie. */
 static int
-elf_has_interp(int fd, const unsigned char *hdr, size_t n)
+elf_is_static(int fd)
 {
-	if (n < EI_NIDENT || memcmp(hdr, ELFMAG, SELFMAG) != 0)
-		return -1;
-	int is64 = hdr[EI_CLASS] == ELFCLASS64;
-	uint64_t phoff;
-	unsigned phnum, phentsize;
+	struct sb_elf e;
 
-	if (is64 && n >= sizeof(Elf64_Ehdr)) {
-		const Elf64_Ehdr *e = (const void *)hdr;
-		phoff = e->e_phoff, phnum = e->e_phnum, phentsize = e->e_phentsize;
-	} else if (!is64 && n >= sizeof(Elf32_Ehdr)) {
-		const Elf32_Ehdr *e = (const void *)hdr;
-		phoff = e->e_phoff, phnum = e->e_phnum, phentsize = e->e_phentsize;
-	} else {
-		return -1;
-	}
-	if (phnum == 0 || phnum > MAX_PHNUM ||
-	    phentsize < (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) ||
-	    phentsize > 128)
-		return -1;
-	for (unsigned i = 0; i < phnum; i++) {
-		unsigned char ph[128];
-		if (pread_all(fd, ph, phentsize, (off_t)(phoff + (uint64_t)i * phentsize)) != (ssize_t)phentsize)
-			return -1;
-		uint32_t type;
-		memcpy(&type, ph, sizeof(type)); /* p_type is first in both */
-		if (type == PT_INTERP)
-			return 1;
-	}
-	return 0;
+	return sb_elf_probe(fd_pread, &fd, &e) == SB_ELF_OK && e.interp_len == 0;
 }
 
 static unsigned
@@ -73,31 +49,17 @@ secure_bits(int fd, const struct stat *st)
 	return 0;
 }
 
-/* The interpreter named on a "#!" line, copied NUL-terminated into out. */
-static int
-shebang_interp(const unsigned char *hdr, size_t n, char *out, size_t size)
-{
-	size_t i = 2, k = 0;
-
-	while (i < n && (hdr[i] == ' ' || hdr[i] == '\t'))
-		i++;
-	while (i < n && hdr[i] != ' ' && hdr[i] != '\t' && hdr[i] != '\n' &&
-	    hdr[i] != '\0' && k + 1 < size)
-		out[k++] = (char)hdr[i++];
-	out[k] = '\0';
-	return k > 0 && out[0] == '/';
-}
-
 SB_HIDDEN unsigned sb_classify_exec(int dirfd, const char *path);
 
 unsigned
 sb_classify_exec(int dirfd, const char *path)
 {
-	char interp[PATH_MAX];
+	char interp[SB_BINPRM_BUF];
 	unsigned mode = 0;
 
-	for (int depth = 0; depth < 4; depth++) {
-		unsigned char hdr[256];
+	for (int depth = 0; depth < MAX_DEPTH; depth++) {
+		unsigned char hdr[SB_BINPRM_BUF];
+		struct sb_shebang line;
 		struct stat st;
 		int fd = (int)syscall(SYS_openat, dirfd, path,
 		    O_RDONLY | O_CLOEXEC, 0);
@@ -106,17 +68,20 @@ sb_classify_exec(int dirfd, const char *path)
 		ssize_t n = -1;
 		if (syscall(SYS_fstat, fd, &st) == 0 && S_ISREG(st.st_mode)) {
 			mode |= secure_bits(fd, &st);
-			n = pread_all(fd, hdr, sizeof(hdr), 0);
+			n = fd_pread(&fd, hdr, sizeof(hdr), 0);
 		}
-		int interp_ok = n >= 2 && hdr[0] == '#' && hdr[1] == '!' &&
-		    shebang_interp(hdr, (size_t)n, interp, sizeof(interp));
-		int elf = n > 0 && !interp_ok ? elf_has_interp(fd, hdr, (size_t)n) : -1;
-		sb_sys_close(fd);
-		if (elf == 0)
+		/* a relative interpreter is the kernel's to find: not
+		 * followed here */
+		int script = n >= 2 &&
+		    sb_shebang_split(hdr, (size_t)n, &line) == SB_SHEBANG_OK &&
+		    line.interp[0] == '/';
+		if (!script && n > 0 && elf_is_static(fd))
 			mode |= SB_M_STATIC;
-		if (!interp_ok)
+		sb_sys_close(fd);
+		if (!script)
 			return mode;
 		mode |= SB_M_SCRIPT;
+		memcpy(interp, line.interp, sb_strlen(line.interp) + 1);
 		path = interp;
 		dirfd = AT_FDCWD;
 	}

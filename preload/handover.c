@@ -16,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../collector/syscalls_x86_64.h"
+#include "syscalls.h"
 #include "sb.h"
 
 /* 2000 waits of 1 ms: a busy collector answers in a few. */
@@ -97,15 +97,15 @@ sb_handover(void)
 	for (int i = 0; i < WAIT_STEPS; i++) {
 		struct timespec ts = {0, WAIT_NS};
 		if (tracer_pid() == collector) {
-			struct sock_filter f[SC_FILTER_LEN];
-			struct sock_fprog prog = {.len = SC_FILTER_LEN,
+			struct sb_sock_filter f[SC_FILTER_LEN];
+			struct sb_sock_fprog prog = {.len = SC_FILTER_LEN,
 			    .filter = f};
 			sc_filter(f);
 			/* Works without no_new_privs only with
 			 * CAP_SYS_ADMIN; setting no_new_privs ourselves
 			 * would change what the program may exec.  Without
 			 * the filter the collector stops at every syscall. */
-			syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
+			syscall(SYS_seccomp, SB_SECCOMP_SET_MODE_FILTER, 0, &prog);
 			goto out;
 		}
 		if (i % 100 == 99 && !sb_collector_alive())

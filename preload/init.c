@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "procstat.h"
 #include "real.h"
 #include "sb.h"
 
@@ -92,26 +93,16 @@ read_starttime(void)
 {
 	char buf[1024];
 	int fd = sb_sys_open("/proc/self/stat", O_RDONLY | O_CLOEXEC, 0);
+	struct sb_procstat ps;
 	ssize_t n;
-	uint64_t v = 0;
 
 	if (fd < 0)
 		return 0;
-	n = sb_sys_read(fd, buf, sizeof(buf) - 1);
+	n = sb_sys_read(fd, buf, sizeof(buf));
 	sb_sys_close(fd);
-	if (n <= 0)
+	if (n <= 0 || sb_procstat_parse(buf, (size_t)n, &ps) == -1)
 		return 0;
-	buf[n] = '\0';
-	char *p = strrchr(buf, ')');
-	if (p == NULL)
-		return 0;
-	/* ") S ppid ..." : field 3 follows the space after ')' */
-	for (int field = 2; field < 22 && *p != '\0'; p++)
-		if (*p == ' ')
-			field++;
-	while (*p >= '0' && *p <= '9')
-		v = v * 10 + (uint64_t)(*p++ - '0');
-	return v;
+	return ps.starttime;
 }
 
 static void

@@ -10,7 +10,6 @@
  * vfork-safe: everything is on the stack, nothing is written outside
  * it, nothing is allocated; raw syscalls for the file probes.
  */
-#include <elf.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -23,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "binfmt.h"
 #include "shim.h"
 
 extern char **environ;
@@ -38,39 +38,28 @@ struct plan {
 	char ihost[PATH_MAX];  /* a script's interpreter in the payload */
 	char ldso[PATH_MAX];   /* the payload's loader */
 	char interp[PATH_MAX]; /* PT_INTERP as written */
-	char line[256];	       /* a script's #! line */
+	struct sb_shebang sb;  /* a script's #! line */
 };
 
-/* PT_INTERP of the ELF file open at fd into buf: 1 dynamic x86_64, 0 an
- * ELF to leave to the kernel (static, another machine), -1 not ELF. */
+static long
+shim_pread(void *ctx, void *buf, size_t n, uint64_t off)
+{
+	return sh_pread(*(const int *)ctx, buf, n, (long)off);
+}
+
+/* PT_INTERP of the ELF file open at fd into buf: 1 dynamic and of our
+ * machine, 0 an ELF to leave to the kernel (static, another machine),
+ * -1 not ELF. */
 static int
 elf_interp(int fd, char *buf, size_t len)
 {
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph[32];
+	struct sb_elf e;
+	int rc = sb_elf_probe(shim_pread, &fd, &e);
 
-	if (sh_pread(fd, &eh, sizeof eh, 0) != (long)sizeof eh ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0)
+	if (rc == SB_ELF_NOT_ELF)
 		return -1;
-	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr))
-		return 0;
-	for (unsigned i = 0; i < eh.e_phnum; i += 32) {
-		unsigned k = eh.e_phnum - i < 32 ? eh.e_phnum - i : 32;
-		long want = (long)(k * sizeof(Elf64_Phdr));
-		if (sh_pread(fd, ph, (size_t)want, (long)(eh.e_phoff + i * sizeof(Elf64_Phdr))) != want)
-			return 0;
-		for (unsigned j = 0; j < k; j++) {
-			if (ph[j].p_type != PT_INTERP)
-				continue;
-			if (ph[j].p_filesz < 2 || ph[j].p_filesz > len ||
-			    sh_pread(fd, buf, ph[j].p_filesz, (long)ph[j].p_offset) != (long)ph[j].p_filesz ||
-			    buf[ph[j].p_filesz - 1] != '\0')
-				return 0;
-			return 1;
-		}
-	}
-	return 0;
+	return rc == SB_ELF_OK && e.interp_len > 0 && sb_elf_native(&e) &&
+	    sb_elf_interp(shim_pread, &fd, &e, buf, len) == SB_ELF_OK;
 }
 
 /* The payload loader's arguments for the program prog, called argv0. */
@@ -91,35 +80,6 @@ via_ldso(struct plan *pl, const char *argv0, const char *prog)
 	pl->pre[pl->npre++] = argv0;
 	pl->pre[pl->npre++] = prog;
 	pl->env = ENV_ENSURE;
-}
-
-/* Split a #! line (in pl->line) into interpreter and optional argument,
- * as the kernel does: one argument, the rest of the line trimmed. */
-static int
-shebang(struct plan *pl, const char **interp, const char **arg)
-{
-	char *s = pl->line + 2, *nl = memchr(pl->line, '\n', sizeof pl->line);
-
-	if (nl == NULL)
-		return -1;
-	*nl = '\0';
-	while (*s == ' ' || *s == '\t')
-		s++;
-	*interp = s;
-	while (*s && *s != ' ' && *s != '\t')
-		s++;
-	*arg = NULL;
-	if (*s) {
-		*s++ = '\0';
-		while (*s == ' ' || *s == '\t')
-			s++;
-		char *end = s + strlen(s);
-		while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
-			*--end = '\0';
-		if (*s)
-			*arg = s;
-	}
-	return **interp == '/' ? 0 : -1;
 }
 
 /* Decide how to run path.  -1 with errno when it cannot be run. */
@@ -143,13 +103,17 @@ plan_make(struct plan *pl, const char *path, char *const argv[])
 		errno = EACCES;
 		return -1;
 	}
-	long n = sh_pread(fd, pl->line, sizeof pl->line, 0);
-	if (n >= 2 && pl->line[0] == '#' && pl->line[1] == '!') {
-		const char *interp, *arg;
+	char head[SB_BINPRM_BUF];
+	long n = sh_pread(fd, head, sizeof head, 0);
+	int sr = n > 0 ? sb_shebang_split(head, (size_t)n, &pl->sb) : SB_SHEBANG_NONE;
+	if (sr != SB_SHEBANG_NONE) {
 		sh_close(fd);
-		if (shebang(pl, &interp, &arg) < 0 || !shim_map(interp, pl->ihost, 1) ||
-		    (fd = sh_open(pl->ihost, O_RDONLY)) < 0)
-			return 0; /* the kernel runs it with the host's interpreter */
+		/* the kernel runs it with the host's interpreter (or fails) */
+		if (sr != SB_SHEBANG_OK || pl->sb.interp[0] != '/')
+			return 0;
+		const char *interp = pl->sb.interp, *arg = pl->sb.arg;
+		if (!shim_map(interp, pl->ihost, 1) || (fd = sh_open(pl->ihost, O_RDONLY)) < 0)
+			return 0;
 		int dyn = elf_interp(fd, pl->interp, sizeof pl->interp);
 		sh_close(fd);
 		if (dyn < 0)

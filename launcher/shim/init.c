@@ -1,4 +1,4 @@
-/* The shim's state: read once from SIDEBUNDLE_PAYLOAD. */
+/* The shim's state: read once from SB_ENV_PAYLOAD (layout.h). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +31,7 @@ shim_init(void)
 	if (v != NULL && v[0] == '/' && (colon = strchr(v, ':')) != NULL &&
 	    (colon2 = strchr(colon + 1, ':')) != NULL &&
 	    (vl = strlen(v)) + SHIM_VAR_LEN + 2 <= sizeof shim.env &&
-	    (pl = (size_t)(colon - v)) > 1 && pl + sizeof "/../bin/.sidebundle-launcher" < PATH_MAX &&
+	    (pl = (size_t)(colon - v)) > 1 && pl + sizeof("/" SB_LAYOUT_BIN "/" SB_LAYOUT_LAUNCHER) < PATH_MAX &&
 	    (el = (size_t)(colon2 - colon - 1)) < PATH_MAX &&
 	    memchr(v, ' ', pl) == NULL && shim_real_execve != NULL) {
 		memcpy(shim.env, SHIM_VAR "=", SHIM_VAR_LEN + 1);
@@ -46,9 +46,11 @@ shim_init(void)
 		const char *slash = strrchr(shim.payload, '/');
 		size_t bl = (size_t)(slash - shim.payload);
 		memcpy(shim.shim, shim.payload, bl);
-		memcpy(shim.shim + bl, "/bin/" SHIM_FILE, sizeof "/bin/" SHIM_FILE);
+		memcpy(shim.shim + bl, "/" SB_LAYOUT_BIN "/" SB_LAYOUT_SHIM,
+		    sizeof("/" SB_LAYOUT_BIN "/" SB_LAYOUT_SHIM));
 		memcpy(shim.launcher, shim.payload, bl);
-		memcpy(shim.launcher + bl, "/bin/.sidebundle-launcher", sizeof "/bin/.sidebundle-launcher");
+		memcpy(shim.launcher + bl, "/" SB_LAYOUT_BIN "/" SB_LAYOUT_LAUNCHER,
+		    sizeof("/" SB_LAYOUT_BIN "/" SB_LAYOUT_LAUNCHER));
 		shim.active = 1;
 	}
 	__atomic_store_n(&shim.ready, 1, __ATOMIC_RELEASE);

@@ -22,17 +22,15 @@
 #define SH_HIDDEN __attribute__((visibility("hidden")))
 #define SH_EXPORT __attribute__((visibility("default")))
 
-/* "SIDEBUNDLE_PAYLOAD=<payload>:<entry>:<library path>", set by the
- * launcher: the entry's path in the payload (empty when it holds a ':'),
- * and --library-path for the payload's ld.so. */
-#define SHIM_VAR "SIDEBUNDLE_PAYLOAD"
+#include "layout.h"
+
+/* SB_ENV_PAYLOAD: the payload, the entry, the library path */
+#define SHIM_VAR SB_ENV_PAYLOAD
 #define SHIM_VAR_LEN (sizeof SHIM_VAR - 1)
-/* The shim's name in a bundle, next to the launcher. */
-#define SHIM_FILE ".sidebundle-shim.so"
 
 struct shim_state {
 	int ready;	  /* the fields below are set (0: not yet) */
-	int active;	  /* a valid SIDEBUNDLE_PAYLOAD was found */
+	int active;	  /* a valid SB_ENV_PAYLOAD was found */
 	size_t plen;
 	char payload[PATH_MAX];	  /* the payload directory, absolute */
 	const char *libpath;	  /* into env: --library-path, maybe "" */

@@ -1,8 +1,10 @@
 /*
  * manifest.lock: the bundle's table of contents (contract 3, described in
  * sidebundle-manifest(5)).  Written by `create`, read back by `verify` and
- * by the launcher.  One record per line, fields separated by one TAB, each
- * field escaped so that it holds no TAB, newline or non-ASCII byte.
+ * by the launcher, all through this one reader.  One record per line,
+ * fields separated by one TAB, each field escaped so that it holds no
+ * TAB, newline or non-ASCII byte.  libc only: the static (musl) launcher
+ * links it.
  */
 #ifndef SB_MANIFEST_H
 #define SB_MANIFEST_H
@@ -10,8 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MANIFEST_VERSION 1
-#define MANIFEST_FILE "manifest.lock"
+#include "layout.h"
+
+#define MANIFEST_VERSION SB_MANIFEST_VERSION
+#define MANIFEST_FILE SB_LAYOUT_MANIFEST
 
 /* Where a path came from, in order of precedence: when several apply the
  * lowest value is kept. */
@@ -72,13 +76,32 @@ void manifest_sort(struct manifest *m);
 /* Write m (sorted first by the caller) to fd.  -1 with errno on failure. */
 int manifest_write(const struct manifest *m, int fd);
 
-/* Parse a whole manifest held in buf[0..len).  On failure returns -1 with
+/*
+ * How much to read.  MF_ALL: every record, and any record this version
+ * does not know is an error (verify).  MF_HEADER: the header records
+ * only, up to the first file, dir or symlink record, skipping header
+ * records it does not know, so that one added there later in version 1
+ * does not stop an older launcher; a start then reads a few hundred
+ * bytes however large the payload.
+ */
+enum mf_read { MF_ALL, MF_HEADER };
+
+/* Parse a manifest held in buf[0..len).  On failure returns -1 with
  * "line N: why" in err and m left empty. */
-int manifest_parse(struct manifest *m, const char *buf, size_t len, char *err,
+int manifest_parse(struct manifest *m, const char *buf, size_t len,
+    enum mf_read how, char *err, size_t errlen);
+
+/* Read and parse DIRFD/MANIFEST_FILE (never through a symlink); -1 with
+ * "manifest.lock: why" in err. */
+int manifest_read(struct manifest *m, int dirfd, enum mf_read how, char *err,
+    size_t errlen);
+/* The same from fd, read from its current offset. */
+int manifest_read_fd(struct manifest *m, int fd, enum mf_read how, char *err,
     size_t errlen);
 
-/* Read and parse DIRFD/MANIFEST_FILE; -1 with a message in err. */
-int manifest_read(struct manifest *m, int dirfd, char *err, size_t errlen);
+/* The entry called name, or NULL. */
+const struct mf_entry *manifest_entry(const struct manifest *m,
+    const char *name);
 
 void manifest_free(struct manifest *m);
 

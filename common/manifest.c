@@ -1,3 +1,8 @@
+/*
+ * manifest.lock, written and read: see manifest.h and
+ * sidebundle-manifest(5).  The escaping rule lives here once, for the
+ * writer (buf_field) and the reader (unescape).
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -10,8 +15,14 @@
 
 #include "manifest.h"
 
-/* Bigger manifests are not bundles we wrote: refuse rather than eat memory. */
+/* A macro's value as a string: the version in the first record. */
+#define SB_MANIFEST_STR(v) SB_MANIFEST_STR_(v)
+#define SB_MANIFEST_STR_(v) #v
+
+/* Bigger manifests are not bundles we wrote: refuse rather than eat
+ * memory.  A header alone is a few hundred bytes. */
 #define MANIFEST_MAX (256u << 20)
+#define HEADER_MAX (4u << 20)
 
 static const char *const origin_names[OR_COUNT] = {
 	[OR_ELF] = "elf",
@@ -191,7 +202,7 @@ manifest_write(const struct manifest *m, int fd)
 	struct buf b = { 0 };
 	char num[16];
 
-	buf_tag(&b, "sidebundle-manifest");
+	buf_tag(&b, SB_MANIFEST_MAGIC);
 	snprintf(num, sizeof num, "%d", MANIFEST_VERSION);
 	buf_field(&b, num);
 	buf_end(&b);
@@ -522,16 +533,17 @@ parse_rec(struct manifest *m, struct parser *ps, char **f, size_t nf)
 /* Sections must come in the documented order; stage never goes back. */
 enum { ST_MAGIC, ST_NAME, ST_RUNMODE, ST_ENV, ST_ENTRY, ST_LIBDIR, ST_RECS };
 
+/* One line; 1 when a header-only read has reached the records. */
 static int
 parse_line(struct manifest *m, struct parser *ps, int *stage, char **f,
-    size_t nf)
+    size_t nf, enum mf_read how)
 {
 	const char *t = f[0];
 
 	if (*stage == ST_MAGIC) {
-		if (strcmp(t, "sidebundle-manifest") != 0 || nf != 2)
+		if (strcmp(t, SB_MANIFEST_MAGIC) != 0 || nf != 2)
 			return perr(ps, "not a sidebundle manifest");
-		if (strcmp(f[1], "1") != 0)
+		if (strcmp(f[1], SB_MANIFEST_STR(SB_MANIFEST_VERSION)) != 0)
 			return perr(ps, "unsupported manifest version %s (this sidebundle reads %d)",
 			    f[1], MANIFEST_VERSION);
 		*stage = ST_NAME;
@@ -566,8 +578,12 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f,
 	else if (strcmp(t, "file") == 0 || strcmp(t, "dir") == 0 ||
 	    strcmp(t, "symlink") == 0)
 		want = ST_RECS;
+	else if (how == MF_HEADER && *stage < ST_RECS)
+		return 0; /* added later in this version: not ours to judge */
 	else
 		return perr(ps, "unknown record %s", t);
+	if (want == ST_RECS && how == MF_HEADER)
+		return 1;
 	if (want < *stage)
 		return perr(ps, "%s record out of place", t);
 	*stage = want;
@@ -582,8 +598,9 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f,
 	case ST_ENTRY:
 		return parse_entry(m, ps, f, nf);
 	case ST_LIBDIR:
-		if (nf != 2 || !path_ok(f[1]))
-			return perr(ps, "libdir: want one absolute normal path");
+		/* ld.so's --library-path splits at ':' */
+		if (nf != 2 || !path_ok(f[1]) || strchr(f[1], ':') != NULL)
+			return perr(ps, "libdir: want one absolute normal path without ':'");
 		if (add_str(&m->libdirs, &m->nlibdirs, f[1], ps) < 0)
 			return -1;
 		f[1] = NULL;
@@ -594,8 +611,8 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f,
 }
 
 int
-manifest_parse(struct manifest *m, const char *buf, size_t len, char *err,
-    size_t errlen)
+manifest_parse(struct manifest *m, const char *buf, size_t len,
+    enum mf_read how, char *err, size_t errlen)
 {
 	struct parser ps = { 0, err, errlen };
 	int stage = ST_MAGIC;
@@ -618,10 +635,12 @@ manifest_parse(struct manifest *m, const char *buf, size_t len, char *err,
 		}
 		if (split_fields(&ps, buf + pos, n, &f, &nf) < 0)
 			goto fail;
-		int rc = parse_line(m, &ps, &stage, f, nf);
+		int rc = parse_line(m, &ps, &stage, f, nf, how);
 		free_fields(f, nf);
 		if (rc < 0)
 			goto fail;
+		if (rc > 0)
+			break;
 		pos += n + 1;
 	}
 	if (stage < ST_ENV) {
@@ -635,52 +654,117 @@ fail:
 	return -1;
 }
 
-int
-manifest_read(struct manifest *m, int dirfd, char *err, size_t errlen)
+/* Does a file, dir or symlink record start in buf[from..len)?  The
+ * offset of its line, or len. */
+static size_t
+records_start(const char *buf, size_t from, size_t len)
 {
-	int fd = openat(dirfd, MANIFEST_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	static const char *const tags[] = { "\nfile\t", "\ndir\t", "\nsymlink\t" };
+	size_t best = len;
+
+	for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) {
+		const char *p = memmem(buf + from, len - from, tags[i], strlen(tags[i]));
+		if (p != NULL && (size_t)(p - buf) + 1 < best)
+			best = (size_t)(p - buf) + 1;
+	}
+	return best;
+}
+
+/*
+ * Read fd into a malloc'd buffer: all of it (MF_ALL), or up to the line
+ * where the records start (MF_HEADER).  NULL with errno set (EFBIG for a
+ * file larger than any manifest we write).
+ */
+static char *
+read_manifest(int fd, enum mf_read how, size_t *len)
+{
+	size_t n = 0, cap = how == MF_HEADER ? 8192 : 65536;
+	size_t max = how == MF_HEADER ? HEADER_MAX : MANIFEST_MAX;
+	char *buf = malloc(cap);
+
+	while (buf != NULL) {
+		if (n == cap) {
+			char *p = cap >= max ? NULL : realloc(buf, cap * 2);
+			if (p == NULL) {
+				if (cap >= max)
+					errno = EFBIG;
+				break;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			break;
+		size_t from = n > 9 ? n - 9 : 0; /* a tag may straddle reads */
+		n += (size_t)r;
+		if (how == MF_HEADER && (*len = records_start(buf, from, n)) < n)
+			return buf;
+		if (r == 0) {
+			*len = n;
+			return buf;
+		}
+	}
+	free(buf);
+	return NULL;
+}
+
+int
+manifest_read_fd(struct manifest *m, int fd, enum mf_read how, char *err,
+    size_t errlen)
+{
+	char perrbuf[512], *buf;
 	struct stat st;
-	char *buf = NULL;
 	size_t n = 0;
 	int rc = -1;
 
 	memset(m, 0, sizeof *m);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	if (fstat(fd, &st) < 0) {
 		snprintf(err, errlen, "%s: %s", MANIFEST_FILE, strerror(errno));
-		goto out;
+		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MANIFEST_MAX) {
-		snprintf(err, errlen, "%s: not a regular file of sane size", MANIFEST_FILE);
-		goto out;
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", MANIFEST_FILE);
+		return -1;
 	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (buf == NULL) {
-		snprintf(err, errlen, "%s: out of memory", MANIFEST_FILE);
-		goto out;
+	if ((buf = read_manifest(fd, how, &n)) == NULL) {
+		snprintf(err, errlen, "%s: %s", MANIFEST_FILE,
+		    errno == EFBIG ? "larger than any manifest sidebundle writes" : strerror(errno));
+		return -1;
 	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			snprintf(err, errlen, "%s: %s", MANIFEST_FILE, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	char perrbuf[512];
-	if (manifest_parse(m, buf, n, perrbuf, sizeof perrbuf) < 0) {
+	if (manifest_parse(m, buf, n, how, perrbuf, sizeof perrbuf) < 0)
 		snprintf(err, errlen, "%s: %s", MANIFEST_FILE, perrbuf);
-		goto out;
-	}
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
+	else
+		rc = 0;
 	free(buf);
 	return rc;
+}
+
+int
+manifest_read(struct manifest *m, int dirfd, enum mf_read how, char *err,
+    size_t errlen)
+{
+	int fd = openat(dirfd, MANIFEST_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0) {
+		memset(m, 0, sizeof *m);
+		snprintf(err, errlen, "%s: %s", MANIFEST_FILE, strerror(errno));
+		return -1;
+	}
+	int rc = manifest_read_fd(m, fd, how, err, errlen);
+	close(fd);
+	return rc;
+}
+
+const struct mf_entry *
+manifest_entry(const struct manifest *m, const char *name)
+{
+	for (size_t i = 0; i < m->nentries; i++)
+		if (strcmp(m->entries[i].name, name) == 0)
+			return &m->entries[i];
+	return NULL;
 }
 
 void

@@ -10,9 +10,7 @@
 
 #include "bundle.h"
 #include "path.h"
-
-/* The kernel's own limit on symlinks followed in one lookup. */
-#define MAX_LINKS 40
+#include "rootwalk.h"
 
 /* --- strmap ---------------------------------------------------------- */
 
@@ -343,59 +341,112 @@ pend_commit(struct closure *c, struct pending *p, enum origin o)
 	return rc;
 }
 
-enum walk_rc { WK_OK, WK_MISSING, WK_EXCLUDED, WK_LOOP, WK_ERR };
+enum walk_rc { WK_OK, WK_MISSING, WK_NOTDIR, WK_EXCLUDED, WK_LOOP, WK_ERR };
 
-struct walk {
-	char cur[PATH_MAX]; /* resolved so far: real directories only */
-	char *rest;	    /* components still to resolve */
-	struct stat st;	    /* of cur when WK_OK */
-	char missing[NAME_MAX + 1]; /* the component not found, WK_MISSING */
+/*
+ * A walk of the root for the closure: the closure's own symlinks (made
+ * by --copy-dir DEST) stand in for the root's, every directory passed
+ * and every link met is noted (with its exact text), and an excluded
+ * path stops the walk.
+ */
+struct cwalk {
+	struct closure *c;
+	struct pending *p;
+	int explicit;
 	enum excl_reason why;
 };
 
-/* Take the next component off w->rest into comp; 0 when none is left. */
-static int
-next_comp(struct walk *w, char *comp, size_t len)
-{
-	char *s = w->rest;
+/* errno of a walk stopped by an exclusion (why says which) */
+#define EXCLUDED_ERRNO EXDEV
 
-	while (*s == '/')
-		s++;
-	if (*s == '\0')
-		return 0;
-	size_t n = strcspn(s, "/");
-	if (n >= len)
-		n = len - 1;
-	memcpy(comp, s, n);
-	comp[n] = '\0';
-	memmove(w->rest, s + n, strlen(s + n) + 1);
-	return 1;
+static const struct item *
+own_link(const struct closure *c, const char *path)
+{
+	const struct item *it = closure_find(c, path);
+	return it != NULL && it->type == MF_SYMLINK ? it : NULL;
 }
 
 static int
-more_comps(const struct walk *w)
+cw_lstat(void *ctx, const char *path, struct stat *st)
 {
-	return w->rest[strspn(w->rest, "/")] != '\0';
-}
+	struct cwalk *cw = ctx;
 
-/* Replace rest with target + "/" + rest; an absolute target restarts at
- * the root (the ROOT of -r, never the host's). */
-static int
-splice_target(struct walk *w, const char *target)
-{
-	size_t tl = strlen(target), rl = strlen(w->rest);
-	char *n = malloc(tl + rl + 2);
-
-	if (n == NULL)
+	if ((cw->why = closure_excluded(cw->c, path, cw->explicit)) != EX_NONE) {
+		errno = EXCLUDED_ERRNO;
 		return -1;
-	memcpy(n, target, tl);
-	n[tl] = '/';
-	memcpy(n + tl + 1, w->rest, rl + 1);
-	free(w->rest);
-	w->rest = n;
-	if (target[0] == '/')
-		strlcpy(w->cur, "/", sizeof w->cur);
+	}
+	if (own_link(cw->c, path) != NULL) {
+		memset(st, 0, sizeof *st);
+		st->st_mode = S_IFLNK | 0777;
+		return 0;
+	}
+	return fstatat(cw->c->rootfd, rel(path), st, AT_SYMLINK_NOFOLLOW);
+}
+
+static long
+cw_readlink(void *ctx, const char *path, char *buf, size_t n)
+{
+	struct cwalk *cw = ctx;
+	const struct item *it = own_link(cw->c, path);
+
+	if (it == NULL)
+		return readlinkat(cw->c->rootfd, rel(path), buf, n);
+	size_t tl = strlen(it->target);
+	if (tl >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, it->target, tl);
+	return (long)tl;
+}
+
+static int
+cw_visit(void *ctx, const char *path, const struct stat *st, const char *target)
+{
+	struct cwalk *cw = ctx;
+
+	if (target != NULL) {
+		if (own_link(cw->c, path) != NULL)
+			return 0;
+		char *t = strdup(target);
+		return t == NULL ? -1 : pend(cw->p, path, MF_SYMLINK, 0, NULL, t);
+	}
+	if (S_ISDIR(st->st_mode))
+		return pend(cw->p, path, MF_DIR, st->st_mode, NULL, NULL);
 	return 0;
+}
+
+/*
+ * Resolve path inside the root (common/rootwalk.c), noting in p every
+ * directory passed and every symlink met.  w->path is the resolved path
+ * (w->st its stat) when WK_OK; after WK_MISSING, the part that exists,
+ * and w->rest what does not.  WK_NOTDIR: a file is used as a directory.
+ */
+static enum walk_rc
+walk(struct closure *c, const char *path, struct pending *p, struct sb_walk *w,
+    int explicit, enum excl_reason *why)
+{
+	static const struct sb_walk_ops ops = { cw_lstat, cw_readlink, cw_visit };
+	struct cwalk cw = { c, p, explicit, EX_NONE };
+
+	if (sb_walk(w, &ops, &cw, "", path, 0) == 0) {
+		if (w->len == 0)
+			memcpy(w->path, "/", 2);
+		return WK_OK;
+	}
+	*why = cw.why;
+	switch (errno) {
+	case EXCLUDED_ERRNO:
+		return WK_EXCLUDED;
+	case ENOENT:
+		return WK_MISSING;
+	case ENOTDIR:
+		return WK_NOTDIR;
+	case ELOOP:
+		return WK_LOOP;
+	default:
+		return WK_ERR;
+	}
 }
 
 static int
@@ -429,82 +480,6 @@ read_link(int dirfd, const char *name, size_t size)
 	return buf;
 }
 
-/*
- * Resolve path inside the root one component at a time, noting in p every
- * directory passed and every symlink met (with its exact text).  ".."
- * pops a resolved component and never climbs above the root, so neither a
- * hostile path nor a hostile link can lead outside it.
- */
-static enum walk_rc
-walk(struct closure *c, const char *path, struct pending *p, struct walk *w,
-    int explicit)
-{
-	char comp[NAME_MAX + 1], cand[PATH_MAX];
-	int links = 0;
-
-	strlcpy(w->cur, "/", sizeof w->cur);
-	if ((w->rest = strdup(path)) == NULL)
-		return WK_ERR;
-	if (fstatat(c->rootfd, ".", &w->st, 0) < 0)
-		return WK_ERR;
-	while (next_comp(w, comp, sizeof comp)) {
-		if (strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			char *s = strrchr(w->cur, '/');
-			s[s == w->cur ? 1 : 0] = '\0';
-			continue;
-		}
-		if (join(cand, sizeof cand, w->cur, comp) < 0)
-			return WK_ERR;
-		if ((w->why = closure_excluded(c, cand, explicit)) != EX_NONE)
-			return WK_EXCLUDED;
-		struct item *it = closure_find(c, cand);
-		char *target = NULL;
-		if (it && it->type == MF_SYMLINK) {
-			target = strdup(it->target);
-			if (target == NULL)
-				return WK_ERR;
-		} else {
-			if (fstatat(c->rootfd, rel(cand), &w->st, AT_SYMLINK_NOFOLLOW) < 0) {
-				strlcpy(w->missing, comp, sizeof w->missing);
-				return errno == ENOENT || errno == ENOTDIR ? WK_MISSING : WK_ERR;
-			}
-			if (S_ISLNK(w->st.st_mode)) {
-				target = read_link(c->rootfd, rel(cand), (size_t)w->st.st_size);
-				if (target == NULL)
-					return WK_ERR;
-				char *t2 = strdup(target);
-				if (t2 == NULL || pend(p, cand, MF_SYMLINK, 0, NULL, t2) < 0) {
-					free(target);
-					return WK_ERR;
-				}
-			}
-		}
-		if (target) {
-			int rc = ++links > MAX_LINKS ? -2 : splice_target(w, target);
-			free(target);
-			if (rc == -2)
-				return WK_LOOP;
-			if (rc < 0)
-				return WK_ERR;
-			continue;
-		}
-		if (S_ISDIR(w->st.st_mode)) {
-			if (pend(p, cand, MF_DIR, w->st.st_mode, NULL, NULL) < 0)
-				return WK_ERR;
-			strlcpy(w->cur, cand, sizeof w->cur);
-			continue;
-		}
-		if (more_comps(w)) {
-			w->missing[0] = '\0';
-			return WK_MISSING; /* ENOTDIR: a file used as a directory */
-		}
-		strlcpy(w->cur, cand, sizeof w->cur);
-	}
-	return WK_OK;
-}
-
 static int add_tree(struct closure *c, const char *hostdir, const char *paydir,
     enum origin o, int explicit);
 
@@ -513,7 +488,8 @@ closure_add(struct closure *c, const char *path, enum origin o, enum how how,
     int explicit)
 {
 	struct pending p = { 0 };
-	struct walk w = { 0 };
+	enum excl_reason why = EX_NONE;
+	struct sb_walk w;
 	size_t nl;
 	char *norm;
 	int rc = -1;
@@ -526,21 +502,22 @@ closure_add(struct closure *c, const char *path, enum origin o, enum how how,
 		warn("%s", path);
 		return -1;
 	}
-	enum walk_rc wr = walk(c, norm, &p, &w, explicit);
+	enum walk_rc wr = walk(c, norm, &p, &w, explicit, &why);
 	switch (wr) {
 	case WK_OK:
 		break;
 	case WK_MISSING:
+	case WK_NOTDIR:
 		closure_note_excluded(c, norm, EX_GONE);
 		rc = 1;
 		goto out;
 	case WK_EXCLUDED:
 		/* the links that led here still work, as on the host: keep
 		 * them unless the path itself is the excluded one */
-		if (strcmp(norm, w.cur) != 0 && closure_excluded(c, norm, explicit) == EX_NONE &&
+		if (strcmp(norm, w.path) != 0 && closure_excluded(c, norm, explicit) == EX_NONE &&
 		    pend_commit(c, &p, o) < 0)
 			goto out;
-		closure_note_excluded(c, norm, w.why);
+		closure_note_excluded(c, norm, why);
 		rc = 1;
 		goto out;
 	case WK_LOOP:
@@ -553,8 +530,8 @@ closure_add(struct closure *c, const char *path, enum origin o, enum how how,
 	}
 	if (S_ISREG(w.st.st_mode)) {
 		if (how != HOW_CHAIN) {
-			char *src = strdup(w.cur);
-			if (src == NULL || pend(&p, w.cur, MF_FILE, w.st.st_mode, src, NULL) < 0)
+			char *src = strdup(w.path);
+			if (src == NULL || pend(&p, w.path, MF_FILE, w.st.st_mode, src, NULL) < 0)
 				goto out;
 		}
 	} else if (!S_ISDIR(w.st.st_mode)) {
@@ -566,10 +543,9 @@ closure_add(struct closure *c, const char *path, enum origin o, enum how how,
 		goto out;
 	rc = 0;
 	if (how == HOW_TREE && S_ISDIR(w.st.st_mode))
-		rc = add_tree(c, w.cur, w.cur, o, explicit);
+		rc = add_tree(c, w.path, w.path, o, explicit);
 out:
 	pend_free(&p);
-	free(w.rest);
 	free(norm);
 	return rc;
 }
@@ -630,11 +606,38 @@ add_tree(struct closure *c, const char *hostdir, const char *paydir,
 	return rc;
 }
 
+/* The directories of DEST that do not exist in the root yet (rest,
+ * below the existing dir), as plain directories of the payload. */
+static int
+make_dest_dirs(struct closure *c, char *dir, size_t size, const char *rest)
+{
+	size_t nl;
+	char *norm = path_normalize("", 0, rest, strlen(rest), &nl), *t = norm, *comp;
+	int rc = 0;
+
+	if (norm == NULL)
+		return -1;
+	while (rc == 0 && (comp = strsep(&t, "/")) != NULL) {
+		char pp[PATH_MAX];
+		if (*comp == '\0' || strcmp(comp, "..") == 0)
+			continue;
+		if (join(pp, sizeof pp, dir, comp) < 0)
+			rc = -1;
+		else if (strlcpy(dir, pp, size) >= size)
+			rc = -1;
+		else if (item_put(c, dir, MF_DIR, 0755, NULL, NULL, OR_COPY) < 0)
+			rc = -1;
+	}
+	free(norm);
+	return rc;
+}
+
 int
 closure_copy_dir(struct closure *c, const char *src, const char *dest)
 {
 	struct pending p = { 0 };
-	struct walk w = { 0 }, wd = { 0 };
+	struct sb_walk w, wd;
+	enum excl_reason why;
 	char *s = NULL, *d = NULL;
 	size_t nl;
 	int rc = -1;
@@ -647,21 +650,21 @@ closure_copy_dir(struct closure *c, const char *src, const char *dest)
 	if ((s = path_normalize("/", 1, src, strlen(src), &nl)) == NULL ||
 	    (d = path_normalize("/", 1, dest ? dest : src, strlen(dest ? dest : src), &nl)) == NULL)
 		goto sys;
-	if (walk(c, s, &p, &w, 1) != WK_OK || !S_ISDIR(w.st.st_mode)) {
+	if (walk(c, s, &p, &w, 1, &why) != WK_OK || !S_ISDIR(w.st.st_mode)) {
 		warnx("--copy-dir %s: not a directory in %s", s, c->root);
 		goto out;
 	}
 	if (strcmp(s, d) == 0) {
 		if (pend_commit(c, &p, OR_COPY) < 0)
 			goto out;
-		rc = add_tree(c, w.cur, w.cur, OR_COPY, 1);
+		rc = add_tree(c, w.path, w.path, OR_COPY, 1);
 		goto out;
 	}
 	/* DEST: reuse what exists of it in the root (its links and real
 	 * directories), then make the missing rest as plain directories */
 	pend_free(&p);
-	enum walk_rc wr = walk(c, d, &p, &wd, 1);
-	if (wr == WK_OK && !S_ISDIR(wd.st.st_mode)) {
+	enum walk_rc wr = walk(c, d, &p, &wd, 1, &why);
+	if ((wr == WK_OK && !S_ISDIR(wd.st.st_mode)) || wr == WK_NOTDIR) {
 		warnx("--copy-dir %s:%s: destination is not a directory", s, d);
 		goto out;
 	}
@@ -671,91 +674,59 @@ closure_copy_dir(struct closure *c, const char *src, const char *dest)
 	}
 	if (pend_commit(c, &p, OR_COPY) < 0)
 		goto out;
-	if (wr == WK_MISSING) {
-		char *restn = path_normalize("", 0, wd.rest, strlen(wd.rest), &nl);
-		char pp[PATH_MAX];
-		if (restn == NULL)
-			goto sys;
-		free(wd.rest);
-		wd.rest = restn;
-		const char *comp = wd.missing;
-		for (char *t = restn;;) {
-			if (*comp && strcmp(comp, "..") != 0) {
-				if (join(pp, sizeof pp, wd.cur, comp) < 0)
-					goto sys;
-				strlcpy(wd.cur, pp, sizeof wd.cur);
-				if (item_put(c, wd.cur, MF_DIR, 0755, NULL, NULL, OR_COPY) < 0)
-					goto out;
-			}
-			if (t == NULL || *t == '\0')
-				break;
-			comp = strsep(&t, "/");
-		}
-	}
-	rc = add_tree(c, w.cur, wd.cur, OR_COPY, 1);
+	if (wd.len == 0)
+		memcpy(wd.path, "/", 2);
+	if (wr == WK_MISSING && make_dest_dirs(c, wd.path, sizeof wd.path, wd.rest) < 0)
+		goto sys;
+	rc = add_tree(c, w.path, wd.path, OR_COPY, 1);
 	goto out;
 sys:
 	warn("--copy-dir %s", src);
 out:
 	pend_free(&p);
-	free(w.rest);
-	free(wd.rest);
 	free(s);
 	free(d);
 	return rc;
 }
 
+/* The closure as a file system of its own, for closure_resolve. */
+static int
+items_lstat(void *ctx, const char *path, struct stat *st)
+{
+	const struct item *it = strcmp(path, "/") == 0 ? NULL : closure_find(ctx, path);
+
+	memset(st, 0, sizeof *st);
+	if (it == NULL && strcmp(path, "/") != 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	st->st_mode = it == NULL || it->type == MF_DIR ? S_IFDIR | 0755
+		    : it->type == MF_SYMLINK	      ? S_IFLNK | 0777
+						      : S_IFREG | 0644;
+	return 0;
+}
+
+static long
+items_readlink(void *ctx, const char *path, char *buf, size_t n)
+{
+	const struct item *it = closure_find(ctx, path);
+	size_t tl = it != NULL && it->target != NULL ? strlen(it->target) : 0;
+
+	if (tl == 0 || tl >= n) {
+		errno = tl == 0 ? EINVAL : ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, it->target, tl);
+	return (long)tl;
+}
+
 char *
 closure_resolve(const struct closure *c, const char *path)
 {
-	char cur[PATH_MAX] = "/", cand[PATH_MAX];
-	char *rest = strdup(path);
-	int links = 0;
+	static const struct sb_walk_ops ops = { items_lstat, items_readlink, NULL };
+	struct sb_walk w;
 
-	if (rest == NULL)
+	if (sb_walk(&w, &ops, (void *)c, "", path, 0) < 0)
 		return NULL;
-	for (;;) {
-		char *s = rest + strspn(rest, "/");
-		if (*s == '\0')
-			break;
-		size_t n = strcspn(s, "/");
-		char comp[NAME_MAX + 1];
-		if (n > NAME_MAX)
-			goto fail;
-		memcpy(comp, s, n);
-		comp[n] = '\0';
-		memmove(rest, s + n, strlen(s + n) + 1);
-		if (strcmp(comp, ".") == 0)
-			continue;
-		if (strcmp(comp, "..") == 0) {
-			char *e = strrchr(cur, '/');
-			e[e == cur ? 1 : 0] = '\0';
-			continue;
-		}
-		if (join(cand, sizeof cand, cur, comp) < 0)
-			goto fail;
-		struct item *it = closure_find(c, cand);
-		if (it == NULL)
-			goto fail;
-		if (it->type == MF_SYMLINK) {
-			if (++links > MAX_LINKS)
-				goto fail;
-			size_t tl = strlen(it->target), rl = strlen(rest);
-			char *nr = malloc(tl + rl + 2);
-			if (nr == NULL)
-				goto fail;
-			snprintf(nr, tl + rl + 2, "%s/%s", it->target, rest);
-			free(rest);
-			rest = nr;
-			if (it->target[0] == '/')
-				strlcpy(cur, "/", sizeof cur);
-			continue;
-		}
-		strlcpy(cur, cand, sizeof cur);
-	}
-	free(rest);
-	return strdup(cur);
-fail:
-	free(rest);
-	return NULL;
+	return strdup(w.len > 0 ? w.path : "/");
 }

@@ -16,6 +16,7 @@
 #include <elf.h>
 
 #include "path.h"
+#include "rootwalk.h"
 #include "search.h"
 
 /* Root-relative path a/b, normalised; NULL on ENOMEM. */
@@ -98,97 +99,31 @@ search_is_host(const struct search *s)
 	return s->root[0] == '\0';
 }
 
+static int
+os_lstat(void *ctx, const char *p, struct stat *st)
+{
+	return lstat(p, st);
+}
+
+static long
+os_readlink(void *ctx, const char *p, char *buf, size_t n)
+{
+	return readlink(p, buf, n);
+}
+
 char *
 search_realpath(const struct search *s, const char *path)
 {
-	/* rest: what is left to walk; done: the resolved prefix. */
-	char rest[PATH_MAX * 2], done[PATH_MAX], full[PATH_MAX * 2];
-	char target[PATH_MAX];
-	int links = 0;
+	static const struct sb_walk_ops ops = { os_lstat, os_readlink, NULL };
+	struct sb_walk w;
 
 	if (path[0] != '/') {
 		errno = EINVAL;
 		return NULL;
 	}
-	if (strlcpy(rest, path, sizeof(rest)) >= sizeof(rest)) {
-		errno = ENAMETOOLONG;
+	if (sb_walk(&w, &ops, NULL, s->root, path, 0) < 0)
 		return NULL;
-	}
-	done[0] = '\0';
-	char *p = rest;
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		char *end = strchrnul(p, '/');
-		size_t clen = (size_t)(end - p);
-		size_t dlen = strlen(done);
-
-		if (clen == 1 && p[0] == '.') {
-			p = end;
-			continue;
-		}
-		if (clen == 2 && p[0] == '.' && p[1] == '.') {
-			char *slash = strrchr(done, '/');
-			if (slash != NULL)
-				*slash = '\0';
-			p = end;
-			continue;
-		}
-		if (dlen + 1 + clen >= sizeof(done)) {
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-		done[dlen] = '/';
-		memcpy(done + dlen + 1, p, clen);
-		done[dlen + 1 + clen] = '\0';
-		p = end;
-
-		struct stat st;
-		if (host_path(s, done, full, sizeof(full)) == -1 ||
-		    lstat(full, &st) == -1)
-			return NULL;
-		if (S_ISLNK(st.st_mode)) {
-			if (++links > SEARCH_MAX_LINKS) {
-				errno = ELOOP;
-				return NULL;
-			}
-			ssize_t n = readlink(full, target, sizeof(target) - 1);
-			if (n == -1)
-				return NULL;
-			if (n == 0) {
-				errno = ENOENT;
-				return NULL;
-			}
-			target[n] = '\0';
-			/* Splice the target in front of what is left. */
-			size_t rlen = strlen(p);
-			if ((size_t)n + rlen + 1 >= sizeof(rest)) {
-				errno = ENAMETOOLONG;
-				return NULL;
-			}
-			memmove(rest + n, p, rlen + 1);
-			memcpy(rest, target, (size_t)n);
-			p = rest;
-			if (target[0] == '/') {
-				done[0] = '\0';
-			} else {
-				/* Relative to the link's directory. */
-				*strrchr(done, '/') = '\0';
-			}
-			continue;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			while (*p == '/')
-				p++;
-			if (*p != '\0') {
-				errno = ENOTDIR;
-				return NULL;
-			}
-		}
-	}
-	return strdup(done[0] == '\0' ? "/" : done);
+	return strdup(w.len > w.rootlen ? w.path + w.rootlen : "/");
 }
 
 int

@@ -21,9 +21,6 @@
 #include "elf.h"
 #include "ldcache.h"
 
-/* Bound on symlinks followed while resolving one path (as the kernel). */
-#define SEARCH_MAX_LINKS 40
-
 struct search {
 	char *root;		     /* "" for the host, else ROOT without
 				      * a trailing '/' */

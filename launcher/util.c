@@ -12,6 +12,7 @@
 
 #include "binfmt.h"
 #include "launcher.h"
+#include "rootwalk.h"
 
 extern char **environ;
 
@@ -50,84 +51,27 @@ xjoin(const char *a, const char *b)
 	return s;
 }
 
+static int
+os_lstat(void *ctx, const char *p, struct stat *st)
+{
+	return lstat(p, st);
+}
+
+static long
+os_readlink(void *ctx, const char *p, char *buf, size_t n)
+{
+	return readlink(p, buf, n);
+}
+
 char *
 payload_resolve(const char *payload, const char *path)
 {
-	/* cur: the resolved part, relative to payload, "" or "/a/b";
-	 * rest: what is left to walk */
-	char cur[PATH_MAX] = "", rest[PATH_MAX], link[PATH_MAX], full[PATH_MAX];
-	size_t pl = strlen(payload);
-	int hops = 0;
+	static const struct sb_walk_ops ops = { os_lstat, os_readlink, NULL };
+	struct sb_walk w;
 
-	if (strlen(path) >= sizeof rest || pl + 1 >= sizeof full) {
-		errno = ENAMETOOLONG;
+	if (sb_walk(&w, &ops, NULL, payload, path, 0) < 0)
 		return NULL;
-	}
-	memcpy(rest, path, strlen(path) + 1);
-	memcpy(full, payload, pl);
-	char *p = rest;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		char *end = strchrnul(p, '/');
-		size_t cl = (size_t)(end - p), ul = strlen(cur);
-		if (cl == 1 && p[0] == '.') {
-			p = end;
-			continue;
-		}
-		if (cl == 2 && p[0] == '.' && p[1] == '.') {
-			/* lexically up; never above the payload root */
-			char *s = strrchr(cur, '/');
-			if (s)
-				*s = '\0';
-			p = end;
-			continue;
-		}
-		if (pl + ul + 1 + cl >= sizeof full) {
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-		memcpy(full + pl, cur, ul);
-		full[pl + ul] = '/';
-		memcpy(full + pl + ul + 1, p, cl);
-		full[pl + ul + 1 + cl] = '\0';
-		struct stat st;
-		if (lstat(full, &st) < 0)
-			return NULL;
-		if (!S_ISLNK(st.st_mode)) {
-			memcpy(cur, full + pl, ul + 1 + cl + 1);
-			p = end;
-			continue;
-		}
-		if (++hops > 40) {
-			errno = ELOOP;
-			return NULL;
-		}
-		ssize_t n = readlink(full, link, sizeof link - 1);
-		if (n <= 0) {
-			if (n == 0)
-				errno = ENOENT;
-			return NULL;
-		}
-		link[n] = '\0';
-		/* rest becomes target + what followed the link */
-		size_t tl = strlen(end);
-		if ((size_t)n + tl + 1 > sizeof rest) {
-			errno = ENAMETOOLONG;
-			return NULL;
-		}
-		char tail[PATH_MAX];
-		memcpy(tail, end, tl + 1);
-		memcpy(rest, link, (size_t)n);
-		memcpy(rest + n, tail, tl + 1);
-		p = rest;
-		if (link[0] == '/')
-			cur[0] = '\0';
-	}
-	memcpy(full + pl, cur, strlen(cur) + 1);
-	return xstrdup(full);
+	return xstrdup(w.path);
 }
 
 static long

@@ -1,9 +1,8 @@
 /*
- * The payload view of an absolute path: walk it one component at a time
- * below the payload, following the payload's symlinks (an absolute
- * target starts again at the payload, ".." never climbs above it), as
- * the kernel would if the payload were the root.  One lstat per
- * component; a path whose first component the payload lacks costs one.
+ * The payload view of an absolute path: common/rootwalk.c with the
+ * payload as the root, through raw syscalls (this runs in vfork
+ * children and in the exec path).  One lstat per component; a path
+ * whose first component the payload lacks costs one.
  */
 #include <fcntl.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "rootwalk.h"
 #include "shim.h"
 
 /* Never the payload's: the kernel's and the session's own trees. */
@@ -30,74 +30,35 @@ excluded(const char *p)
 }
 
 static int
+raw_lstat(void *ctx, const char *p, struct stat *st)
+{
+	return (int)syscall(SYS_newfstatat, AT_FDCWD, p, st, AT_SYMLINK_NOFOLLOW);
+}
+
+static long
+raw_readlink(void *ctx, const char *p, char *buf, size_t n)
+{
+	return syscall(SYS_readlinkat, AT_FDCWD, p, buf, n);
+}
+
+static int
 walk(const char *path, char *out, int follow)
 {
-	char rest[PATH_MAX], tmp[PATH_MAX];
-	size_t plen = shim.plen, olen = plen, n = strlen(path);
-	int links = 0;
+	static const struct sb_walk_ops ops = { raw_lstat, raw_readlink, NULL };
+	struct sb_walk w;
 
-	if (n >= PATH_MAX || excluded(path))
+	if (excluded(path))
 		return 0;
-	if (strncmp(path, shim.payload, plen) == 0 && (path[plen] == '/' || path[plen] == '\0'))
+	if (strncmp(path, shim.payload, shim.plen) == 0 &&
+	    (path[shim.plen] == '/' || path[shim.plen] == '\0'))
 		return 0;
-	memcpy(rest, path, n + 1);
-	memcpy(out, shim.payload, plen + 1);
-	for (char *p = rest;;) {
-		while (*p == '/')
-			p++;
-		if (*p == '\0')
-			break;
-		char *e = p, *q;
-		while (*e != '\0' && *e != '/')
-			e++;
-		size_t cl = (size_t)(e - p);
-		for (q = e; *q == '/'; q++)
-			;
-		int last = *q == '\0';
-		if (cl == 1 && p[0] == '.') {
-			p = e;
-			continue;
-		}
-		if (cl == 2 && p[0] == '.' && p[1] == '.') {
-			while (olen > plen && out[olen - 1] != '/')
-				olen--;
-			if (olen > plen)
-				olen--;
-			out[olen] = '\0';
-			p = e;
-			continue;
-		}
-		if (olen + 1 + cl >= PATH_MAX)
-			return 0;
-		size_t prev = olen;
-		out[olen] = '/';
-		memcpy(out + olen + 1, p, cl);
-		olen += 1 + cl;
-		out[olen] = '\0';
-		struct stat st;
-		if (syscall(SYS_newfstatat, AT_FDCWD, out, &st, AT_SYMLINK_NOFOLLOW) != 0)
-			return 0;
-		if (S_ISLNK(st.st_mode) && (!last || follow)) {
-			long ln;
-			if (++links > 40 ||
-			    (ln = syscall(SYS_readlinkat, AT_FDCWD, out, tmp, sizeof tmp - 1)) <= 0)
-				return 0;
-			size_t rl = strlen(e);
-			if ((size_t)ln + rl + 1 > sizeof tmp)
-				return 0;
-			memcpy(tmp + ln, e, rl + 1);
-			memcpy(rest, tmp, (size_t)ln + rl + 1);
-			p = rest;
-			olen = tmp[0] == '/' ? plen : prev;
-			out[olen] = '\0';
-			continue;
-		}
-		if (!last && !S_ISDIR(st.st_mode))
-			return 0;
-		p = e;
-	}
+	if (sb_walk(&w, &ops, NULL, shim.payload, path, follow ? 0 : SB_WALK_NOFOLLOW) < 0)
+		return 0;
 	/* the payload's root is not the host's / */
-	return olen > plen;
+	if (w.len == w.rootlen)
+		return 0;
+	memcpy(out, w.path, w.len + 1);
+	return 1;
 }
 
 int

@@ -17,9 +17,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
+#include "closure.h"
+#include "create.h"
+#include "deps.h"
+#include "launch.h"
 #include "layout.h"
 #include "path.h"
+#include "pathglob.h"
+#include "payload.h"
+#include "rules.h"
+#include "trace.h"
+#include "words.h"
 
 #define CREATE_USAGE                                                                     \
 	"usage: sidebundle create --out-dir DIR --name NAME --from-host PATH[::trace=ARGS]...\n" \

@@ -29,9 +29,9 @@
 #include <unistd.h>
 
 #include "deps.h"
-#include "elf.h"
+#include "elfinfo.h"
+#include "libsearch.h"
 #include "path.h"
-#include "search.h"
 #include "shebang.h"
 
 #define DEPS_MAX_SCRIPT_DEPTH 4
@@ -328,7 +328,7 @@ abs_path(const char *name)
 static int
 exists(struct ctx *c, const char *path)
 {
-	int fd = search_open(&c->s, path);
+	int fd = root_open(&c->s.root, path);
 	struct stat st;
 	int ok;
 
@@ -423,7 +423,7 @@ analyse(struct ctx *c, size_t rec, char *err, size_t errlen)
 	int fd = -1, rc = 1;
 
 	if (!nd->is_elf) {
-		if ((fd = search_open(&c->s, path)) == -1) {
+		if ((fd = root_open(&c->s.root, path)) == -1) {
 			seterr(err, errlen, "%s: %s", path, strerror(errno));
 			return 1;
 		}
@@ -452,7 +452,7 @@ analyse(struct ctx *c, size_t rec, char *err, size_t errlen)
 			nd->is_elf = 1;
 		}
 		if (nd->exec_like) {
-			char *real = search_realpath(&c->s, path);
+			char *real = root_realpath(&c->s.root, path);
 			nd->origin = real != NULL ? dir_of(real) : dir_of(path);
 			free(real);
 		} else {
@@ -552,7 +552,7 @@ deps_analyse(struct deps *d, const struct deps_opts *o, const char *file,
 	}
 	/* A relative FILE is relative to the cwd on the host, to the root
 	 * under -r ROOT. */
-	if (file[0] != '/' && search_is_host(&c.s)) {
+	if (file[0] != '/' && root_is_host(&c.s.root)) {
 		if (getcwd(cwd, sizeof(cwd)) == NULL) {
 			seterr(err, errlen, "%s: %s", file, strerror(errno));
 			ctx_free(&c);

@@ -24,8 +24,8 @@
 
 #include "deps.h"
 #include "deps_cmd.h"
-#include "elf.h"
-#include "search.h"
+#include "elfinfo.h"
+#include "libsearch.h"
 
 static void
 put_escaped(const char *s)
@@ -201,7 +201,7 @@ elf_kind(const struct deps_opts *o, const char *path)
 
 	if (search_init(&s, o->root, NULL) == -1)
 		return NULL;
-	if ((fd = search_open(&s, path)) != -1) {
+	if ((fd = root_open(&s.root, path)) != -1) {
 		if (elf_info_fd(fd, path, &ei, err, sizeof(err)) == 0) {
 			kind = ei.dynamic ? "no interpreter" : "static";
 			elf_info_free(&ei);

@@ -4,8 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle.h"
+#include "create.h"
 #include "deps_cmd.h"
+#include "verify.h"
 
 /* Identical to the SYNOPSIS of sidebundle(1). */
 static const char usage_text[] =

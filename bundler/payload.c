@@ -19,8 +19,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
+#include "create.h"
 #include "layout.h"
+#include "payload.h"
 
 struct writer {
 	struct closure *c;

@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
+#include "rules.h"
 
 static int
 exists_in(const struct closure *c, const char *path, int dir)

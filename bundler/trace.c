@@ -11,8 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bundle.h"
+#include "create.h"
 #include "schema.h"
+#include "trace.h"
 
 
 char *

@@ -14,7 +14,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
+#include "layout.h"
+#include "manifest.h"
+#include "payload.h"
+#include "verify.h"
 
 #define VERIFY_USAGE "usage: sidebundle verify DIR/NAME\n"
 

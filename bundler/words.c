@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle.h"
+#include "words.h"
 
 /*
  * Split s into words as sh(1) does for a simple command, without any

@@ -7,6 +7,7 @@
 #ifndef SB_COLLECTOR_SYSDECODE_H
 #define SB_COLLECTOR_SYSDECODE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Read n bytes at addr of the stopped process into out: 0 or -1. */

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bundle.h"
+#include "manifest.h"
+#include "pathglob.h"
+#include "words.h"
 
 static int failures, cases;
 

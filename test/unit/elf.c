@@ -12,7 +12,7 @@
 
 #include <elf.h>
 
-#include "elf.h" /* bundler/ */
+#include "elfinfo.h"
 
 #include "check.h"
 

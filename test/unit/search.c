@@ -15,7 +15,7 @@
 
 #include <elf.h>
 
-#include "search.h"
+#include "libsearch.h"
 
 #include "check.h"
 
@@ -53,7 +53,7 @@ cp(const char *from, const char *rel)
 static void
 realpath_is(struct search *s, const char *in, const char *want)
 {
-	char *got = search_realpath(s, in);
+	char *got = root_realpath(&s->root, in);
 
 	CHECK(got != NULL && strcmp(got, want) == 0, "realpath(%s) = %s, want %s",
 	    in, got ? got : strerror(errno), want);
@@ -102,17 +102,17 @@ main(void)
 	}
 
 	CHECK(search_init(&s, root, NULL) == 0, "init");
-	CHECK(!search_is_host(&s), "not host");
+	CHECK(!root_is_host(&s.root), "not host");
 	realpath_is(&s, "/lib/x86_64-linux-gnu/libc.so.6",
 	    "/usr/lib/x86_64-linux-gnu/libc.so.6");
 	realpath_is(&s, "/bin/tool", "/usr/bin/tool");
 	realpath_is(&s, "/opt/up/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu");
 	realpath_is(&s, "/../../lib/./x86_64-linux-gnu/", "/usr/lib/x86_64-linux-gnu");
 	errno = 0;
-	CHECK(search_realpath(&s, "/loop1") == NULL && errno == ELOOP, "loop");
-	CHECK(search_realpath(&s, "/nonexistent") == NULL && errno == ENOENT,
+	CHECK(root_realpath(&s.root, "/loop1") == NULL && errno == ELOOP, "loop");
+	CHECK(root_realpath(&s.root, "/nonexistent") == NULL && errno == ENOENT,
 	    "missing");
-	CHECK(search_realpath(&s, "/usr/bin/tool/x") == NULL &&
+	CHECK(root_realpath(&s.root, "/usr/bin/tool/x") == NULL &&
 		errno == ENOTDIR,
 	    "ENOTDIR");
 

@@ -15,9 +15,8 @@
 
 #include <elf.h>
 
+#include "libsearch.h"
 #include "path.h"
-#include "rootwalk.h"
-#include "search.h"
 
 /* Root-relative path a/b, normalised; NULL on ENOMEM. */
 static char *
@@ -26,19 +25,6 @@ join(const char *dir, const char *name)
 	size_t n;
 
 	return path_normalize(dir, strlen(dir), name, strlen(name), &n);
-}
-
-/* root + path, or NULL with ENAMETOOLONG. */
-static int
-host_path(const struct search *s, const char *path, char *out, size_t outlen)
-{
-	int n = snprintf(out, outlen, "%s%s", s->root, path);
-
-	if (n < 0 || (size_t)n >= outlen) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
 }
 
 static void
@@ -61,26 +47,10 @@ int
 search_init(struct search *s, const char *root, const char *ld_library_path)
 {
 	memset(s, 0, sizeof(*s));
-	if (root == NULL || root[0] == '\0')
-		root = "/";
-	if (root[0] != '/') {
-		/* A relative root is taken against the cwd. */
-		char cwd[PATH_MAX];
-		size_t n;
-
-		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			return -1;
-		s->root = path_normalize(cwd, strlen(cwd), root, strlen(root),
-		    &n);
-	} else {
-		s->root = join("/", root);
-	}
-	if (s->root == NULL)
+	if (root_init(&s->root, root) == -1)
 		return -1;
-	if (strcmp(s->root, "/") == 0)
-		s->root[0] = '\0';
 	s->ld_library_path = ld_library_path;
-	if (search_is_host(s))
+	if (root_is_host(&s->root))
 		detect_hwcaps(s);
 	return 0;
 }
@@ -88,81 +58,9 @@ search_init(struct search *s, const char *root, const char *ld_library_path)
 void
 search_free(struct search *s)
 {
-	free(s->root);
+	root_free(&s->root);
 	ldcache_free(&s->cache);
 	memset(s, 0, sizeof(*s));
-}
-
-int
-search_is_host(const struct search *s)
-{
-	return s->root[0] == '\0';
-}
-
-static int
-os_lstat(void *ctx, const char *p, struct stat *st)
-{
-	return lstat(p, st);
-}
-
-static long
-os_readlink(void *ctx, const char *p, char *buf, size_t n)
-{
-	return readlink(p, buf, n);
-}
-
-char *
-search_realpath(const struct search *s, const char *path)
-{
-	static const struct sb_walk_ops ops = { os_lstat, os_readlink, NULL };
-	struct sb_walk w;
-
-	if (path[0] != '/') {
-		errno = EINVAL;
-		return NULL;
-	}
-	if (sb_walk(&w, &ops, NULL, s->root, path, 0) < 0)
-		return NULL;
-	return strdup(w.len > w.rootlen ? w.path + w.rootlen : "/");
-}
-
-int
-search_open(const struct search *s, const char *path)
-{
-	char full[PATH_MAX * 2];
-	char *real;
-	int fd;
-
-	if (search_is_host(s))
-		return open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if ((real = search_realpath(s, path)) == NULL)
-		return -1;
-	if (host_path(s, real, full, sizeof(full)) == -1) {
-		free(real);
-		return -1;
-	}
-	free(real);
-	/* Resolved: a symlink here means the tree changed under us. */
-	fd = open(full, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-	return fd;
-}
-
-/* stat through search_realpath (host: plain stat). */
-static int
-root_stat(const struct search *s, const char *path, struct stat *st)
-{
-	char full[PATH_MAX * 2];
-	char *real;
-	int rc;
-
-	if (search_is_host(s))
-		return stat(path, st);
-	if ((real = search_realpath(s, path)) == NULL)
-		return -1;
-	rc = host_path(s, real, full, sizeof(full)) == -1 ? -1
-							  : stat(full, st);
-	free(real);
-	return rc;
 }
 
 /* Debian-style multiarch triplet for a class/machine, or NULL. */
@@ -242,10 +140,10 @@ is_multiarch(const struct search *s, const struct elf_info *ei)
 	if (t == NULL)
 		return 0;
 	snprintf(dir, sizeof(dir), "/usr/lib/%s", t);
-	if (root_stat(s, dir, &st) == 0 && S_ISDIR(st.st_mode))
+	if (root_stat(&s->root, dir, &st) == 0 && S_ISDIR(st.st_mode))
 		return 1;
 	snprintf(dir, sizeof(dir), "/lib/%s", t);
-	return root_stat(s, dir, &st) == 0 && S_ISDIR(st.st_mode);
+	return root_stat(&s->root, dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 /* $LIB as this root's ld.so would expand it. */
@@ -337,7 +235,7 @@ try_file(struct search *s, const char *path, const struct elf_info *want,
     struct search_hit *hit)
 {
 	char err[PATH_MAX + 256];
-	int fd = search_open(s, path);
+	int fd = root_open(&s->root, path);
 
 	if (fd == -1)
 		return 0;
@@ -392,7 +290,7 @@ try_dir(struct search *s, const char *dir, const char *name,
 
 	if (dir[0] != '/')
 		return 0; /* relative to a cwd we cannot know */
-	if (search_is_host(s)) {
+	if (root_is_host(&s->root)) {
 		for (size_t i = 0; i < s->nhwcaps && r->n == 0; i++) {
 			snprintf(p, sizeof(p), "%s/glibc-hwcaps/%s/%s", dir,
 			    s->hwcaps[i], name);
@@ -457,7 +355,7 @@ try_cache(struct search *s, const char *name, const struct elf_info *want,
 	char err[PATH_MAX + 256], path[PATH_MAX * 2];
 
 	if (s->cache_state == 0) {
-		if (host_path(s, "/etc/ld.so.cache", path, sizeof(path)) == 0 &&
+		if (root_host_path(&s->root, "/etc/ld.so.cache", path, sizeof(path)) == 0 &&
 		    ldcache_load(path, &s->cache, err, sizeof(err)) == 0) {
 			s->cache_state = 1;
 		} else {
@@ -492,12 +390,12 @@ try_cache(struct search *s, const char *name, const struct elf_info *want,
 		size_t rank = s->nhwcaps;
 		if (e->hwcaps != NULL) {
 			rank = SIZE_MAX - 1;
-			if (search_is_host(s))
+			if (root_is_host(&s->root))
 				for (size_t k = 0; k < s->nhwcaps; k++)
 					if (strcmp(e->hwcaps, s->hwcaps[k]) == 0)
 						rank = k;
 			/* -r ROOT: baseline first, variants kept. */
-			if (!search_is_host(s))
+			if (!root_is_host(&s->root))
 				rank = SIZE_MAX - 1;
 		}
 		if (nalts < SEARCH_MAX_HITS)
@@ -517,7 +415,7 @@ try_cache(struct search *s, const char *name, const struct elf_info *want,
 		 * -r ROOT keep every variant next to the baseline. */
 		if (alts[i] == best)
 			continue;
-		if (search_is_host(s) && alts[i]->hwcaps != NULL)
+		if (root_is_host(&s->root) && alts[i]->hwcaps != NULL)
 			continue;
 		if (add_candidate(s, alts[i]->path, want, r) == -1)
 			return -1;
@@ -638,7 +536,7 @@ search_path(const struct search *s, const char *name, const char *path_env)
 			dir[len] = '\0';
 			int n = snprintf(file, sizeof(file), "%s/%s", dir, name);
 			if (n > 0 && (size_t)n < sizeof(file) &&
-			    root_stat(s, file, &st) == 0 &&
+			    root_stat(&s->root, file, &st) == 0 &&
 			    S_ISREG(st.st_mode) && (st.st_mode & 0111) != 0)
 				return join("/", file);
 		}

@@ -6,15 +6,10 @@
  * against the file before use, so a hostile file gives an error, never
  * a crash.
  */
-#ifndef SB_ELF_H
-#define SB_ELF_H
+#ifndef SB_ELFINFO_H
+#define SB_ELFINFO_H
 
-/*
- * Tests compile with -Ibundler, where <elf.h> (included by <gelf.h> and
- * <libelf.h> too) finds this file first: pull in the system one so
- * either name gives both.
- */
-#include_next <elf.h>
+#include <elf.h>
 #include <stddef.h>
 
 struct elf_info {

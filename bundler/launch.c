@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
+#include "launch.h"
 #include "layout.h"
 
 #ifndef SB_LIBDIR

@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elfinfo.h"
 #include "errbuf.h"
-#include "elf.h"
 
 /* A strtab larger than this is not something a loader would accept. */
 #define ELF_MAX_STRTAB (64UL << 20)

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
+#include "pathglob.h"
 
 /*
  * Globs for --include and --exclude.  fnmatch(3) with FNM_PATHNAME has no

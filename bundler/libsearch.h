@@ -13,17 +13,17 @@
  * byte order or machine skipped, and glibc-hwcaps subdirectories tried
  * in the order ld.so would on this CPU (host root only).
  */
-#ifndef SB_SEARCH_H
-#define SB_SEARCH_H
+#ifndef SB_LIBSEARCH_H
+#define SB_LIBSEARCH_H
 
 #include <stddef.h>
 
-#include "elf.h"
+#include "elfinfo.h"
 #include "ldcache.h"
+#include "root.h"
 
 struct search {
-	char *root;		     /* "" for the host, else ROOT without
-				      * a trailing '/' */
+	struct root root;	     /* where the files are */
 	const char *ld_library_path; /* NULL unless asked for */
 	struct ldcache cache;
 	int cache_state;	     /* 0 not read yet, 1 read, -1 unusable */
@@ -61,22 +61,6 @@ struct search_result {
 int search_init(struct search *s, const char *root,
     const char *ld_library_path);
 void search_free(struct search *s);
-
-/* Whether s searches the host's own root. */
-int search_is_host(const struct search *s);
-
-/*
- * Resolve the absolute path (root-relative) following every symlink
- * inside the root.  Returns a malloc'd root-relative path, or NULL with
- * errno set (ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, ...).
- */
-char *search_realpath(const struct search *s, const char *path);
-
-/*
- * Open the root-relative path for reading (O_CLOEXEC), symlinks followed
- * inside the root.  Returns an fd or -1 with errno set.
- */
-int search_open(const struct search *s, const char *path);
 
 /*
  * Look up the DT_NEEDED name for chain[0] (chain[1] loaded chain[0], and

@@ -1,0 +1,13 @@
+/*
+ * The ::trace=ARGS splitter: shell-like words (quotes and backslashes),
+ * no expansion.
+ */
+#ifndef SB_WORDS_H
+#define SB_WORDS_H
+
+#include <stddef.h>
+
+int words_split(const char *s, char ***out, size_t *nout, const char **why);
+void words_free(char **v, size_t n);
+
+#endif

@@ -65,8 +65,8 @@ type_name(enum mf_type t)
  * seen as two different types (possible only with --copy-dir DEST) keeps
  * the first with a warning.  Takes ownership of src and target. */
 static int
-item_put(struct closure *c, const char *path, enum mf_type type, unsigned mode,
-    char *src, char *target, enum origin o)
+item_put(struct closure *c, const char *path, enum mf_type type, unsigned mode, char *src,
+    char *target, enum origin o)
 {
 	int added;
 	size_t *v = strmap_put(&c->index, path, c->n, &added);
@@ -76,8 +76,8 @@ item_put(struct closure *c, const char *path, enum mf_type type, unsigned mode,
 	if (!added) {
 		struct item *it = &c->items[*v];
 		if (it->type != type)
-			warnx("%s: both a %s and a %s; keeping the %s", path,
-			    type_name(it->type), type_name(type), type_name(it->type));
+			warnx("%s: both a %s and a %s; keeping the %s", path, type_name(it->type),
+			    type_name(type), type_name(it->type));
 		else if (o < it->origin)
 			it->origin = o;
 		free(src);
@@ -110,8 +110,7 @@ nomem:
 }
 
 int
-closure_add_dir(struct closure *c, const char *path, unsigned mode,
-    enum origin o)
+closure_add_dir(struct closure *c, const char *path, unsigned mode, enum origin o)
 {
 	return item_put(c, path, MF_DIR, mode, NULL, NULL, o);
 }
@@ -190,9 +189,8 @@ closure_report(const struct closure *c, int quiet)
 		return;
 	for (int r = EX_SYSTEM; r < EX_COUNT; r++)
 		if (c->excluded[r])
-			fprintf(stderr, "sidebundle: left out %zu path%s %s\n",
-			    c->excluded[r], c->excluded[r] == 1 ? "" : "s",
-			    reason_text[r]);
+			fprintf(stderr, "sidebundle: left out %zu path%s %s\n", c->excluded[r],
+			    c->excluded[r] == 1 ? "" : "s", reason_text[r]);
 }
 
 /* --- resolving a path component by component ------------------------ */
@@ -203,8 +201,7 @@ struct pending {
 };
 
 static int
-pend(struct pending *p, const char *path, enum mf_type t, unsigned mode,
-    char *src, char *target)
+pend(struct pending *p, const char *path, enum mf_type t, unsigned mode, char *src, char *target)
 {
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
@@ -341,8 +338,8 @@ cw_visit(void *ctx, const char *path, const struct stat *st, const char *target)
  * and w->rest what does not.  WK_NOTDIR: a file is used as a directory.
  */
 static enum walk_rc
-walk(struct closure *c, const char *path, struct pending *p, struct sb_walk *w,
-    int explicit, enum excl_reason *why)
+walk(struct closure *c, const char *path, struct pending *p, struct sb_walk *w, int explicit,
+    enum excl_reason *why)
 {
 	static const struct sb_walk_ops ops = { cw_lstat, cw_readlink, cw_visit };
 	struct cwalk cw = { c, p, explicit, EX_NONE };
@@ -398,12 +395,11 @@ read_link(int dirfd, const char *name, size_t size)
 	return buf;
 }
 
-static int add_tree(struct closure *c, const char *hostdir, const char *paydir,
-    enum origin o, int explicit);
+static int add_tree(struct closure *c, const char *hostdir, const char *paydir, enum origin o,
+    int explicit);
 
 int
-closure_add(struct closure *c, const char *path, enum origin o, enum how how,
-    int explicit)
+closure_add(struct closure *c, const char *path, enum origin o, enum how how, int explicit)
 {
 	struct pending p = { 0 };
 	enum excl_reason why = EX_NONE;
@@ -471,8 +467,7 @@ out:
 /* Add everything below hostdir (a real directory in the root) at paydir,
  * symlinks kept as they are and not followed. */
 static int
-add_tree(struct closure *c, const char *hostdir, const char *paydir,
-    enum origin o, int explicit)
+add_tree(struct closure *c, const char *hostdir, const char *paydir, enum origin o, int explicit)
 {
 	int fd = openat(c->rootfd, rel(hostdir), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d;
@@ -619,8 +614,8 @@ items_lstat(void *ctx, const char *path, struct stat *st)
 		return -1;
 	}
 	st->st_mode = it == NULL || it->type == MF_DIR ? S_IFDIR | 0755
-		    : it->type == MF_SYMLINK	      ? S_IFLNK | 0777
-						      : S_IFREG | 0644;
+	    : it->type == MF_SYMLINK		       ? S_IFLNK | 0777
+						       : S_IFREG | 0644;
 	return 0;
 }
 

@@ -26,7 +26,7 @@ enum excl_reason {
 };
 
 struct item {
-	char *path;   /* payload path: absolute, normal, no symlink above it */
+	char *path; /* payload path: absolute, normal, no symlink above it */
 	enum mf_type type;
 	char *src;    /* MF_FILE: path in the source root to copy from */
 	char *target; /* MF_SYMLINK: the link text, verbatim */
@@ -48,12 +48,12 @@ struct closure {
 	const char *root;
 	struct item *items;
 	size_t n, cap;
-	struct strmap index;	  /* path -> items[] */
-	struct strmap created;	  /* paths the traces made */
-	char **excludes;	  /* --exclude globs */
+	struct strmap index;   /* path -> items[] */
+	struct strmap created; /* paths the traces made */
+	char **excludes;       /* --exclude globs */
 	size_t nexcludes;
-	const char *outdir;	  /* DIR/NAME as a host path, or NULL */
-	const char *tmpdir;	  /* the build directory, or NULL */
+	const char *outdir; /* DIR/NAME as a host path, or NULL */
+	const char *tmpdir; /* the build directory, or NULL */
 	size_t excluded[EX_COUNT];
 	int verbose;
 };
@@ -64,22 +64,18 @@ void closure_free(struct closure *c);
  * named or its static closure, which the default exclusions (/tmp ...)
  * do not apply to.  Returns 0 when added, 1 when excluded or missing (and
  * counted), -1 on a system error (errno; message printed). */
-int closure_add(struct closure *c, const char *path, enum origin o,
-    enum how how, int explicit);
+int closure_add(struct closure *c, const char *path, enum origin o, enum how how, int explicit);
 /* --copy-dir SRC[:DEST]. */
 int closure_copy_dir(struct closure *c, const char *src, const char *dest);
 /* Add a payload directory that exists whatever the inputs (mount points). */
-int closure_add_dir(struct closure *c, const char *path, unsigned mode,
-    enum origin o);
+int closure_add_dir(struct closure *c, const char *path, unsigned mode, enum origin o);
 struct item *closure_find(const struct closure *c, const char *path);
 /* The payload path path leads to after following the closure's symlinks
  * (malloc'd), or NULL if it leads nowhere inside the closure. */
 char *closure_resolve(const struct closure *c, const char *path);
 /* Why path is left out (explicit as for closure_add), EX_NONE if not. */
-enum excl_reason closure_excluded(const struct closure *c, const char *path,
-    int explicit);
-void closure_note_excluded(struct closure *c, const char *path,
-    enum excl_reason r);
+enum excl_reason closure_excluded(const struct closure *c, const char *path, int explicit);
+void closure_note_excluded(struct closure *c, const char *path, enum excl_reason r);
 void closure_report(const struct closure *c, int quiet);
 
 #endif

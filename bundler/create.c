@@ -29,11 +29,11 @@
 #include "trace.h"
 #include "words.h"
 
-#define CREATE_USAGE                                                                     \
-	"usage: sidebundle create --out-dir DIR --name NAME --from-host PATH[::trace=ARGS]...\n" \
-	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]...\n"                      \
-	"           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n" \
-	"           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"    \
+#define CREATE_USAGE                                                                               \
+	"usage: sidebundle create --out-dir DIR --name NAME --from-host PATH[::trace=ARGS]...\n"   \
+	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]...\n"                             \
+	"           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"    \
+	"           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"          \
 	"           [--set-env K=V]... [-r ROOT] [-q] [-v]\n"
 
 volatile sig_atomic_t sb_interrupted;
@@ -51,9 +51,9 @@ struct opts {
 
 struct build {
 	struct opts *o;
-	int dirfd;	     /* DIR */
+	int dirfd; /* DIR */
 	char tmpname[NAME_MAX + 1];
-	int buildfd;	     /* DIR/.NAME.tmp-XXXXXX */
+	int buildfd; /* DIR/.NAME.tmp-XXXXXX */
 	struct closure c;
 	struct entry *entries;
 	size_t nentries;
@@ -107,10 +107,8 @@ on_signal(int sig)
 static void
 parse_opts(struct opts *o, int argc, char **argv)
 {
-	static const struct option lo[] = {
-		{ "copy-dir", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "exclude", required_argument, NULL, 'x' },
+	static const struct option lo[] = { { "copy-dir", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' }, { "exclude", required_argument, NULL, 'x' },
 		{ "from-host", required_argument, NULL, 'f' },
 		{ "include", required_argument, NULL, 'i' },
 		{ "name", required_argument, NULL, 'n' },
@@ -119,31 +117,60 @@ parse_opts(struct opts *o, int argc, char **argv)
 		{ "set-env", required_argument, NULL, 'e' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "trace-backend", required_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
+		{ "help", no_argument, NULL, 'h' }, { 0 } };
 	int ch;
 
 	o->backend = "auto";
 	o->run_mode = "host";
 	while ((ch = getopt_long(argc, argv, "+hqr:v", lo, NULL)) != -1) {
 		switch (ch) {
-		case 'b': o->backend = optarg; break;
-		case 'c': strv_push(&o->copies, optarg); break;
-		case 'd': strv_push(&o->dbs, optarg); break;
-		case 'e': strv_push(&o->env, optarg); break;
-		case 'f': strv_push(&o->from, optarg); break;
-		case 'h': fputs(CREATE_USAGE, stdout); exit(0);
-		case 'i': strv_push(&o->includes, optarg); break;
-		case 'm': o->run_mode = optarg; break;
-		case 'n': o->name = optarg; break;
-		case 'o': o->outdir = optarg; break;
-		case 'q': o->quiet = 1; break;
-		case 'r': o->root = optarg; break;
-		case 't': strv_push(&o->traces, optarg); break;
-		case 'v': o->verbose = 1; break;
-		case 'x': strv_push(&o->excludes, optarg); break;
-		default: usage();
+		case 'b':
+			o->backend = optarg;
+			break;
+		case 'c':
+			strv_push(&o->copies, optarg);
+			break;
+		case 'd':
+			strv_push(&o->dbs, optarg);
+			break;
+		case 'e':
+			strv_push(&o->env, optarg);
+			break;
+		case 'f':
+			strv_push(&o->from, optarg);
+			break;
+		case 'h':
+			fputs(CREATE_USAGE, stdout);
+			exit(0);
+		case 'i':
+			strv_push(&o->includes, optarg);
+			break;
+		case 'm':
+			o->run_mode = optarg;
+			break;
+		case 'n':
+			o->name = optarg;
+			break;
+		case 'o':
+			o->outdir = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'r':
+			o->root = optarg;
+			break;
+		case 't':
+			strv_push(&o->traces, optarg);
+			break;
+		case 'v':
+			o->verbose = 1;
+			break;
+		case 'x':
+			strv_push(&o->excludes, optarg);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc) {
@@ -232,13 +259,14 @@ parse_entries(struct build *b)
 		if (t && (e->trace_args = strdup(t + 8)) == NULL)
 			err(1, NULL);
 		if (spec[0] != '/' && o->root) {
-			warnx("create: --from-host %.*s: must be absolute with -r ROOT", (int)pl, spec);
+			warnx("create: --from-host %.*s: must be absolute with -r ROOT", (int)pl,
+			    spec);
 			usage();
 		}
 		if (spec[0] != '/' && getcwd(cwd, sizeof cwd) == NULL)
 			err(1, "getcwd");
-		e->path = path_normalize(spec[0] == '/' ? "/" : cwd, strlen(spec[0] == '/' ? "/" : cwd),
-		    spec, pl, &nl);
+		e->path = path_normalize(spec[0] == '/' ? "/" : cwd,
+		    strlen(spec[0] == '/' ? "/" : cwd), spec, pl, &nl);
 		if (e->path == NULL)
 			err(1, "%s", spec);
 		const char *base = strrchr(e->path, '/') + 1;
@@ -294,8 +322,9 @@ add_deps(struct build *b, const struct deps *d, int script_entry, int explicit)
 			const struct dep *p = x->parent >= 0 ? &d->v[x->parent] : NULL;
 			int direct = p && p->kind == DEP_ENTRY && explicit;
 			if (direct || !b->o->quiet)
-				warnx("%s%s: needed by %s: not found", direct ? "" : "warning: ",
-				    x->name, p && p->path ? p->path : "?");
+				warnx("%s%s: needed by %s: not found",
+				    direct ? "" : "warning: ", x->name,
+				    p && p->path ? p->path : "?");
 			fatal += direct;
 			continue;
 		}
@@ -338,7 +367,8 @@ entry_kind(struct entry *e, const struct deps *d)
 			for (size_t k = i + 1; k < d->n; k++) {
 				if (d->v[k].parent == (int)i && d->v[k].kind == DEP_INTERP) {
 					const struct dep *l = &d->v[k];
-					if ((e->interp_ldso = strdup(l->path ? l->path : l->name)) == NULL)
+					if ((e->interp_ldso =
+						    strdup(l->path ? l->path : l->name)) == NULL)
 						err(1, NULL);
 					break;
 				}
@@ -418,7 +448,8 @@ run_traces(struct build *b)
 		return 0;
 	for (size_t i = 0; i <= b->nentries + o->traces.n; i++) {
 		struct entry *e = i < b->nentries ? &b->entries[i] : NULL;
-		const char *cmd = !e && i < b->nentries + o->traces.n ? o->traces.v[i - b->nentries] : NULL;
+		const char *cmd =
+		    !e && i < b->nentries + o->traces.n ? o->traces.v[i - b->nentries] : NULL;
 		char db[PATH_MAX], **w = NULL, **argv = NULL;
 		size_t nw = 0;
 		const char *why;
@@ -463,7 +494,8 @@ read_traces(struct build *b)
 {
 	for (int phase = 0; phase < 2; phase++) {
 		for (size_t i = 0; i < b->tracedbs.n + b->o->dbs.n; i++) {
-			const char *db = i < b->tracedbs.n ? b->tracedbs.v[i] : b->o->dbs.v[i - b->tracedbs.n];
+			const char *db =
+			    i < b->tracedbs.n ? b->tracedbs.v[i] : b->o->dbs.v[i - b->tracedbs.n];
 			if (trace_read_db(&b->c, db, &b->tr, phase) < 0)
 				return -1;
 		}
@@ -567,7 +599,8 @@ write_bin(struct build *b)
 		return -1;
 	}
 	if (mkdirat(b->buildfd, SB_LAYOUT_BIN, 0755) < 0 ||
-	    (fd = openat(b->buildfd, SB_LAYOUT_BIN, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+	    (fd = openat(b->buildfd, SB_LAYOUT_BIN,
+		 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		warn(SB_LAYOUT_BIN);
 		free(launcher);
 		return -1;
@@ -618,7 +651,8 @@ write_manifest(struct build *b, const struct strv *libdirs)
 		r->origin = it->origin;
 	}
 	manifest_sort(&m);
-	fd = openat(b->buildfd, MANIFEST_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	fd = openat(b->buildfd, MANIFEST_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0644);
 	if (fd < 0 || fchmod(fd, 0644) < 0 || manifest_write(&m, fd) < 0 || close(fd) < 0) {
 		warn("%s", MANIFEST_FILE);
 		fd = -1;
@@ -647,7 +681,8 @@ check_target(struct build *b)
 		return -1;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		int fd = openat(b->dirfd, b->o->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int fd =
+		    openat(b->dirfd, b->o->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd >= 0) {
 			int ok = faccessat(fd, MANIFEST_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
 			close(fd);
@@ -682,7 +717,8 @@ remove_stale(struct build *b)
 	while ((de = readdir(d)) != NULL) {
 		size_t pl = strlen(prefix);
 		if (strncmp(de->d_name, prefix, pl) != 0 || strlen(de->d_name) != pl + 6 ||
-		    fstatat(b->dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+		    fstatat(b->dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode))
 			continue;
 		if (tree_remove(b->dirfd, de->d_name) < 0)
 			warn("%s/%s", b->o->outdir, de->d_name);
@@ -714,7 +750,8 @@ make_builddir(struct build *b, char **realdir)
 		warn("%s", b->o->outdir);
 		return -1;
 	}
-	if (snprintf(path, sizeof path, "%s/.%s.tmp-XXXXXX", *realdir, b->o->name) >= (int)sizeof path ||
+	if (snprintf(path, sizeof path, "%s/.%s.tmp-XXXXXX", *realdir, b->o->name) >=
+		(int)sizeof path ||
 	    mkdtemp(path) == NULL) {
 		warn("%s: temporary directory", b->o->outdir);
 		return -1;
@@ -767,7 +804,8 @@ summary(const struct build *b)
 	}
 	closure_report(&b->c, b->o->quiet);
 	if (!b->o->quiet)
-		fprintf(stderr, "sidebundle: %s/%s: %zu files (%llu bytes), %zu directories, %zu symlinks\n",
+		fprintf(stderr,
+		    "sidebundle: %s/%s: %zu files (%llu bytes), %zu directories, %zu symlinks\n",
 		    b->o->outdir, b->o->name, nf, (unsigned long long)bytes, nd, nl);
 }
 
@@ -792,8 +830,8 @@ build(struct build *b, char *realdir)
 		b->c.tmpdir = tmppath;
 	}
 	if (analyse_entries(b) < 0 || sb_interrupted || run_traces(b) < 0 || sb_interrupted ||
-	    read_traces(b) < 0 || analyse_traced(b) < 0 || sb_interrupted ||
-	    add_inputs(b) < 0 || sb_interrupted)
+	    read_traces(b) < 0 || analyse_traced(b) < 0 || sb_interrupted || add_inputs(b) < 0 ||
+	    sb_interrupted)
 		goto out;
 	resolve_libdirs(b, &libdirs);
 	if (payload_write(&b->c, b->buildfd) < 0 || write_bin(b) < 0 ||

@@ -10,11 +10,11 @@
 
 struct entry {
 	char *name;
-	char *path;	 /* normalised path as given */
-	char *trace_args;/* ::trace=ARGS, or NULL */
-	const char *kind;/* elf-dynamic | elf-static | script */
-	char *interp;	 /* PT_INTERP, or the script interpreter; NULL */
-	char **args;	 /* #! arguments */
+	char *path;	  /* normalised path as given */
+	char *trace_args; /* ::trace=ARGS, or NULL */
+	const char *kind; /* elf-dynamic | elf-static | script */
+	char *interp;	  /* PT_INTERP, or the script interpreter; NULL */
+	char **args;	  /* #! arguments */
 	size_t nargs;
 	char *interp_ldso; /* script: the interpreter's PT_INTERP, or NULL */
 };

@@ -38,10 +38,10 @@
 
 struct node {
 	struct elf_info ei;
-	int is_elf;	/* ei is valid */
-	int exec_like;	/* run by execve: PT_INTERP and #! apply */
-	int depth;	/* #! levels above this one */
-	char *origin;	/* $ORIGIN of this object */
+	int is_elf;    /* ei is valid */
+	int exec_like; /* run by execve: PT_INTERP and #! apply */
+	int depth;     /* #! levels above this one */
+	char *origin;  /* $ORIGIN of this object */
 };
 
 struct loaded {
@@ -108,8 +108,7 @@ first_record(const struct deps *d, const char *path, size_t upto)
  * index, or -1 (ENOMEM; path and args freed).
  */
 static long
-dep_add(struct ctx *c, int parent, enum dep_kind kind, const char *name,
-    char *path, char **args)
+dep_add(struct ctx *c, int parent, enum dep_kind kind, const char *name, char *path, char **args)
 {
 	struct deps *d = c->d;
 
@@ -190,8 +189,8 @@ loaded_add(struct ctx *c, const char *name, size_t rec)
  * the first record of that path.  Returns the index or -1 (ENOMEM).
  */
 static long
-add_found(struct ctx *c, int parent, enum dep_kind kind, const char *name,
-    char *path, char **args, int exec_like, int depth, struct elf_info *ei)
+add_found(struct ctx *c, int parent, enum dep_kind kind, const char *name, char *path, char **args,
+    int exec_like, int depth, struct elf_info *ei)
 {
 	int seen = path != NULL && first_record(c->d, path, c->d->n);
 	long r = dep_add(c, parent, kind, name, path, args);
@@ -268,8 +267,7 @@ do_needed(struct ctx *c, size_t rec)
 			continue;
 		if ((have = loaded_find(c, name)) != -1) {
 			char *p = strdup(c->d->v[have].path);
-			if (p == NULL ||
-			    dep_add(c, (int)rec, DEP_NEEDED, name, p, NULL) == -1)
+			if (p == NULL || dep_add(c, (int)rec, DEP_NEEDED, name, p, NULL) == -1)
 				goto out;
 			continue;
 		}
@@ -279,23 +277,20 @@ do_needed(struct ctx *c, size_t rec)
 		    search_lib(&c->s, name, chain, nchain, &res) == -1)
 			goto out;
 		if (res.n == 0) {
-			if (dep_add(c, (int)rec, DEP_NEEDED, name, NULL, NULL) ==
-			    -1)
+			if (dep_add(c, (int)rec, DEP_NEEDED, name, NULL, NULL) == -1)
 				goto out;
 			continue;
 		}
 		for (size_t k = 0; k < res.n; k++) {
-			char *soname = res.v[k].ei.soname != NULL
-			    ? strdup(res.v[k].ei.soname)
-			    : NULL;
-			r = add_found(c, (int)rec, DEP_NEEDED, name,
-			    res.v[k].path, NULL, 0, 0, &res.v[k].ei);
+			char *soname =
+			    res.v[k].ei.soname != NULL ? strdup(res.v[k].ei.soname) : NULL;
+			r = add_found(c, (int)rec, DEP_NEEDED, name, res.v[k].path, NULL, 0, 0,
+			    &res.v[k].ei);
 			res.v[k].path = NULL;
 			if (r == -1 ||
 			    (k == 0 &&
 				(loaded_add(c, name, (size_t)r) == -1 ||
-				    loaded_add(c, c->d->v[r].path, (size_t)r) ==
-					-1 ||
+				    loaded_add(c, c->d->v[r].path, (size_t)r) == -1 ||
 				    loaded_add(c, soname, (size_t)r) == -1))) {
 				free(soname);
 				for (size_t j = k + 1; j < res.n; j++) {
@@ -385,8 +380,8 @@ do_script(struct ctx *c, size_t rec, const struct shebang *sb)
 			return -1;
 		if (rc == 0) {
 			char *p = search_path(&c->s, envcmd, c->o->path_env);
-			r = add_found(c, (int)rec, DEP_SCRIPT_INTERP, envcmd, p,
-			    envargs, 1, depth, NULL);
+			r = add_found(c, (int)rec, DEP_SCRIPT_INTERP, envcmd, p, envargs, 1, depth,
+			    NULL);
 			free(envcmd);
 			if (r == -1)
 				return -1;
@@ -403,8 +398,7 @@ do_script(struct ctx *c, size_t rec, const struct shebang *sb)
 		free(p);
 		return -1;
 	}
-	r = add_found(c, (int)rec, DEP_SCRIPT_INTERP, sb->interp, p, args, 1,
-	    depth, NULL);
+	r = add_found(c, (int)rec, DEP_SCRIPT_INTERP, sb->interp, p, args, 1, depth, NULL);
 	return r == -1 ? -1 : 0;
 }
 
@@ -433,8 +427,7 @@ analyse(struct ctx *c, size_t rec, char *err, size_t errlen)
 		}
 		if (!S_ISREG(st.st_mode)) {
 			seterr(err, errlen, "%s: %s", path,
-			    S_ISDIR(st.st_mode) ? "is a directory"
-						: "not a regular file");
+			    S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
 			goto out;
 		}
 		do
@@ -458,12 +451,10 @@ analyse(struct ctx *c, size_t rec, char *err, size_t errlen)
 		} else {
 			nd->origin = dir_of(path);
 		}
-		if (nd->origin == NULL ||
-		    loaded_add(c, path, rec) == -1 ||
+		if (nd->origin == NULL || loaded_add(c, path, rec) == -1 ||
 		    loaded_add(c, nd->ei.soname, rec) == -1)
 			goto nomem;
-		if (nd->exec_like && nd->ei.interp != NULL &&
-		    do_interp(c, rec) == -1)
+		if (nd->exec_like && nd->ei.interp != NULL && do_interp(c, rec) == -1)
 			goto nomem;
 		if (do_needed(c, rec) == -1)
 			goto nomem;
@@ -483,14 +474,12 @@ analyse(struct ctx *c, size_t rec, char *err, size_t errlen)
 		goto out;
 	}
 	if (!nd->exec_like) {
-		seterr(err, errlen, "%s: a script where a library was expected",
-		    path);
+		seterr(err, errlen, "%s: a script where a library was expected", path);
 		shebang_free(&sb);
 		goto out;
 	}
 	if (nd->depth >= DEPS_MAX_SCRIPT_DEPTH) {
-		seterr(err, errlen,
-		    "%s: more than %d levels of #! interpreters", path,
+		seterr(err, errlen, "%s: more than %d levels of #! interpreters", path,
 		    DEPS_MAX_SCRIPT_DEPTH);
 		shebang_free(&sb);
 		goto out;
@@ -534,11 +523,10 @@ ctx_free(struct ctx *c)
 }
 
 int
-deps_analyse(struct deps *d, const struct deps_opts *o, const char *file,
-    char *err, size_t errlen)
+deps_analyse(struct deps *d, const struct deps_opts *o, const char *file, char *err, size_t errlen)
 {
 	static const struct deps_opts defaults;
-	struct ctx c = {.d = d, .o = o != NULL ? o : &defaults, .base = d->n};
+	struct ctx c = { .d = d, .o = o != NULL ? o : &defaults, .base = d->n };
 	char cwd[PATH_MAX], sub[PATH_MAX + 512];
 	char *path;
 	size_t n;
@@ -546,8 +534,7 @@ deps_analyse(struct deps *d, const struct deps_opts *o, const char *file,
 	int rc;
 
 	if (search_init(&c.s, c.o->root, c.o->ld_library_path) == -1) {
-		seterr(err, errlen, "%s: %s", c.o->root ? c.o->root : "/",
-		    strerror(errno));
+		seterr(err, errlen, "%s: %s", c.o->root ? c.o->root : "/", strerror(errno));
 		return -1;
 	}
 	/* A relative FILE is relative to the cwd on the host, to the root
@@ -595,9 +582,8 @@ deps_analyse(struct deps *d, const struct deps_opts *o, const char *file,
 		}
 		if (rc == 1)
 			warnx("%s (needed by %s)", sub,
-			    d->v[d->v[rec].parent].path != NULL
-				? d->v[d->v[rec].parent].path
-				: d->v[d->v[rec].parent].name);
+			    d->v[d->v[rec].parent].path != NULL ? d->v[d->v[rec].parent].path
+								: d->v[d->v[rec].parent].name);
 	}
 	ctx_free(&c);
 	return 0;

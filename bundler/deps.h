@@ -24,15 +24,15 @@ enum dep_kind {
 };
 
 struct dep {
-	char *path;	/* absolute path as found by the search (not
+	char *path; /* absolute path as found by the search (not
 			 * symlink-resolved; relative to root), NULL if missing */
-	char *name;	/* what asked for it: DT_NEEDED string, PT_INTERP or
+	char *name; /* what asked for it: DT_NEEDED string, PT_INTERP or
 			 * #! interpreter text; the path itself for entries */
-	int parent;	/* index in deps.v of the file that needs it, -1 for
+	int parent; /* index in deps.v of the file that needs it, -1 for
 			 * entries */
 	enum dep_kind kind;
-	int missing;	/* not found anywhere the loader would look */
-	char **args;	/* DEP_SCRIPT_INTERP: the #! arguments (NULL-terminated),
+	int missing; /* not found anywhere the loader would look */
+	char **args; /* DEP_SCRIPT_INTERP: the #! arguments (NULL-terminated),
 			 * else NULL */
 };
 
@@ -50,8 +50,8 @@ struct deps {
  * found during the search is skipped with a warning in the same way the
  * loader would skip it.
  */
-int deps_analyse(struct deps *d, const struct deps_opts *o, const char *file,
-    char *err, size_t errlen);
+int deps_analyse(struct deps *d, const struct deps_opts *o, const char *file, char *err,
+    size_t errlen);
 void deps_free(struct deps *d);
 
 #endif

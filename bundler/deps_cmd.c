@@ -62,8 +62,7 @@ tree_init(struct tree *t, const struct deps *d)
 		int p = d->v[i].parent;
 		if (p < 0 || (size_t)p >= d->n)
 			continue;
-		size_t *v = reallocarray(t->kids[p], t->nkids[p] + 1,
-		    sizeof(*v));
+		size_t *v = reallocarray(t->kids[p], t->nkids[p] + 1, sizeof(*v));
 		if (v == NULL)
 			return -1;
 		t->kids[p] = v;
@@ -89,8 +88,7 @@ is_first(const struct deps *d, size_t i)
 	if (d->v[i].path == NULL)
 		return 0;
 	for (size_t k = 0; k < i; k++)
-		if (d->v[k].path != NULL &&
-		    strcmp(d->v[k].path, d->v[i].path) == 0)
+		if (d->v[k].path != NULL && strcmp(d->v[k].path, d->v[i].path) == 0)
 			return 0;
 	return 1;
 }
@@ -153,8 +151,7 @@ put_line(const struct tree *t, size_t i, int level)
 
 	/* A glibc-hwcaps alternative follows its primary record with the
 	 * same parent and name. */
-	if (i > 0 && t->d->v[i - 1].parent == e->parent &&
-	    t->d->v[i - 1].kind == e->kind &&
+	if (i > 0 && t->d->v[i - 1].parent == e->parent && t->d->v[i - 1].kind == e->kind &&
 	    strcmp(t->d->v[i - 1].name, e->name) == 0)
 		alt = 1;
 	printf("%*s", level * 4, "");
@@ -215,7 +212,7 @@ elf_kind(const struct deps_opts *o, const char *path)
 static int
 print_entry(const struct deps_opts *o, const struct deps *d, size_t entry)
 {
-	struct tree t = {0};
+	struct tree t = { 0 };
 	const struct dep *e = &d->v[entry];
 	int bad = 0;
 
@@ -235,16 +232,15 @@ print_entry(const struct deps_opts *o, const struct deps *d, size_t entry)
 	for (size_t k = 0; k < t.nkids[entry]; k++) {
 		const struct dep *c = &d->v[t.kids[entry][k]];
 		if (c->missing) {
-			warnx("%s: %s not found (a direct need)", e->path,
-			    c->name);
+			warnx("%s: %s not found (a direct need)", e->path, c->name);
 			bad = 1;
 		}
 	}
 	for (size_t i = 0; i < d->n; i++) {
 		const struct dep *c = &d->v[i];
 		if (c->missing && c->parent >= 0 && (size_t)c->parent != entry)
-			warnx("%s: %s not found (needed by %s)", e->path,
-			    c->name, d->v[c->parent].path);
+			warnx("%s: %s not found (needed by %s)", e->path, c->name,
+			    d->v[c->parent].path);
 	}
 	tree_free(&t);
 	return bad;
@@ -260,7 +256,7 @@ usage(void)
 int
 cmd_deps(int argc, char **argv)
 {
-	struct deps_opts o = {0};
+	struct deps_opts o = { 0 };
 	int ch, status = 0;
 
 	optind = 1;
@@ -282,7 +278,7 @@ cmd_deps(int argc, char **argv)
 		return 1;
 	}
 	for (int i = 0; i < argc; i++) {
-		struct deps d = {0};
+		struct deps d = { 0 };
 		char err[4096];
 
 		fflush(stdout);

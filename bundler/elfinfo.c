@@ -27,7 +27,7 @@ struct strtab {
 	Elf *e;
 	const char *p; /* DT_STRTAB bytes, or NULL: use sections */
 	size_t len;
-	size_t shndx;  /* section index of the fallback string table */
+	size_t shndx; /* section index of the fallback string table */
 };
 
 static const char *
@@ -67,14 +67,12 @@ strtab_get(const struct strtab *st, uint64_t off)
  * segments.  Returns 0 and fills st, or -1 if no segment holds it.
  */
 static int
-strtab_from_segments(Elf *e, size_t phnum, uint64_t vaddr, uint64_t strsz,
-    struct strtab *st)
+strtab_from_segments(Elf *e, size_t phnum, uint64_t vaddr, uint64_t strsz, struct strtab *st)
 {
 	for (size_t i = 0; i < phnum; i++) {
 		GElf_Phdr ph;
 
-		if (gelf_getphdr(e, (int)i, &ph) == NULL ||
-		    ph.p_type != PT_LOAD)
+		if (gelf_getphdr(e, (int)i, &ph) == NULL || ph.p_type != PT_LOAD)
 			continue;
 		if (vaddr < ph.p_vaddr || vaddr - ph.p_vaddr >= ph.p_filesz)
 			continue;
@@ -86,8 +84,8 @@ strtab_from_segments(Elf *e, size_t phnum, uint64_t vaddr, uint64_t strsz,
 			strsz = avail;
 		if (strsz > ELF_MAX_STRTAB)
 			strsz = ELF_MAX_STRTAB;
-		Elf_Data *d = elf_getdata_rawchunk(e, (int64_t)(ph.p_offset +
-		    delta), (size_t)strsz, ELF_T_BYTE);
+		Elf_Data *d = elf_getdata_rawchunk(e, (int64_t)(ph.p_offset + delta), (size_t)strsz,
+		    ELF_T_BYTE);
 		if (d == NULL || d->d_buf == NULL)
 			return -1;
 		st->p = d->d_buf;
@@ -145,10 +143,10 @@ dup_str(char **dst, const char *s)
 
 /* The dynamic section at PT_DYNAMIC ph. */
 static int
-read_dynamic(Elf *e, size_t phnum, const GElf_Phdr *dynph, const char *name,
-    struct elf_info *ei, char *err, size_t errlen)
+read_dynamic(Elf *e, size_t phnum, const GElf_Phdr *dynph, const char *name, struct elf_info *ei,
+    char *err, size_t errlen)
 {
-	struct strtab st = {.e = e};
+	struct strtab st = { .e = e };
 	uint64_t strtab = 0, strsz = 0;
 	int have_strtab = 0;
 	size_t dynsz = gelf_fsize(e, ELF_T_DYN, 1, EV_CURRENT);
@@ -162,8 +160,7 @@ read_dynamic(Elf *e, size_t phnum, const GElf_Phdr *dynph, const char *name,
 	Elf_Data *d = elf_getdata_rawchunk(e, (int64_t)dynph->p_offset,
 	    (size_t)(dynph->p_filesz - dynph->p_filesz % dynsz), ELF_T_DYN);
 	if (d == NULL) {
-		errbuf_set(err, errlen, name,
-		    "PT_DYNAMIC lies outside the file (truncated?): %s",
+		errbuf_set(err, errlen, name, "PT_DYNAMIC lies outside the file (truncated?): %s",
 		    elferr());
 		return -1;
 	}
@@ -186,8 +183,7 @@ read_dynamic(Elf *e, size_t phnum, const GElf_Phdr *dynph, const char *name,
 			ei->flags_1 = (unsigned long)dyn.d_un.d_val;
 		}
 	}
-	if (!have_strtab ||
-	    strtab_from_segments(e, phnum, strtab, strsz, &st) == -1) {
+	if (!have_strtab || strtab_from_segments(e, phnum, strtab, strsz, &st) == -1) {
 		if (strtab_from_sections(e, &st) == -1) {
 			/* Without strings there are no names to report; a
 			 * dynamic section with no string use is fine. */
@@ -227,8 +223,8 @@ read_dynamic(Elf *e, size_t phnum, const GElf_Phdr *dynph, const char *name,
 		}
 		if ((s = strtab_get(&st, dyn.d_un.d_val)) == NULL) {
 			errbuf_set(err, errlen, name,
-			    "%s string offset %#llx outside the string table",
-			    what, (unsigned long long)dyn.d_un.d_val);
+			    "%s string offset %#llx outside the string table", what,
+			    (unsigned long long)dyn.d_un.d_val);
 			return -1;
 		}
 		if ((dst == NULL ? add_needed(ei, s) : dup_str(dst, s)) == -1) {
@@ -246,12 +242,11 @@ read_dynamic(Elf *e, size_t phnum, const GElf_Phdr *dynph, const char *name,
 }
 
 static int
-read_elf(Elf *e, const char *name, struct elf_info *ei, char *err,
-    size_t errlen)
+read_elf(Elf *e, const char *name, struct elf_info *ei, char *err, size_t errlen)
 {
 	GElf_Ehdr eh;
 	size_t phnum;
-	GElf_Phdr dynph = {0};
+	GElf_Phdr dynph = { 0 };
 	int have_dyn = 0;
 
 	if (elf_kind(e) != ELF_K_ELF) {
@@ -259,20 +254,15 @@ read_elf(Elf *e, const char *name, struct elf_info *ei, char *err,
 		return -1;
 	}
 	if (gelf_getehdr(e, &eh) == NULL) {
-		errbuf_set(err, errlen, name, "corrupt or truncated ELF header: %s",
-		    elferr());
+		errbuf_set(err, errlen, name, "corrupt or truncated ELF header: %s", elferr());
 		return -1;
 	}
-	if (eh.e_ident[EI_CLASS] != ELFCLASS32 &&
-	    eh.e_ident[EI_CLASS] != ELFCLASS64) {
-		errbuf_set(err, errlen, name, "bad ELF class %u",
-		    eh.e_ident[EI_CLASS]);
+	if (eh.e_ident[EI_CLASS] != ELFCLASS32 && eh.e_ident[EI_CLASS] != ELFCLASS64) {
+		errbuf_set(err, errlen, name, "bad ELF class %u", eh.e_ident[EI_CLASS]);
 		return -1;
 	}
-	if (eh.e_ident[EI_DATA] != ELFDATA2LSB &&
-	    eh.e_ident[EI_DATA] != ELFDATA2MSB) {
-		errbuf_set(err, errlen, name, "bad ELF byte order %u",
-		    eh.e_ident[EI_DATA]);
+	if (eh.e_ident[EI_DATA] != ELFDATA2LSB && eh.e_ident[EI_DATA] != ELFDATA2MSB) {
+		errbuf_set(err, errlen, name, "bad ELF byte order %u", eh.e_ident[EI_DATA]);
 		return -1;
 	}
 	ei->class = eh.e_ident[EI_CLASS];
@@ -282,8 +272,7 @@ read_elf(Elf *e, const char *name, struct elf_info *ei, char *err,
 	ei->type = eh.e_type;
 
 	if (elf_getphdrnum(e, &phnum) != 0) {
-		errbuf_set(err, errlen, name, "corrupt program headers: %s",
-		    elferr());
+		errbuf_set(err, errlen, name, "corrupt program headers: %s", elferr());
 		return -1;
 	}
 	/* elfutils silently clamps the count to what fits in the file. */
@@ -303,18 +292,15 @@ read_elf(Elf *e, const char *name, struct elf_info *ei, char *err,
 
 		if (gelf_getphdr(e, (int)i, &ph) == NULL) {
 			errbuf_set(err, errlen, name,
-			    "program header %zu unreadable (truncated?): %s",
-			    i, elferr());
+			    "program header %zu unreadable (truncated?): %s", i, elferr());
 			return -1;
 		}
 		if (ph.p_type == PT_INTERP && ei->interp == NULL) {
 			Elf_Data *d = NULL;
 
-			if (ph.p_offset <= INT64_MAX && ph.p_filesz > 0 &&
-			    ph.p_filesz <= 65536)
-				d = elf_getdata_rawchunk(e,
-				    (int64_t)ph.p_offset, (size_t)ph.p_filesz,
-				    ELF_T_BYTE);
+			if (ph.p_offset <= INT64_MAX && ph.p_filesz > 0 && ph.p_filesz <= 65536)
+				d = elf_getdata_rawchunk(e, (int64_t)ph.p_offset,
+				    (size_t)ph.p_filesz, ELF_T_BYTE);
 			if (d == NULL || d->d_buf == NULL ||
 			    memchr(d->d_buf, '\0', d->d_size) == NULL ||
 			    ((const char *)d->d_buf)[0] == '\0') {
@@ -326,8 +312,7 @@ read_elf(Elf *e, const char *name, struct elf_info *ei, char *err,
 				return -1;
 			}
 			if ((ei->interp = strdup(d->d_buf)) == NULL) {
-				errbuf_set(err, errlen, name, "%s",
-				    strerror(errno));
+				errbuf_set(err, errlen, name, "%s", strerror(errno));
 				return -1;
 			}
 		} else if (ph.p_type == PT_DYNAMIC && !have_dyn) {
@@ -366,9 +351,8 @@ ehdr_size(const void *id, size_t len)
 {
 	if (len < EI_NIDENT)
 		return EI_NIDENT;
-	return ((const unsigned char *)id)[EI_CLASS] == ELFCLASS32
-	    ? sizeof(Elf32_Ehdr)
-	    : sizeof(Elf64_Ehdr);
+	return ((const unsigned char *)id)[EI_CLASS] == ELFCLASS32 ? sizeof(Elf32_Ehdr)
+								   : sizeof(Elf64_Ehdr);
 }
 
 static int
@@ -382,8 +366,7 @@ lib_init(const char *name, char *err, size_t errlen)
 }
 
 int
-elf_info_fd(int fd, const char *name, struct elf_info *ei, char *err,
-    size_t errlen)
+elf_info_fd(int fd, const char *name, struct elf_info *ei, char *err, size_t errlen)
 {
 	struct stat st;
 	unsigned char id[EI_NIDENT];
@@ -420,8 +403,8 @@ elf_info_fd(int fd, const char *name, struct elf_info *ei, char *err,
 }
 
 int
-elf_info_mem(const void *buf, size_t len, const char *name,
-    struct elf_info *ei, char *err, size_t errlen)
+elf_info_mem(const void *buf, size_t len, const char *name, struct elf_info *ei, char *err,
+    size_t errlen)
 {
 	memset(ei, 0, sizeof(*ei));
 	if (lib_init(name, err, errlen) == -1)
@@ -431,13 +414,11 @@ elf_info_mem(const void *buf, size_t len, const char *name,
 		return -1;
 	}
 	if (len < ehdr_size(buf, len)) {
-		errbuf_set(err, errlen, name, "truncated ELF header (%zu bytes)",
-		    len);
+		errbuf_set(err, errlen, name, "truncated ELF header (%zu bytes)", len);
 		return -1;
 	}
 	/* ELF_C_READ never writes to the image; the cast is libelf's API. */
-	return parse(elf_memory((char *)(uintptr_t)buf, len), name, ei, err,
-	    errlen);
+	return parse(elf_memory((char *)(uintptr_t)buf, len), name, ei, err, errlen);
 }
 
 void
@@ -456,8 +437,7 @@ elf_info_free(struct elf_info *ei)
 int
 elf_info_compatible(const struct elf_info *obj, const struct elf_info *lib)
 {
-	if (lib->class != obj->class || lib->data != obj->data ||
-	    lib->machine != obj->machine)
+	if (lib->class != obj->class || lib->data != obj->data || lib->machine != obj->machine)
 		return 0;
 	if (lib->osabi != ELFOSABI_SYSV && lib->osabi != ELFOSABI_GNU)
 		return 0;

@@ -13,14 +13,14 @@
 #include <stddef.h>
 
 struct elf_info {
-	unsigned char class;   /* ELFCLASS32 / ELFCLASS64 */
-	unsigned char data;    /* ELFDATA2LSB / ELFDATA2MSB */
-	unsigned char osabi;   /* e_ident[EI_OSABI] */
-	unsigned int machine;  /* e_machine */
-	unsigned int type;     /* e_type: ET_EXEC, ET_DYN, ... */
-	int dynamic;	       /* has PT_DYNAMIC */
-	char *interp;	       /* PT_INTERP text, or NULL */
-	char **needed;	       /* DT_NEEDED strings, in file order */
+	unsigned char class;  /* ELFCLASS32 / ELFCLASS64 */
+	unsigned char data;   /* ELFDATA2LSB / ELFDATA2MSB */
+	unsigned char osabi;  /* e_ident[EI_OSABI] */
+	unsigned int machine; /* e_machine */
+	unsigned int type;    /* e_type: ET_EXEC, ET_DYN, ... */
+	int dynamic;	      /* has PT_DYNAMIC */
+	char *interp;	      /* PT_INTERP text, or NULL */
+	char **needed;	      /* DT_NEEDED strings, in file order */
 	size_t nneeded;
 	char *rpath;	       /* DT_RPATH (NULL when DT_RUNPATH exists, as
 				* the loader ignores it then) */
@@ -37,12 +37,11 @@ int elf_info_is_elf(const void *buf, size_t len);
  * truncated under us gives an error, not SIGBUS).  name is used in
  * messages only.  Returns 0, or -1 with "NAME: why" in err.
  */
-int elf_info_fd(int fd, const char *name, struct elf_info *ei, char *err,
-    size_t errlen);
+int elf_info_fd(int fd, const char *name, struct elf_info *ei, char *err, size_t errlen);
 
 /* The same on an in-memory image (fuzzing, tests). */
-int elf_info_mem(const void *buf, size_t len, const char *name,
-    struct elf_info *ei, char *err, size_t errlen);
+int elf_info_mem(const void *buf, size_t len, const char *name, struct elf_info *ei, char *err,
+    size_t errlen);
 
 void elf_info_free(struct elf_info *ei);
 

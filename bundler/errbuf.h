@@ -8,7 +8,7 @@
  * ldcache.c) returns errors that name the file, leaving the caller to
  * decide whether to die.
  */
-void errbuf_set(char *err, size_t errlen, const char *name, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
+void errbuf_set(char *err, size_t errlen, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -111,7 +111,9 @@ launcher_install(int bindirfd, const char *launcher)
 	int dl = slash ? (int)(slash - launcher) : 1;
 	snprintf(shim, sizeof shim, "%.*s/%s", dl, slash ? launcher : ".", SB_INSTALLED_SHIM);
 	if (access(shim, R_OK) < 0) {
-		warnx("%s not found next to the launcher: host mode will not map absolute paths into the payload", SB_INSTALLED_SHIM);
+		warnx(
+		    "%s not found next to the launcher: host mode will not map absolute paths into the payload",
+		    SB_INSTALLED_SHIM);
 		return 0;
 	}
 	return copy_in(bindirfd, shim, SB_LAYOUT_SHIM, 0644);
@@ -119,8 +121,7 @@ launcher_install(int bindirfd, const char *launcher)
 
 /* path must lead to something in the payload. */
 static int
-check_in_payload(const struct closure *c, const struct entry *e,
-    const char *path)
+check_in_payload(const struct closure *c, const struct entry *e, const char *path)
 {
 	char *r = closure_resolve(c, path);
 
@@ -133,8 +134,7 @@ check_in_payload(const struct closure *c, const struct entry *e,
 }
 
 int
-launch_link_write(int bindirfd, const struct closure *c,
-    const struct entry *e)
+launch_link_write(int bindirfd, const struct closure *c, const struct entry *e)
 {
 	if (check_in_payload(c, e, e->path) < 0 ||
 	    (e->interp && check_in_payload(c, e, e->interp) < 0) ||

@@ -17,7 +17,6 @@ char *launcher_find(void);
 int launcher_install(int bindirfd, const char *launcher);
 /* bin/<entry>: a relative symlink to the launcher, after checking that
  * the entry and its interpreter are in the payload. */
-int launch_link_write(int bindirfd, const struct closure *c,
-    const struct entry *e);
+int launch_link_write(int bindirfd, const struct closure *c, const struct entry *e);
 
 #endif

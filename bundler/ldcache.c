@@ -63,8 +63,7 @@ str_at(const char *base, size_t len, uint64_t off)
 
 /* Read the glibc-hwcaps names of the extension directory. */
 static int
-parse_extensions(const char *base, size_t len, uint32_t extoff,
-    const char ***names, size_t *nnames)
+parse_extensions(const char *base, size_t len, uint32_t extoff, const char ***names, size_t *nnames)
 {
 	*names = NULL;
 	*nnames = 0;
@@ -83,8 +82,7 @@ parse_extensions(const char *base, size_t len, uint32_t extoff,
 
 		if (tag != EXT_TAG_HWCAPS)
 			continue;
-		if (off > len || size > len - off || size % 4 != 0 ||
-		    size / 4 > MAX_HWCAPS_NAMES)
+		if (off > len || size > len - off || size % 4 != 0 || size / 4 > MAX_HWCAPS_NAMES)
 			return -1;
 		const char **v = calloc(size / 4 + 1, sizeof(*v));
 		if (v == NULL)
@@ -104,8 +102,8 @@ parse_extensions(const char *base, size_t len, uint32_t extoff,
 }
 
 int
-ldcache_parse(const void *data, size_t len, const char *name,
-    struct ldcache *c, char *err, size_t errlen)
+ldcache_parse(const void *data, size_t len, const char *name, struct ldcache *c, char *err,
+    size_t errlen)
 {
 	const char *base;
 	size_t blen, start = 0;
@@ -114,8 +112,7 @@ ldcache_parse(const void *data, size_t len, const char *name,
 
 	memset(c, 0, sizeof(*c));
 	if (len > LDCACHE_MAX_SIZE) {
-		errbuf_set(err, errlen, name, "larger than %lu bytes",
-		    LDCACHE_MAX_SIZE);
+		errbuf_set(err, errlen, name, "larger than %lu bytes", LDCACHE_MAX_SIZE);
 		return -1;
 	}
 	if ((c->buf = malloc(len + 1)) == NULL) {
@@ -134,8 +131,7 @@ ldcache_parse(const void *data, size_t len, const char *name,
 		/* The new header follows, aligned for its uint64 field. */
 		end = (end + 7) & ~(uint64_t)7;
 		if (end > len) {
-			errbuf_set(err, errlen, name,
-			    "old-format block runs past the end");
+			errbuf_set(err, errlen, name, "old-format block runs past the end");
 			goto bad;
 		}
 		start = (size_t)end;
@@ -143,10 +139,8 @@ ldcache_parse(const void *data, size_t len, const char *name,
 	base = c->buf + start;
 	blen = len - start;
 	if (blen < NEW_HDR || memcmp(base, NEW_MAGIC, sizeof(NEW_MAGIC) - 1) != 0 ||
-	    memcmp(base + sizeof(NEW_MAGIC) - 1, NEW_VERSION,
-		sizeof(NEW_VERSION) - 1) != 0) {
-		errbuf_set(err, errlen, name, "not a %s%s file", NEW_MAGIC,
-		    NEW_VERSION);
+	    memcmp(base + sizeof(NEW_MAGIC) - 1, NEW_VERSION, sizeof(NEW_VERSION) - 1) != 0) {
+		errbuf_set(err, errlen, name, "not a %s%s file", NEW_MAGIC, NEW_VERSION);
 		goto bad;
 	}
 	uint32_t nlibs = rd32(base + 20);
@@ -159,8 +153,7 @@ ldcache_parse(const void *data, size_t len, const char *name,
 		goto bad;
 	}
 	if (nlibs > (blen - NEW_HDR) / NEW_ENTRY) {
-		errbuf_set(err, errlen, name,
-		    "%u entries do not fit in %zu bytes", nlibs, blen);
+		errbuf_set(err, errlen, name, "%u entries do not fit in %zu bytes", nlibs, blen);
 		goto bad;
 	}
 	if (parse_extensions(base, blen, extoff, &hw, &nhw) == -1) {
@@ -180,8 +173,7 @@ ldcache_parse(const void *data, size_t len, const char *name,
 		e->name = str_at(base, blen, rd32(p + 4));
 		e->path = str_at(base, blen, rd32(p + 8));
 		if (e->name == NULL || e->path == NULL) {
-			errbuf_set(err, errlen, name,
-			    "entry %u: string offset out of bounds", i);
+			errbuf_set(err, errlen, name, "entry %u: string offset out of bounds", i);
 			goto bad;
 		}
 		if ((hwcap >> 32) == (HWCAP_EXTENSION >> 32)) {
@@ -232,8 +224,7 @@ ldcache_load(const char *path, struct ldcache *c, char *err, size_t errlen)
 		return -1;
 	}
 	if ((uint64_t)st.st_size > LDCACHE_MAX_SIZE) {
-		errbuf_set(err, errlen, path, "larger than %lu bytes",
-		    LDCACHE_MAX_SIZE);
+		errbuf_set(err, errlen, path, "larger than %lu bytes", LDCACHE_MAX_SIZE);
 		close(fd);
 		return -1;
 	}
@@ -274,8 +265,7 @@ ldcache_free(struct ldcache *c)
 }
 
 uint32_t
-ldcache_arch_flags(unsigned char elfclass, unsigned int machine,
-    unsigned int e_flags_abi)
+ldcache_arch_flags(unsigned char elfclass, unsigned int machine, unsigned int e_flags_abi)
 {
 	(void)e_flags_abi;
 	/* glibc sysdeps/generic/ldconfig.h FLAG_* values. */

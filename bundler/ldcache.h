@@ -39,12 +39,11 @@ struct ldcache {
  * Parse len bytes at buf (copied: buf need not outlive c).  Returns 0,
  * or -1 with "NAME: why" in err (name is used in messages only).
  */
-int ldcache_parse(const void *buf, size_t len, const char *name,
-    struct ldcache *c, char *err, size_t errlen);
+int ldcache_parse(const void *buf, size_t len, const char *name, struct ldcache *c, char *err,
+    size_t errlen);
 
 /* Read the file at path (bounded, see LDCACHE_MAX_SIZE) and parse it. */
-int ldcache_load(const char *path, struct ldcache *c, char *err,
-    size_t errlen);
+int ldcache_load(const char *path, struct ldcache *c, char *err, size_t errlen);
 
 void ldcache_free(struct ldcache *c);
 
@@ -53,7 +52,6 @@ void ldcache_free(struct ldcache *c);
  * machine (e.g. 0x0303 for x86-64), or 0 when unknown (then any libc6
  * entry is a candidate and the caller checks the file itself).
  */
-uint32_t ldcache_arch_flags(unsigned char elfclass, unsigned int machine,
-    unsigned int e_flags_abi);
+uint32_t ldcache_arch_flags(unsigned char elfclass, unsigned int machine, unsigned int e_flags_abi);
 
 #endif

@@ -69,8 +69,7 @@ triplet(const struct elf_info *ei)
 {
 	switch (ei->machine) {
 	case EM_X86_64:
-		return ei->class == ELFCLASS64 ? "x86_64-linux-gnu"
-					       : "x86_64-linux-gnux32";
+		return ei->class == ELFCLASS64 ? "x86_64-linux-gnu" : "x86_64-linux-gnux32";
 	case EM_386:
 		return "i386-linux-gnu";
 	case EM_AARCH64:
@@ -78,8 +77,7 @@ triplet(const struct elf_info *ei)
 	case EM_ARM:
 		return "arm-linux-gnueabihf";
 	case EM_PPC64:
-		return ei->data == ELFDATA2LSB ? "powerpc64le-linux-gnu"
-					       : "powerpc64-linux-gnu";
+		return ei->data == ELFDATA2LSB ? "powerpc64le-linux-gnu" : "powerpc64-linux-gnu";
 	case EM_S390:
 		return "s390x-linux-gnu";
 	case EM_RISCV:
@@ -114,11 +112,10 @@ platform(const struct elf_info *ei)
 static const char *const *
 known_hwcaps(const struct elf_info *ei)
 {
-	static const char *const x86[] = {"x86-64-v4", "x86-64-v3",
-	    "x86-64-v2", NULL};
-	static const char *const ppc[] = {"power10", "power9", NULL};
-	static const char *const s390[] = {"z16", "z15", "z14", "z13", NULL};
-	static const char *const none[] = {NULL};
+	static const char *const x86[] = { "x86-64-v4", "x86-64-v3", "x86-64-v2", NULL };
+	static const char *const ppc[] = { "power10", "power9", NULL };
+	static const char *const s390[] = { "z16", "z15", "z14", "z13", NULL };
+	static const char *const none[] = { NULL };
 
 	if (ei->machine == EM_X86_64 && ei->class == ELFCLASS64)
 		return x86;
@@ -148,14 +145,12 @@ is_multiarch(const struct search *s, const struct elf_info *ei)
 
 /* $LIB as this root's ld.so would expand it. */
 static void
-dst_lib(const struct search *s, const struct elf_info *ei, char *out,
-    size_t outlen)
+dst_lib(const struct search *s, const struct elf_info *ei, char *out, size_t outlen)
 {
 	if (is_multiarch(s, ei))
 		snprintf(out, outlen, "lib/%s", triplet(ei));
 	else
-		snprintf(out, outlen, "%s",
-		    ei->class == ELFCLASS64 ? "lib64" : "lib");
+		snprintf(out, outlen, "%s", ei->class == ELFCLASS64 ? "lib64" : "lib");
 }
 
 /*
@@ -164,8 +159,8 @@ dst_lib(const struct search *s, const struct elf_info *ei, char *out,
  * malloc'd string or NULL (ENOMEM, ENAMETOOLONG).
  */
 static char *
-expand_dst(const struct search *s, const char *in, size_t inlen,
-    const char *origin, const struct elf_info *ei)
+expand_dst(const struct search *s, const char *in, size_t inlen, const char *origin,
+    const struct elf_info *ei)
 {
 	char out[PATH_MAX], lib[64];
 	size_t o = 0;
@@ -175,22 +170,18 @@ expand_dst(const struct search *s, const char *in, size_t inlen,
 		size_t skip = 0;
 
 		if (in[i] == '$') {
-			static const char *const names[] = {"ORIGIN", "LIB",
-			    "PLATFORM"};
+			static const char *const names[] = { "ORIGIN", "LIB", "PLATFORM" };
 			for (size_t k = 0; k < 3 && val == NULL; k++) {
 				size_t nl = strlen(names[k]);
 				const char *p = in + i + 1;
 				size_t left = inlen - i - 1;
 
 				if (left >= nl + 2 && p[0] == '{' &&
-				    memcmp(p + 1, names[k], nl) == 0 &&
-				    p[nl + 1] == '}')
+				    memcmp(p + 1, names[k], nl) == 0 && p[nl + 1] == '}')
 					skip = nl + 3;
-				else if (left >= nl &&
-				    memcmp(p, names[k], nl) == 0 &&
+				else if (left >= nl && memcmp(p, names[k], nl) == 0 &&
 				    (left == nl ||
-					!(p[nl] == '_' ||
-					    (p[nl] >= 'A' && p[nl] <= 'Z') ||
+					!(p[nl] == '_' || (p[nl] >= 'A' && p[nl] <= 'Z') ||
 					    (p[nl] >= 'a' && p[nl] <= 'z') ||
 					    (p[nl] >= '0' && p[nl] <= '9'))))
 					skip = nl + 1;
@@ -231,8 +222,7 @@ toolong:
  * primary hit, 0 when nothing usable is there, -1 on ENOMEM.
  */
 static int
-try_file(struct search *s, const char *path, const struct elf_info *want,
-    struct search_hit *hit)
+try_file(struct search *s, const char *path, const struct elf_info *want, struct search_hit *hit)
 {
 	char err[PATH_MAX + 256];
 	int fd = root_open(&s->root, path);
@@ -281,8 +271,8 @@ add_candidate(struct search *s, const char *path, const struct elf_info *want,
 }
 
 static int
-try_dir(struct search *s, const char *dir, const char *name,
-    const struct elf_info *want, struct search_result *r)
+try_dir(struct search *s, const char *dir, const char *name, const struct elf_info *want,
+    struct search_result *r)
 {
 	char p[PATH_MAX];
 	const char *const *known = known_hwcaps(want);
@@ -292,8 +282,7 @@ try_dir(struct search *s, const char *dir, const char *name,
 		return 0; /* relative to a cwd we cannot know */
 	if (root_is_host(&s->root)) {
 		for (size_t i = 0; i < s->nhwcaps && r->n == 0; i++) {
-			snprintf(p, sizeof(p), "%s/glibc-hwcaps/%s/%s", dir,
-			    s->hwcaps[i], name);
+			snprintf(p, sizeof(p), "%s/glibc-hwcaps/%s/%s", dir, s->hwcaps[i], name);
 			if ((rc = add_candidate(s, p, want, r)) != 0)
 				if (rc == -1)
 					return -1;
@@ -307,8 +296,7 @@ try_dir(struct search *s, const char *dir, const char *name,
 	if (add_candidate(s, p, want, r) == -1)
 		return -1;
 	for (size_t i = 0; known[i] != NULL; i++) {
-		snprintf(p, sizeof(p), "%s/glibc-hwcaps/%s/%s", dir, known[i],
-		    name);
+		snprintf(p, sizeof(p), "%s/glibc-hwcaps/%s/%s", dir, known[i], name);
 		if (add_candidate(s, p, want, r) == -1)
 			return -1;
 	}
@@ -317,9 +305,8 @@ try_dir(struct search *s, const char *dir, const char *name,
 
 /* Search a ':'-separated list (LD_LIBRARY_PATH also allows ';'). */
 static int
-try_list(struct search *s, const char *list, const char *seps,
-    const char *name, const char *origin, const struct elf_info *want,
-    struct search_result *r)
+try_list(struct search *s, const char *list, const char *seps, const char *name, const char *origin,
+    const struct elf_info *want, struct search_result *r)
 {
 	const char *p = list;
 
@@ -331,9 +318,8 @@ try_list(struct search *s, const char *list, const char *seps,
 			if (dir == NULL)
 				return errno == ENOMEM ? -1 : 0;
 			char *norm = join("/", dir);
-			int rc = dir[0] == '/' && norm != NULL
-			    ? try_dir(s, norm, name, want, r)
-			    : 0;
+			int rc =
+			    dir[0] == '/' && norm != NULL ? try_dir(s, norm, name, want, r) : 0;
 			if (norm == NULL && dir[0] == '/')
 				rc = -1;
 			free(dir);
@@ -349,8 +335,7 @@ try_list(struct search *s, const char *list, const char *seps,
 }
 
 static int
-try_cache(struct search *s, const char *name, const struct elf_info *want,
-    struct search_result *r)
+try_cache(struct search *s, const char *name, const struct elf_info *want, struct search_result *r)
 {
 	char err[PATH_MAX + 256], path[PATH_MAX * 2];
 
@@ -383,8 +368,7 @@ try_cache(struct search *s, const char *name, const struct elf_info *want,
 			continue;
 		if (type != LDCACHE_FLAG_ELF && type != LDCACHE_FLAG_ELF_LIBC6)
 			continue;
-		if (arch != 0 && e->flags != LDCACHE_FLAG_ELF &&
-		    e->flags != arch)
+		if (arch != 0 && e->flags != LDCACHE_FLAG_ELF && e->flags != arch)
 			continue;
 		/* rank: position among active hwcaps, baseline after. */
 		size_t rank = s->nhwcaps;
@@ -450,8 +434,8 @@ try_defaults(struct search *s, const char *name, const struct elf_info *want,
 }
 
 int
-search_lib(struct search *s, const char *name,
-    const struct search_obj *chain, size_t nchain, struct search_result *r)
+search_lib(struct search *s, const char *name, const struct search_obj *chain, size_t nchain,
+    struct search_result *r)
 {
 	const struct elf_info *req = chain[0].ei;
 	int rc;
@@ -459,8 +443,7 @@ search_lib(struct search *s, const char *name,
 	memset(r, 0, sizeof(*r));
 	if (strchr(name, '/') != NULL) {
 		/* A path: taken as is, after DST expansion. */
-		char *p = expand_dst(s, name, strlen(name), chain[0].origin,
-		    req);
+		char *p = expand_dst(s, name, strlen(name), chain[0].origin, req);
 		if (p == NULL)
 			return errno == ENOMEM ? -1 : 0;
 		char *norm = p[0] == '/' ? join("/", p) : NULL;
@@ -473,21 +456,18 @@ search_lib(struct search *s, const char *name,
 		for (size_t i = 0; i < nchain; i++) {
 			if (chain[i].ei->rpath == NULL)
 				continue;
-			rc = try_list(s, chain[i].ei->rpath, ":", name,
-			    chain[i].origin, req, r);
+			rc = try_list(s, chain[i].ei->rpath, ":", name, chain[i].origin, req, r);
 			if (rc != 0)
 				return rc == -1 ? -1 : 0;
 		}
 	}
 	if (s->ld_library_path != NULL) {
-		rc = try_list(s, s->ld_library_path, ":;", name,
-		    chain[nchain - 1].origin, req, r);
+		rc = try_list(s, s->ld_library_path, ":;", name, chain[nchain - 1].origin, req, r);
 		if (rc != 0)
 			return rc == -1 ? -1 : 0;
 	}
 	if (req->runpath != NULL) {
-		rc = try_list(s, req->runpath, ":", name, chain[0].origin, req,
-		    r);
+		rc = try_list(s, req->runpath, ":", name, chain[0].origin, req, r);
 		if (rc != 0)
 			return rc == -1 ? -1 : 0;
 	}
@@ -536,8 +516,8 @@ search_path(const struct search *s, const char *name, const char *path_env)
 			dir[len] = '\0';
 			int n = snprintf(file, sizeof(file), "%s/%s", dir, name);
 			if (n > 0 && (size_t)n < sizeof(file) &&
-			    root_stat(&s->root, file, &st) == 0 &&
-			    S_ISREG(st.st_mode) && (st.st_mode & 0111) != 0)
+			    root_stat(&s->root, file, &st) == 0 && S_ISREG(st.st_mode) &&
+			    (st.st_mode & 0111) != 0)
 				return join("/", file);
 		}
 		p += len;

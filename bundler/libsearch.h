@@ -26,8 +26,8 @@ struct search {
 	struct root root;	     /* where the files are */
 	const char *ld_library_path; /* NULL unless asked for */
 	struct ldcache cache;
-	int cache_state;	     /* 0 not read yet, 1 read, -1 unusable */
-	const char *hwcaps[4];	     /* glibc-hwcaps subdirs active on this
+	int cache_state;       /* 0 not read yet, 1 read, -1 unusable */
+	const char *hwcaps[4]; /* glibc-hwcaps subdirs active on this
 				      * CPU, best first (host root only) */
 	size_t nhwcaps;
 };
@@ -58,8 +58,7 @@ struct search_result {
 };
 
 /* root: NULL or "/" for the host.  Returns 0, or -1 with errno set. */
-int search_init(struct search *s, const char *root,
-    const char *ld_library_path);
+int search_init(struct search *s, const char *root, const char *ld_library_path);
 void search_free(struct search *s);
 
 /*
@@ -68,8 +67,8 @@ void search_free(struct search *s);
  * anywhere, 0 with r->n >= 1 when found, -1 on memory exhaustion.
  * Corrupt candidates are skipped with a warning on stderr.
  */
-int search_lib(struct search *s, const char *name,
-    const struct search_obj *chain, size_t nchain, struct search_result *r);
+int search_lib(struct search *s, const char *name, const struct search_obj *chain, size_t nchain,
+    struct search_result *r);
 void search_result_free(struct search_result *r);
 
 /*
@@ -77,8 +76,7 @@ void search_result_free(struct search_result *r);
  * the first regular file with an execute bit.  name holding '/' is taken
  * as is.  Returns a malloc'd root-relative path, or NULL (errno ENOENT).
  */
-char *search_path(const struct search *s, const char *name,
-    const char *path_env);
+char *search_path(const struct search *s, const char *name, const char *path_env);
 
 /* The default PATH used when path_env is NULL. */
 #define SEARCH_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -10,14 +10,14 @@
 
 /* Identical to the SYNOPSIS of sidebundle(1). */
 static const char usage_text[] =
-	"usage: sidebundle deps [-r ROOT] FILE...\n"
-	"       sidebundle create --out-dir DIR --name NAME --from-host PATH[::trace=ARGS]...\n"
-	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]...\n"
-	"           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"
-	"           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"
-	"           [--set-env K=V]... [-r ROOT] [-q] [-v]\n"
-	"       sidebundle verify DIR/NAME\n"
-	"       sidebundle --help | --version\n";
+    "usage: sidebundle deps [-r ROOT] FILE...\n"
+    "       sidebundle create --out-dir DIR --name NAME --from-host PATH[::trace=ARGS]...\n"
+    "           [--trace 'SHELL COMMAND']... [--db TRACE.db]...\n"
+    "           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"
+    "           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"
+    "           [--set-env K=V]... [-r ROOT] [-q] [-v]\n"
+    "       sidebundle verify DIR/NAME\n"
+    "       sidebundle --help | --version\n";
 
 int
 main(int argc, char **argv)

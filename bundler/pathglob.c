@@ -104,14 +104,14 @@ is_dir(struct gw *g, const char *path)
 {
 	struct stat st;
 	return fstatat(g->rootfd, path[1] ? path + 1 : ".", &st,
-		   g->nofollow ? AT_SYMLINK_NOFOLLOW : 0) == 0 && S_ISDIR(st.st_mode);
+		   g->nofollow ? AT_SYMLINK_NOFOLLOW : 0) == 0 &&
+	    S_ISDIR(st.st_mode);
 }
 
 /* Call fn on every name in dir (sorted, so output is reproducible) that
  * matches comp, then go on with rest below the directories among them. */
 static int
-gw_list(struct gw *g, const char *dir, const char *comp, const char *rest,
-    int all)
+gw_list(struct gw *g, const char *dir, const char *comp, const char *rest, int all)
 {
 	struct dirent **names;
 	int n = scandirat(g->rootfd, dir[1] ? dir + 1 : ".", &names, NULL, alphasort);
@@ -128,7 +128,8 @@ gw_list(struct gw *g, const char *dir, const char *comp, const char *rest,
 				struct stat st;
 				/* "**" never follows a link: no loops */
 				rc = g->fn(path, g->arg);
-				if (rc == 0 && fstatat(g->rootfd, path + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				if (rc == 0 &&
+				    fstatat(g->rootfd, path + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 				    S_ISDIR(st.st_mode))
 					rc = gw_list(g, path, NULL, NULL, 1);
 			} else if (rest == NULL) {
@@ -160,7 +161,8 @@ gw_dir(struct gw *g, const char *dir, const char *pat)
 			return gw_list(g, dir, NULL, NULL, 1);
 		int rc = gw_dir(g, dir, rest);
 		struct dirent **names;
-		int n = rc ? -1 : scandirat(g->rootfd, dir[1] ? dir + 1 : ".", &names, NULL, alphasort);
+		int n =
+		    rc ? -1 : scandirat(g->rootfd, dir[1] ? dir + 1 : ".", &names, NULL, alphasort);
 		for (int i = 0; i < n; i++) {
 			struct stat st;
 			const char *nm = names[i]->d_name;
@@ -189,8 +191,7 @@ gw_dir(struct gw *g, const char *dir, const char *pat)
 }
 
 int
-glob_walk(int rootfd, const char *pat, int (*fn)(const char *, void *),
-    void *arg)
+glob_walk(int rootfd, const char *pat, int (*fn)(const char *, void *), void *arg)
 {
 	struct stat rst, hst;
 	struct gw g = { rootfd, 0, fn, arg };

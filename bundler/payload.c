@@ -28,7 +28,7 @@ struct writer {
 	int payfd;
 	char cached[PATH_MAX]; /* the directory cachefd is */
 	int cachefd;
-	struct strmap dedup;   /* "sha256:mode" -> first item */
+	struct strmap dedup; /* "sha256:mode" -> first item */
 	size_t linked, copies;
 };
 
@@ -112,8 +112,8 @@ static int
 copy_file(struct writer *w, struct item *it, int pfd, const char *base)
 {
 	static unsigned char buf[1 << 16];
-	int in = openat(w->c->rootfd, it->src[1] ? it->src + 1 : ".",
-	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int in =
+	    openat(w->c->rootfd, it->src[1] ? it->src + 1 : ".", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	int out = -1, rc = -1;
 	struct stat st;
 	SHA2_CTX ctx;
@@ -294,7 +294,8 @@ payload_write(struct closure *c, int buildfd)
 			*v = i;
 	}
 	if (mkdirat(buildfd, SB_LAYOUT_PAYLOAD, 0700) < 0 ||
-	    (w.payfd = openat(buildfd, SB_LAYOUT_PAYLOAD, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+	    (w.payfd = openat(buildfd, SB_LAYOUT_PAYLOAD,
+		 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		warn(SB_LAYOUT_PAYLOAD);
 		return -1;
 	}

@@ -45,8 +45,7 @@ root_is_host(const struct root *r)
 }
 
 int
-root_host_path(const struct root *r, const char *path, char *out,
-    size_t outlen)
+root_host_path(const struct root *r, const char *path, char *out, size_t outlen)
 {
 	int n = snprintf(out, outlen, "%s%s", r->dir, path);
 
@@ -86,8 +85,7 @@ root_realpath(const struct root *r, const char *path)
 
 /* path resolved in the root, as a host path, into full. */
 static int
-resolved_host_path(const struct root *r, const char *path, char *full,
-    size_t size)
+resolved_host_path(const struct root *r, const char *path, char *full, size_t size)
 {
 	char *real = root_realpath(r, path);
 	int rc;

@@ -25,8 +25,7 @@ void root_free(struct root *r);
 int root_is_host(const struct root *r);
 
 /* path (root-relative) as a host path, into out; -1 with ENAMETOOLONG. */
-int root_host_path(const struct root *r, const char *path, char *out,
-    size_t outlen);
+int root_host_path(const struct root *r, const char *path, char *out, size_t outlen);
 
 /*
  * Resolve the absolute path following every symlink inside the root.

@@ -49,8 +49,8 @@ rule_gconv(struct closure *c)
 		const struct item *it = &c->items[i];
 		const char *g = strstr(it->path, "/gconv/");
 		size_t len = strlen(it->path);
-		if (it->type != MF_FILE || g == NULL || strchr(g + 7, '/') != NULL ||
-		    len < 3 || strcmp(it->path + len - 3, ".so") != 0)
+		if (it->type != MF_FILE || g == NULL || strchr(g + 7, '/') != NULL || len < 3 ||
+		    strcmp(it->path + len - 3, ".so") != 0)
 			continue;
 		size_t dl = (size_t)(g - it->path) + 6;
 		size_t k;
@@ -131,8 +131,8 @@ rule_locale(struct closure *c)
 static int
 rule_nss(struct closure *c, const struct trace_result *tr)
 {
-	static const char *const files[] = { "/etc/passwd", "/etc/group",
-		"/etc/host.conf", "/etc/hosts" };
+	static const char *const files[] = { "/etc/passwd", "/etc/group", "/etc/host.conf",
+		"/etc/hosts" };
 
 	if (add_if(c, "/etc/nsswitch.conf", HOW_OBJECT) < 0)
 		return -1;
@@ -177,8 +177,7 @@ rule_python(struct closure *c)
 int
 rules_apply(struct closure *c, const struct trace_result *tr)
 {
-	if (rule_gconv(c) < 0 || rule_locale(c) < 0 || rule_nss(c, tr) < 0 ||
-	    rule_python(c) < 0)
+	if (rule_gconv(c) < 0 || rule_locale(c) < 0 || rule_nss(c, tr) < 0 || rule_python(c) < 0)
 		return -1;
 	return 0;
 }

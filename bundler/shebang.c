@@ -37,8 +37,7 @@ shebang_read(int fd, struct shebang *sb)
 
 	sb->interp = sb->arg = NULL;
 	while (got < sizeof(buf)) {
-		ssize_t r = pread(fd, buf + got, sizeof(buf) - got,
-		    (off_t)got);
+		ssize_t r = pread(fd, buf + got, sizeof(buf) - got, (off_t)got);
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1)
@@ -131,8 +130,7 @@ split_env(const char *s, struct words *w)
 	for (size_t i = 0; i < len;) {
 		char c = s[i];
 
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
-		    c == '\f' || c == '\r') {
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r') {
 			if (in_word && words_add(w, tok, t) == -1)
 				goto nomem;
 			in_word = 0;
@@ -215,7 +213,7 @@ nomem:
 int
 shebang_env(const char *arg, char **cmd, char ***args)
 {
-	struct words w = {0};
+	struct words w = { 0 };
 	size_t i = 0;
 	const char *split = NULL;
 

@@ -84,4 +84,3 @@ strmap_free(struct strmap *m)
 	free(m->vals);
 	memset(m, 0, sizeof *m);
 }
-

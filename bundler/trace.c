@@ -15,7 +15,6 @@
 #include "schema.h"
 #include "trace.h"
 
-
 char *
 trace_find_sbtrace(void)
 {
@@ -57,8 +56,9 @@ run_recorded(const char *db)
 	int ok = 0;
 
 	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
-	    sqlite3_prepare_v2(h, "SELECT count(*) FROM runs WHERE end_ns IS NOT NULL"
-				  " AND (exit_code IS NOT NULL OR signal IS NOT NULL)",
+	    sqlite3_prepare_v2(h,
+		"SELECT count(*) FROM runs WHERE end_ns IS NOT NULL"
+		" AND (exit_code IS NOT NULL OR signal IS NOT NULL)",
 		-1, &st, NULL) == SQLITE_OK &&
 	    sqlite3_step(st) == SQLITE_ROW)
 		ok = sqlite3_column_int(st, 0) > 0;
@@ -68,8 +68,7 @@ run_recorded(const char *db)
 }
 
 int
-trace_run(const char *sbtrace, const char *backend, const char *db,
-    char *const argv[])
+trace_run(const char *sbtrace, const char *backend, const char *db, char *const argv[])
 {
 	size_t n = 0;
 	while (argv[n])
@@ -140,8 +139,7 @@ struct reader {
 static int
 dberr(struct reader *r, const char *what)
 {
-	warnx("%s: %s: %s (%d)", r->db, what, sqlite3_errmsg(r->h),
-	    sqlite3_extended_errcode(r->h));
+	warnx("%s: %s: %s (%d)", r->db, what, sqlite3_errmsg(r->h), sqlite3_extended_errcode(r->h));
 	return -1;
 }
 
@@ -175,8 +173,8 @@ check_db(struct reader *r)
 	if (pragma_int(r, "PRAGMA user_version", &ver) < 0)
 		return -1;
 	if (ver < 1 || ver > SB_DB_VERSION) {
-		warnx("%s: sbtrace database version %d, this sidebundle reads %d", r->db,
-		    ver, SB_DB_VERSION);
+		warnx("%s: sbtrace database version %d, this sidebundle reads %d", r->db, ver,
+		    SB_DB_VERSION);
 		return -1;
 	}
 	return 0;
@@ -185,23 +183,26 @@ check_db(struct reader *r)
 /* Paths the traced commands made: outputs, not inputs.  A path counts as
  * made when the first successful access to it in its run created it. */
 static const char sql_created[] =
-	"WITH s AS (SELECT p.run_id, a.path, a.op, a.mode, a.ts_ns, a.id"
-	"  FROM accesses a JOIN processes p ON p.id = a.process_id WHERE a.result = 0),"
-	" f AS (SELECT run_id, path, min(ts_ns) AS t FROM s GROUP BY run_id, path)"
-	" SELECT DISTINCT s.path FROM s JOIN f ON f.run_id = s.run_id AND f.path = s.path"
-	"  AND s.ts_ns = f.t"
-	" WHERE (s.mode & " SB_SQL_INT(SB_M_CREATE) ") OR s.op IN ('mkdir', 'symlink')"
-	"  OR (s.op IN ('link', 'rename') AND (s.mode & " SB_SQL_INT(SB_M_NEWPATH) "))";
+    "WITH s AS (SELECT p.run_id, a.path, a.op, a.mode, a.ts_ns, a.id"
+    "  FROM accesses a JOIN processes p ON p.id = a.process_id WHERE a.result = 0),"
+    " f AS (SELECT run_id, path, min(ts_ns) AS t FROM s GROUP BY run_id, path)"
+    " SELECT DISTINCT s.path FROM s JOIN f ON f.run_id = s.run_id AND f.path = s.path"
+    "  AND s.ts_ns = f.t"
+    " WHERE (s.mode & " SB_SQL_INT(
+	SB_M_CREATE) ") OR s.op IN ('mkdir', 'symlink')"
+		     "  OR (s.op IN ('link', 'rename') AND (s.mode & " SB_SQL_INT(
+			 SB_M_NEWPATH) "))";
 
 /* Every successful use that can pull a path in; the choice per row is
  * made in C.  Sorted so that messages come in a stable order. */
-static const char sql_used[] =
-	"SELECT a.path, a.op, max(a.mode & " SB_SQL_INT(SB_M_NOFOLLOW) "),"
-	" max(a.mode & " SB_SQL_INT(SB_M_READ) ")"
-	" FROM accesses a WHERE a.result = 0"
-	"  AND a.op IN ('exec', 'load', 'dlopen', 'open', 'opendir', 'chdir', 'stat',"
-	"   'access', 'readlink', 'realpath')"
-	" GROUP BY a.path, a.op ORDER BY a.path, a.op";
+static const char sql_used[] = "SELECT a.path, a.op, max(a.mode & " SB_SQL_INT(
+    SB_M_NOFOLLOW) "),"
+		   " max(a.mode & " SB_SQL_INT(
+		       SB_M_READ) ")"
+				  " FROM accesses a WHERE a.result = 0"
+				  "  AND a.op IN ('exec', 'load', 'dlopen', 'open', 'opendir', 'chdir', 'stat',"
+				  "   'access', 'readlink', 'realpath')"
+				  " GROUP BY a.path, a.op ORDER BY a.path, a.op";
 
 static int
 load_created(struct reader *r, struct closure *c)
@@ -250,9 +251,8 @@ add_elf(struct trace_result *tr, const char *path)
 static int
 how_for(const char *op, int nofollow, int read)
 {
-	if (strcmp(op, "exec") == 0 || strcmp(op, "load") == 0 ||
-	    strcmp(op, "dlopen") == 0 || strcmp(op, "opendir") == 0 ||
-	    strcmp(op, "chdir") == 0)
+	if (strcmp(op, "exec") == 0 || strcmp(op, "load") == 0 || strcmp(op, "dlopen") == 0 ||
+	    strcmp(op, "opendir") == 0 || strcmp(op, "chdir") == 0)
 		return HOW_OBJECT;
 	if (strcmp(op, "open") == 0)
 		return read ? HOW_OBJECT : -1;
@@ -283,8 +283,9 @@ load_used(struct reader *r, struct closure *c, struct trace_result *tr)
 		int added = closure_add(c, p, OR_TRACE, (enum how)how, 0);
 		if (added < 0)
 			goto fail;
-		if (added == 0 && (strcmp(op, "exec") == 0 || strcmp(op, "load") == 0 ||
-				      strcmp(op, "dlopen") == 0)) {
+		if (added == 0 &&
+		    (strcmp(op, "exec") == 0 || strcmp(op, "load") == 0 ||
+			strcmp(op, "dlopen") == 0)) {
 			const char *b = strrchr(p, '/');
 			if (add_elf(tr, p) < 0) {
 				warn("%s", r->db);
@@ -304,8 +305,7 @@ fail:
 }
 
 int
-trace_read_db(struct closure *c, const char *db, struct trace_result *tr,
-    int phase)
+trace_read_db(struct closure *c, const char *db, struct trace_result *tr, int phase)
 {
 	struct reader r = { db, NULL };
 	int rc = -1;

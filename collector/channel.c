@@ -15,8 +15,8 @@ make_dir(struct channel *c)
 
 	if (tmp == NULL || tmp[0] == '\0')
 		tmp = "/tmp";
-	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/sbtrace.XXXXXX",
-		tmp) >= sizeof(c->dir) - sizeof("/alive")) {
+	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/sbtrace.XXXXXX", tmp) >=
+	    sizeof(c->dir) - sizeof("/alive")) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -35,7 +35,7 @@ make_dir(struct channel *c)
 static int
 lock_alive(struct channel *c)
 {
-	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 
 	c->lockfd = open(c->alive, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (c->lockfd == -1)

@@ -12,22 +12,17 @@
 
 static const char schema_sql[] = {
 #include "schema_sql.h"
-	0};
+	0
+};
 
 /*
  * Migrations from version i to i + 1 live at index i - 1, applied in
  * order to an older database opened for append.  None yet: version 1
  * is the first release.
  */
-static const char *const migrations[SB_DB_VERSION - 1 + 1] = {NULL};
+static const char *const migrations[SB_DB_VERSION - 1 + 1] = { NULL };
 
-enum {
-	ST_PROC_INS,
-	ST_PROC_UPD,
-	ST_ACC_INS,
-	ST_ACC_COUNT,
-	ST_MAX
-};
+enum { ST_PROC_INS, ST_PROC_UPD, ST_ACC_INS, ST_ACC_COUNT, ST_MAX };
 
 static const char *const stmt_sql[ST_MAX] = {
 	[ST_PROC_INS] = "INSERT INTO processes (run_id, parent_id, pid, ppid,"
@@ -122,13 +117,13 @@ create_schema(struct db *db)
 {
 	char sql[64];
 
-	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d",
-	    SB_DB_APPLICATION_ID);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", SB_DB_APPLICATION_ID);
 	if (exec_sql(db, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	if (exec_schema(db) == -1 || exec_sql(db, sql) == -1 ||
-	    exec_sql(db, "INSERT OR REPLACE INTO meta (key, value)"
-			 " VALUES ('application', 'sbtrace')") == -1 ||
+	    exec_sql(db,
+		"INSERT OR REPLACE INTO meta (key, value)"
+		" VALUES ('application', 'sbtrace')") == -1 ||
 	    set_version(db, SB_DB_VERSION) == -1) {
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -144,8 +139,7 @@ migrate(struct db *db, int64_t from)
 	if (exec_sql(db, "BEGIN IMMEDIATE") == -1)
 		return -1;
 	for (v = from; v < SB_DB_VERSION; v++)
-		if ((migrations[v - 1] != NULL &&
-			exec_sql(db, migrations[v - 1]) == -1) ||
+		if ((migrations[v - 1] != NULL && exec_sql(db, migrations[v - 1]) == -1) ||
 		    set_version(db, (int)v + 1) == -1) {
 			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 			return -1;
@@ -162,8 +156,7 @@ check_existing(struct db *db, const char *path, char *err, size_t errlen)
 {
 	int64_t app, version, tables;
 
-	if (query_int(db, "SELECT count(*) FROM sqlite_master", &tables) ==
-		-1 ||
+	if (query_int(db, "SELECT count(*) FROM sqlite_master", &tables) == -1 ||
 	    query_int(db, "PRAGMA application_id", &app) == -1 ||
 	    query_int(db, "PRAGMA user_version", &version) == -1) {
 		snprintf(err, errlen, "%s: not an sbtrace database: %s", path,
@@ -186,8 +179,7 @@ check_existing(struct db *db, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (version < SB_DB_VERSION && migrate(db, version) == -1) {
-		snprintf(err, errlen, "%s: migration failed: %s", path,
-		    db->err);
+		snprintf(err, errlen, "%s: migration failed: %s", path, db->err);
 		return -1;
 	}
 	return 0;
@@ -197,15 +189,14 @@ check_existing(struct db *db, const char *path, char *err, size_t errlen)
 static int
 remove_old(const char *path, char *err, size_t errlen)
 {
-	static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
 	char name[4096 + 16];
 	size_t i;
 
 	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
 		snprintf(name, sizeof(name), "%s%s", path, sfx[i]);
 		if (unlink(name) == -1 && errno != ENOENT) {
-			snprintf(err, errlen, "%s: cannot replace: %s", name,
-			    strerror(errno));
+			snprintf(err, errlen, "%s: cannot replace: %s", name, strerror(errno));
 			return -1;
 		}
 	}
@@ -220,8 +211,7 @@ create_file(const char *path, char *err, size_t errlen)
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 
 	if (fd == -1) {
-		snprintf(err, errlen, "%s: cannot create database: %s", path,
-		    strerror(errno));
+		snprintf(err, errlen, "%s: cannot create database: %s", path, strerror(errno));
 		return -1;
 	}
 	close(fd);
@@ -234,19 +224,16 @@ prepare_all(struct db *db)
 	int i;
 
 	for (i = 0; i < ST_MAX; i++)
-		if (sqlite3_prepare_v3(db->h, stmt_sql[i], -1,
-			SQLITE_PREPARE_PERSISTENT, &db->st[i],
-			NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v3(db->h, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+			&db->st[i], NULL) != SQLITE_OK)
 			return fail(db, stmt_sql[i]);
 	return 0;
 }
 
 static int
-open_handle(struct db *db, const char *path, int existing, char *err,
-    size_t errlen)
+open_handle(struct db *db, const char *path, int existing, char *err, size_t errlen)
 {
-	int rc = sqlite3_open_v2(path, &db->h,
-	    SQLITE_OPEN_READWRITE, NULL);
+	int rc = sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE, NULL);
 
 	if (rc != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
@@ -285,8 +272,7 @@ open_handle(struct db *db, const char *path, int existing, char *err,
 }
 
 int
-db_open(struct db **dbp, const char *path, int append, char *err,
-    size_t errlen)
+db_open(struct db **dbp, const char *path, int append, char *err, size_t errlen)
 {
 	struct db *db;
 	struct stat st;
@@ -318,8 +304,7 @@ db_open(struct db **dbp, const char *path, int append, char *err,
 int
 db_precreate(const char *path, char *err, size_t errlen)
 {
-	if (remove_old(path, err, errlen) == -1 ||
-	    create_file(path, err, errlen) == -1)
+	if (remove_old(path, err, errlen) == -1 || create_file(path, err, errlen) == -1)
 		return -1;
 	return 0;
 }
@@ -362,9 +347,7 @@ db_commit(struct db *db)
 		return 0;
 	/* COMMIT is the one statement worth retrying on BUSY: a reader
 	 * may hold the WAL for a moment; the busy handler waits too */
-	while ((rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL)) ==
-		   SQLITE_BUSY &&
-	    tries++ < 5)
+	while ((rc = sqlite3_exec(db->h, "COMMIT", NULL, NULL, NULL)) == SQLITE_BUSY && tries++ < 5)
 		;
 	if (rc != SQLITE_OK)
 		return fail(db, "COMMIT");
@@ -462,8 +445,8 @@ db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id)
 }
 
 int
-db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit,
-    int exit_code, int signal, uint64_t events)
+db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit, int exit_code, int signal,
+    uint64_t events)
 {
 	sqlite3_stmt *st;
 	int rc;

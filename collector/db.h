@@ -28,7 +28,7 @@ struct db_process {
 	int64_t id;	   /* set by db_process_insert */
 	int64_t parent_id; /* 0: NULL */
 	int64_t pid;
-	int64_t ppid;	   /* -1: NULL */
+	int64_t ppid;			 /* -1: NULL */
 	char *exe, *execfn, *argv, *cwd; /* NULL: NULL */
 	size_t exe_len, execfn_len, argv_len, cwd_len;
 	int64_t start_ns, end_ns; /* 0: NULL */
@@ -56,8 +56,7 @@ struct db_access {
  * newer schema, is left untouched.  On failure returns -1 with a
  * message naming the path in err.
  */
-int db_open(struct db **dbp, const char *path, int append, char *err,
-    size_t errlen);
+int db_open(struct db **dbp, const char *path, int append, char *err, size_t errlen);
 /* Commit what is pending and close; returns -1 if that commit failed. */
 int db_close(struct db *db);
 /* The last error: "message (extended code N)". */
@@ -70,8 +69,8 @@ const char *db_errmsg(const struct db *db);
  */
 int db_precreate(const char *path, char *err, size_t errlen);
 int db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id);
-int db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit,
-    int exit_code, int signal, uint64_t events);
+int db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit, int exit_code,
+    int signal, uint64_t events);
 
 int db_process_insert(struct db *db, int64_t run_id, struct db_process *p);
 int db_process_update(struct db *db, const struct db_process *p);

@@ -26,8 +26,7 @@ typedef int htab_eq_fn(const void *val, const void *key);
 
 /* The slot holding the value for key, or NULL.  The slot's val may be
  * replaced by one with the same key. */
-struct htab_ent *htab_find(const struct htab *t, uint64_t hash,
-    htab_eq_fn *eq, const void *key);
+struct htab_ent *htab_find(const struct htab *t, uint64_t hash, htab_eq_fn *eq, const void *key);
 
 /* Add val (non-NULL) under hash; the key must not be present yet.
  * -1 with errno on allocation failure. */

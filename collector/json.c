@@ -25,13 +25,34 @@ json_add_str(struct buf *b, const char *s, size_t n)
 		}
 		o[0] = '\\';
 		switch (c) {
-		case '"': o[1] = '"'; b->len += 2; break;
-		case '\\': o[1] = '\\'; b->len += 2; break;
-		case '\n': o[1] = 'n'; b->len += 2; break;
-		case '\t': o[1] = 't'; b->len += 2; break;
-		case '\r': o[1] = 'r'; b->len += 2; break;
-		case '\b': o[1] = 'b'; b->len += 2; break;
-		case '\f': o[1] = 'f'; b->len += 2; break;
+		case '"':
+			o[1] = '"';
+			b->len += 2;
+			break;
+		case '\\':
+			o[1] = '\\';
+			b->len += 2;
+			break;
+		case '\n':
+			o[1] = 'n';
+			b->len += 2;
+			break;
+		case '\t':
+			o[1] = 't';
+			b->len += 2;
+			break;
+		case '\r':
+			o[1] = 'r';
+			b->len += 2;
+			break;
+		case '\b':
+			o[1] = 'b';
+			b->len += 2;
+			break;
+		case '\f':
+			o[1] = 'f';
+			b->len += 2;
+			break;
 		default:
 			memcpy(o + 1, "u00", 3);
 			o[4] = hex[c >> 4];

@@ -55,8 +55,7 @@ usage(FILE *f)
 	    "       sbtrace --help | --version\n");
 }
 
-static void __attribute__((noreturn))
-usage_error(void)
+static void __attribute__((noreturn)) usage_error(void)
 {
 	usage(stderr);
 	exit(2);
@@ -67,11 +66,11 @@ static int
 parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"all", no_argument, NULL, 'A'},
-		{"help", no_argument, NULL, 'h'},
-		{"linger", required_argument, NULL, 'L'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+		{ "all", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "linger", required_argument, NULL, 'L' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *errstr;
 	int ch;
@@ -153,12 +152,9 @@ find_library(char *out, size_t size)
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')) != NULL)
 			*slash = '\0';
-		if ((size_t)snprintf(out, size, "%s/libsbtrace.so", exe) <
-			size &&
-		    is_file(out))
+		if ((size_t)snprintf(out, size, "%s/libsbtrace.so", exe) < size && is_file(out))
 			return;
-		if ((size_t)snprintf(out, size,
-			"%s/../lib/sidebundle/libsbtrace.so", exe) < size &&
+		if ((size_t)snprintf(out, size, "%s/../lib/sidebundle/libsbtrace.so", exe) < size &&
 		    is_file(out) && realpath(out, exe) != NULL) {
 			strlcpy(out, exe, size);
 			return;
@@ -166,8 +162,9 @@ find_library(char *out, size_t size)
 	}
 	snprintf(out, size, "%s/libsbtrace.so", SB_LIBDIR);
 	if (!is_file(out))
-		errx(1, "cannot find libsbtrace.so (set %s, or install it "
-			"in %s)",
+		errx(1,
+		    "cannot find libsbtrace.so (set %s, or install it "
+		    "in %s)",
 		    SB_ENV_LIB, SB_LIBDIR);
 }
 
@@ -216,8 +213,8 @@ find_audit_library(const char *lib, char *out, size_t size)
 	const char *slash = strrchr(lib, '/');
 
 	if (slash != NULL &&
-	    (size_t)snprintf(out, size, "%.*s/" SB_AUDIT_LIB_NAME,
-		(int)(slash - lib), lib) < size &&
+	    (size_t)snprintf(out, size, "%.*s/" SB_AUDIT_LIB_NAME, (int)(slash - lib), lib) <
+		size &&
 	    is_file(out))
 		return;
 	strlcpy(out, lib, size);
@@ -231,8 +228,7 @@ set_child_env(const char *lib, const struct channel *ch)
 	find_audit_library(lib, audit, sizeof(audit));
 	prepend_env("LD_PRELOAD", lib);
 	prepend_env("LD_AUDIT", audit);
-	if (setenv(SB_ENV_LIB, lib, 1) == -1 ||
-	    setenv(SB_ENV_FIFO, ch->fifo, 1) == -1 ||
+	if (setenv(SB_ENV_LIB, lib, 1) == -1 || setenv(SB_ENV_FIFO, ch->fifo, 1) == -1 ||
 	    setenv(SB_ENV_ALIVE, ch->alive, 1) == -1)
 		err(1, "setenv");
 }
@@ -250,8 +246,8 @@ which(const char *cmd)
 		path = "/usr/local/bin:/bin:/usr/bin";
 	for (p = path;; p = e + 1) {
 		e = strchrnul(p, ':');
-		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(e - p),
-			p, e > p ? "/" : "", cmd) < sizeof(buf) &&
+		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(e - p), p,
+			e > p ? "/" : "", cmd) < sizeof(buf) &&
 		    is_file(buf) && access(buf, X_OK) == 0)
 			return realpath(buf, NULL);
 		if (*e == '\0')
@@ -308,8 +304,7 @@ struct collector {
 	int sigfd;
 };
 
-static void __attribute__((noreturn))
-die_db(struct collector *c)
+static void __attribute__((noreturn)) die_db(struct collector *c)
 {
 	const char *msg = c->model ? model_errmsg(c->model) : db_errmsg(c->db);
 
@@ -350,7 +345,7 @@ drain(struct collector *c)
 static void
 batch_pause(const struct collector *c, size_t got)
 {
-	struct pollfd sig = {.fd = c->sigfd, .events = POLLIN};
+	struct pollfd sig = { .fd = c->sigfd, .events = POLLIN };
 
 	/* Signals (the command's exit above all) still end the pause. */
 	if (got < BATCH_PAUSE_BELOW)
@@ -372,17 +367,14 @@ handle_signals(struct collector *c)
 		 * reap them all, keep the status of our own child. */
 		for (;;) {
 			int status;
-			r = waitpid(-1, &status,
-			    WNOHANG | (c->tracer != NULL ? __WALL : 0));
+			r = waitpid(-1, &status, WNOHANG | (c->tracer != NULL ? __WALL : 0));
 			if (r == -1 && errno == EINTR)
 				continue;
 			if (r <= 0)
 				break;
-			if (c->tracer != NULL &&
-			    ptracer_event(c->tracer, r, status))
+			if (c->tracer != NULL && ptracer_event(c->tracer, r, status))
 				continue;
-			if (r == c->child && !c->child_done &&
-			    c->tracer != NULL &&
+			if (r == c->child && !c->child_done && c->tracer != NULL &&
 			    (c->exec_error = ptracer_exec_error(c->tracer))) {
 				c->child_done = 1;
 				c->child_status = status;
@@ -391,8 +383,7 @@ handle_signals(struct collector *c)
 			if (r == c->child && !c->child_done) {
 				c->child_done = 1;
 				c->child_status = status;
-				model_child_exit(c->model, status,
-				    now_realtime_ns());
+				model_child_exit(c->model, status, now_realtime_ns());
 			}
 		}
 	}
@@ -403,7 +394,7 @@ handle_signals(struct collector *c)
 static int
 have_children(void)
 {
-	siginfo_t si = {0};
+	siginfo_t si = { 0 };
 
 	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
 }
@@ -425,8 +416,8 @@ poll_timeout(int64_t commit_ns, int64_t linger_ns)
 static void
 collect(struct collector *c)
 {
-	struct pollfd pfd[2] = {{.fd = c->ch.fd, .events = POLLIN},
-	    {.fd = c->sigfd, .events = POLLIN}};
+	struct pollfd pfd[2] = { { .fd = c->ch.fd, .events = POLLIN },
+		{ .fd = c->sigfd, .events = POLLIN } };
 	int64_t deadline = 0, next_check = 0, now, commit, linger = -1;
 
 	for (;;) {
@@ -440,15 +431,13 @@ collect(struct collector *c)
 			if (now >= deadline)
 				return;
 			if (now >= next_check) {
-				if (!have_children() &&
-				    !model_any_alive(c->model))
+				if (!have_children() && !model_any_alive(c->model))
 					return;
 				next_check = now + LINGER_POLL_NS;
 			}
 			linger = next_check - now;
 		}
-		if (poll(pfd, 2, poll_timeout(commit, linger)) == -1 &&
-		    errno != EINTR)
+		if (poll(pfd, 2, poll_timeout(commit, linger)) == -1 && errno != EINTR)
 			err(1, "poll");
 		if (pfd[0].revents & POLLIN)
 			batch_pause(c, drain(c));
@@ -498,19 +487,20 @@ prepare_db(struct collector *c)
 }
 
 static void
-begin_run(struct collector *c, const char *cmdjson, const char *cwd,
-    int64_t start_ns)
+begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t start_ns)
 {
 	struct utsname un;
-	struct db_run r = {.command = cmdjson, .cwd = cwd,
-	    .start_ns = start_ns, .backend = opt_backend, .all_calls = opt_all};
+	struct db_run r = { .command = cmdjson,
+		.cwd = cwd,
+		.start_ns = start_ns,
+		.backend = opt_backend,
+		.all_calls = opt_all };
 	char msg[1024];
 
 	if (uname(&un) == -1)
 		err(1, "uname");
 	r.host = un.nodename;
-	if (c->db == NULL && db_open(&c->db, opt_output, 1, msg,
-				 sizeof(msg)) == -1)
+	if (c->db == NULL && db_open(&c->db, opt_output, 1, msg, sizeof(msg)) == -1)
 		errx(1, "%s", msg);
 	if (db_run_begin(c->db, &r, &c->run_id) == -1)
 		errx(1, "%s: %s", opt_output, db_errmsg(c->db));
@@ -539,13 +529,11 @@ finish(struct collector *c, int exec_error)
 		has_exit = 1;
 	if (model_finish(c->model) == -1 ||
 	    db_run_end(c->db, c->run_id, now_realtime_ns(), has_exit,
-		exec_error != 0 ? code : (has_exit ? WEXITSTATUS(status) : 0),
-		sig, ss->records) == -1 ||
+		exec_error != 0 ? code : (has_exit ? WEXITSTATUS(status) : 0), sig,
+		ss->records) == -1 ||
 	    db_close(c->db) == -1)
-		errx(1, "%s: %s",
-		    opt_output,
-		    model_failed(c->model) ? model_errmsg(c->model)
-					   : db_errmsg(c->db));
+		errx(1, "%s: %s", opt_output,
+		    model_failed(c->model) ? model_errmsg(c->model) : db_errmsg(c->db));
 	if (ss->garbage > 0)
 		warnx("%llu bytes of garbage skipped in the trace stream",
 		    (unsigned long long)ss->garbage);
@@ -554,14 +542,12 @@ finish(struct collector *c, int exec_error)
 		    (unsigned long long)ss->dropped);
 	ms = model_stats(c->model);
 	if (ms->malformed > 0)
-		warnx("%llu malformed messages ignored",
-		    (unsigned long long)ms->malformed);
+		warnx("%llu malformed messages ignored", (unsigned long long)ms->malformed);
 	if (!opt_quiet && exec_error == 0)
 		fprintf(stderr,
 		    "sbtrace: %llu processes, %llu accesses recorded in %s "
 		    "(run %lld)\n",
-		    (unsigned long long)ms->processes,
-		    (unsigned long long)ms->accesses, opt_output,
+		    (unsigned long long)ms->processes, (unsigned long long)ms->accesses, opt_output,
 		    (long long)c->run_id);
 	return code;
 }
@@ -572,20 +558,17 @@ finish(struct collector *c, int exec_error)
  * (preload/handover.c) before the model sees it.
  */
 static void
-on_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body,
-    size_t len)
+on_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, size_t len)
 {
 	struct collector *c = ctx;
 	struct sb_exec e;
 
-	if (c->tracer != NULL && hdr->type == SB_MSG_EXEC &&
-	    (hdr->frag & SB_FRAG_FIRST) && len >= sizeof(e)) {
+	if (c->tracer != NULL && hdr->type == SB_MSG_EXEC && (hdr->frag & SB_FRAG_FIRST) &&
+	    len >= sizeof(e)) {
 		memcpy(&e, body, sizeof(e));
-		if ((e.mode & SB_M_STATIC) && !(e.mode & (SB_M_SETUID |
-							     SB_M_SPAWN)) &&
+		if ((e.mode & SB_M_STATIC) && !(e.mode & (SB_M_SETUID | SB_M_SPAWN)) &&
 		    e.result == SB_EXEC_PENDING && hdr->tid != 0)
-			ptracer_adopt(c->tracer, (pid_t)hdr->pid,
-			    (pid_t)hdr->tid);
+			ptracer_adopt(c->tracer, (pid_t)hdr->pid, (pid_t)hdr->tid);
 	}
 	model_message(c->model, hdr, body, len);
 }
@@ -605,20 +588,18 @@ warn_untraced(void *ctx, uint32_t pid, const char *exe, uint32_t mode)
 int
 main(int argc, char **argv)
 {
-	struct collector c = {.sigfd = -1};
+	struct collector c = { .sigfd = -1 };
 	char lib[PATH_MAX], cwd[PATH_MAX], *exe;
-	struct buf cmdjson = {0};
+	struct buf cmdjson = { 0 };
 	sigset_t oldmask;
 	int cmd, exec_error = 0, code;
 
 	cmd = parse_options(argc, argv);
 	if (backend != BACKEND_PTRACE)
 		find_library(lib, sizeof(lib));
-	if (backend == BACKEND_PTRACE &&
-	    ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == -1)
+	if (backend == BACKEND_PTRACE && ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == -1)
 		errx(1, "ptrace not permitted: %s", c.ptrace_why);
-	if (backend == BACKEND_AUTO &&
-	    ptrace_probe_quick(c.ptrace_why, sizeof(c.ptrace_why)) == 0)
+	if (backend == BACKEND_AUTO && ptrace_probe_quick(c.ptrace_why, sizeof(c.ptrace_why)) == 0)
 		c.ptrace_why[0] = '\0';
 	exe = which(argv[cmd]);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
@@ -631,32 +612,30 @@ main(int argc, char **argv)
 	if (backend != BACKEND_PTRACE)
 		set_child_env(lib, &c.ch);
 	setup_signals(&c, &oldmask);
-	if (backend == BACKEND_PTRACE ||
-	    (backend == BACKEND_AUTO && c.ptrace_why[0] == '\0')) {
+	if (backend == BACKEND_PTRACE || (backend == BACKEND_AUTO && c.ptrace_why[0] == '\0')) {
 		char pid[32];
 
 		if ((c.tracer = ptracer_new(backend == BACKEND_AUTO)) == NULL)
 			err(1, NULL);
 		/* preload/handover.c finds us here */
 		snprintf(pid, sizeof(pid), "%d", (int)getpid());
-		if (backend == BACKEND_AUTO &&
-		    setenv(SB_ENV_PTRACER, pid, 1) == -1)
+		if (backend == BACKEND_AUTO && setenv(SB_ENV_PTRACER, pid, 1) == -1)
 			err(1, "setenv");
 	}
-	struct model_child mc = {.parent = getpid(),
-	    .start_ns = now_realtime_ns(), .argv = cmdjson.p, .cwd = cwd};
+	struct model_child mc = { .parent = getpid(),
+		.start_ns = now_realtime_ns(),
+		.argv = cmdjson.p,
+		.cwd = cwd };
 	/* The command starts first; its records wait in the FIFO while
 	 * the database is set up. */
-	if (c.tracer != NULL &&
-	    (backend == BACKEND_PTRACE || is_static(exe))) {
+	if (c.tracer != NULL && (backend == BACKEND_PTRACE || is_static(exe))) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 			warn("prctl(PR_SET_CHILD_SUBREAPER)");
 		c.child = ptracer_spawn(c.tracer, argv + cmd, &oldmask);
 		if (c.child == -1)
 			err(1, "starting %s", argv[cmd]);
 	} else {
-		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' &&
-		    is_static(exe))
+		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && is_static(exe))
 			warnx("warning: %s is static and is not traced: "
 			      "ptrace not permitted: %s",
 			    argv[cmd], c.ptrace_why);
@@ -683,12 +662,10 @@ main(int argc, char **argv)
 		model_set_child(c.model, &mc);
 		collect(&c);
 		if ((exec_error = c.exec_error) != 0) {
-			if (exec_error == ENOENT &&
-			    strchr(argv[cmd], '/') == NULL)
+			if (exec_error == ENOENT && strchr(argv[cmd], '/') == NULL)
 				warnx("%s: command not found", argv[cmd]);
 			else
-				warnx("%s: %s", argv[cmd],
-				    strerror(exec_error));
+				warnx("%s: %s", argv[cmd], strerror(exec_error));
 		}
 	}
 	code = finish(&c, exec_error);

@@ -42,16 +42,16 @@ struct imgent {
 
 /* A folded access (default mode): key (process, op, mode, result, path). */
 struct acc {
-	int64_t id;	 /* 0 until inserted */
+	int64_t id; /* 0 until inserted */
 	int64_t proc_id;
 	uint16_t op;
 	uint32_t mode;
 	int32_t result;
 	int64_t count;
-	int64_t ts_ns;	 /* first call */
+	int64_t ts_ns; /* first call */
 	int dirty;
 	size_t path_len, raw_len;
-	char data[];	 /* path NUL raw NUL */
+	char data[]; /* path NUL raw NUL */
 };
 
 /* An exec whose caller has not learnt its outcome yet. */
@@ -81,7 +81,7 @@ struct model {
 	int64_t first_change; /* CLOCK_MONOTONIC of the first unwritten change */
 	struct msg msg;
 	struct buf json;
-	int from_ptrace;    /* the message being handled comes from ptrace.c */
+	int from_ptrace; /* the message being handled comes from ptrace.c */
 	model_untraced_fn *untraced_fn;
 	void *untraced_ctx;
 	int failed;
@@ -136,8 +136,7 @@ static uint64_t
 hash_acc(const struct acckey *k)
 {
 	uint64_t h = hash_u64(hash_u64(0, (uint64_t)k->proc_id),
-	    ((uint64_t)k->op << 32 | k->mode) ^ ((uint64_t)(uint32_t)k->result
-						    << 48));
+	    ((uint64_t)k->op << 32 | k->mode) ^ ((uint64_t)(uint32_t)k->result << 48));
 
 	return hash_bytes(k->path, k->path_len, h);
 }
@@ -148,9 +147,8 @@ eq_acc(const void *val, const void *key)
 	const struct acc *a = val;
 	const struct acckey *k = key;
 
-	return a->proc_id == k->proc_id && a->op == k->op &&
-	    a->mode == k->mode && a->result == k->result &&
-	    a->path_len == k->path_len &&
+	return a->proc_id == k->proc_id && a->op == k->op && a->mode == k->mode &&
+	    a->result == k->result && a->path_len == k->path_len &&
 	    memcmp(a->data, k->path, k->path_len) == 0;
 }
 
@@ -271,9 +269,8 @@ model_set_child(struct model *m, const struct model_child *c)
 static struct proc *
 find_img(struct model *m, uint32_t pid, uint64_t image)
 {
-	struct imgkey k = {pid, image};
-	struct htab_ent *e =
-	    htab_find(&m->by_img, hash_pid_image(pid, image), eq_proc, &k);
+	struct imgkey k = { pid, image };
+	struct htab_ent *e = htab_find(&m->by_img, hash_pid_image(pid, image), eq_proc, &k);
 
 	return e ? e->val : NULL;
 }
@@ -281,8 +278,7 @@ find_img(struct model *m, uint32_t pid, uint64_t image)
 static struct pident *
 find_pid(struct model *m, uint32_t pid)
 {
-	struct htab_ent *e =
-	    htab_find(&m->by_pid, hash_u64(1, pid), eq_pident, &pid);
+	struct htab_ent *e = htab_find(&m->by_pid, hash_u64(1, pid), eq_pident, &pid);
 
 	return e ? e->val : NULL;
 }
@@ -298,8 +294,7 @@ current(struct model *m, uint32_t pid)
 static struct proc *
 first_with_image(struct model *m, uint64_t image)
 {
-	struct htab_ent *e =
-	    htab_find(&m->by_image, hash_u64(2, image), eq_imgent, &image);
+	struct htab_ent *e = htab_find(&m->by_image, hash_u64(2, image), eq_imgent, &image);
 
 	return e ? ((struct imgent *)e->val)->proc : NULL;
 }
@@ -307,8 +302,7 @@ first_with_image(struct model *m, uint64_t image)
 static struct proc *
 spawner_of(struct model *m, uint32_t pid)
 {
-	struct htab_ent *e =
-	    htab_find(&m->spawned, hash_u64(3, pid), eq_pident, &pid);
+	struct htab_ent *e = htab_find(&m->spawned, hash_u64(3, pid), eq_pident, &pid);
 
 	return e ? ((struct pident *)e->val)->proc : NULL;
 }
@@ -358,8 +352,7 @@ copy_identity(struct proc *p, const struct proc *from)
 	const struct db_process *f = &from->row;
 
 	return dup_field(&p->row.exe, &p->row.exe_len, f->exe, f->exe_len) |
-	    dup_field(&p->row.execfn, &p->row.execfn_len, f->execfn,
-		f->execfn_len) |
+	    dup_field(&p->row.execfn, &p->row.execfn_len, f->execfn, f->execfn_len) |
 	    dup_field(&p->row.argv, &p->row.argv_len, f->argv, f->argv_len) |
 	    dup_field(&p->row.cwd, &p->row.cwd_len, f->cwd, f->cwd_len);
 }
@@ -452,15 +445,13 @@ static void resolve_pid(struct model *m, uint32_t pid, uint64_t image);
  * ppid is -1 and starttime 0 when the message did not say.
  */
 static struct proc *
-proc_new(struct model *m, const struct sb_hdr *h, int64_t ppid,
-    uint64_t starttime)
+proc_new(struct model *m, const struct sb_hdr *h, int64_t ppid, uint64_t starttime)
 {
 	struct proc *p, *r, *f;
 
 	/* a new image of a pid settles that pid's pending execs */
 	resolve_pid(m, h->pid, h->image);
-	if ((p = proc_alloc(h->pid, h->image,
-		 m->from_ptrace ? "ptrace" : "preload")) == NULL) {
+	if ((p = proc_alloc(h->pid, h->image, m->from_ptrace ? "ptrace" : "preload")) == NULL) {
 		oom(m);
 		return NULL;
 	}
@@ -468,8 +459,7 @@ proc_new(struct model *m, const struct sb_hdr *h, int64_t ppid,
 	p->starttime = starttime;
 	r = current(m, h->pid);
 	if (r != NULL && r->image != h->image && !r->ended &&
-	    (r->starttime == 0 || starttime == 0 ||
-		r->starttime == starttime)) {
+	    (r->starttime == 0 || starttime == 0 || r->starttime == starttime)) {
 		p->row.parent_id = r->row.id;
 		p->row.started_by = "exec";
 		p->row.ppid = r->row.ppid;
@@ -500,8 +490,7 @@ proc_new(struct model *m, const struct sb_hdr *h, int64_t ppid,
 	if (ppid >= 0)
 		p->row.ppid = ppid;
 	p->row.start_ns = (int64_t)h->ts_ns;
-	if ((p = proc_add(m, p)) != NULL && strcmp(p->row.started_by,
-							"root") == 0)
+	if ((p = proc_add(m, p)) != NULL && strcmp(p->row.started_by, "root") == 0)
 		m->root = p;
 	return p;
 }
@@ -539,8 +528,7 @@ dirty_push(struct model *m, struct acc *a)
 static void
 record(struct model *m, const struct db_access *a, uint16_t op)
 {
-	struct acckey k = {a->process_id, op, a->mode, a->result, a->path,
-	    a->path_len};
+	struct acckey k = { a->process_id, op, a->mode, a->result, a->path, a->path_len };
 	struct htab_ent *e;
 	struct acc *n;
 	uint64_t h;
@@ -566,9 +554,14 @@ record(struct model *m, const struct db_access *a, uint16_t op)
 		oom(m);
 		return;
 	}
-	*n = (struct acc){.proc_id = a->process_id, .op = op, .mode = a->mode,
-	    .result = a->result, .count = 1, .ts_ns = a->ts_ns,
-	    .path_len = a->path_len, .raw_len = a->raw_len};
+	*n = (struct acc){ .proc_id = a->process_id,
+		.op = op,
+		.mode = a->mode,
+		.result = a->result,
+		.count = 1,
+		.ts_ns = a->ts_ns,
+		.path_len = a->path_len,
+		.raw_len = a->raw_len };
 	memcpy(n->data, a->path, a->path_len);
 	n->data[a->path_len] = '\0';
 	memcpy(n->data + a->path_len + 1, a->raw, a->raw_len);
@@ -612,19 +605,23 @@ is_normal_abs(const char *s, size_t n)
 
 /* Record one access of p to raw (relative to base). */
 static void
-record_path(struct model *m, struct proc *p, uint16_t op, uint32_t mode,
-    int32_t result, int64_t ts, struct str raw, struct str base)
+record_path(struct model *m, struct proc *p, uint16_t op, uint32_t mode, int32_t result, int64_t ts,
+    struct str raw, struct str base)
 {
-	struct db_access a = {.process_id = p->row.id, .op = op_names[op],
-	    .raw = raw.p, .raw_len = raw.n, .mode = mode, .result = result,
-	    .count = 1, .ts_ns = ts};
+	struct db_access a = { .process_id = p->row.id,
+		.op = op_names[op],
+		.raw = raw.p,
+		.raw_len = raw.n,
+		.mode = mode,
+		.result = result,
+		.count = 1,
+		.ts_ns = ts };
 	char *path = NULL;
 
 	if (is_normal_abs(raw.p, raw.n)) {
 		a.path = raw.p;
 		a.path_len = raw.n;
-	} else if ((path = path_normalize(base.p, base.n, raw.p, raw.n,
-			&a.path_len)) == NULL) {
+	} else if ((path = path_normalize(base.p, base.n, raw.p, raw.n, &a.path_len)) == NULL) {
 		oom(m);
 		return;
 	} else {
@@ -638,8 +635,8 @@ record_path(struct model *m, struct proc *p, uint16_t op, uint32_t mode,
 
 /* The image an untraced (static or set-id) exec started: all we know. */
 static void
-untraced_image(struct model *m, struct proc *caller, uint32_t pid, int spawn,
-    int64_t ts, const struct pend *e)
+untraced_image(struct model *m, struct proc *caller, uint32_t pid, int spawn, int64_t ts,
+    const struct pend *e)
 {
 	struct proc *p = proc_alloc(pid, 0, "none");
 
@@ -653,12 +650,9 @@ untraced_image(struct model *m, struct proc *caller, uint32_t pid, int spawn,
 	p->row.start_ns = ts;
 	p->starttime = spawn ? 0 : caller->starttime;
 	p->started = 1;
-	if (dup_field(&p->row.exe, &p->row.exe_len, e->path, e->path_len) ==
-		-1 ||
-	    dup_field(&p->row.argv, &p->row.argv_len, e->argv, e->argv_len) ==
-		-1 ||
-	    dup_field(&p->row.cwd, &p->row.cwd_len, caller->row.cwd,
-		caller->row.cwd_len) == -1) {
+	if (dup_field(&p->row.exe, &p->row.exe_len, e->path, e->path_len) == -1 ||
+	    dup_field(&p->row.argv, &p->row.argv_len, e->argv, e->argv_len) == -1 ||
+	    dup_field(&p->row.cwd, &p->row.cwd_len, caller->row.cwd, caller->row.cwd_len) == -1) {
 		proc_free_strings(p);
 		free(p);
 		oom(m);
@@ -701,10 +695,16 @@ spawned(struct model *m, struct proc *caller, uint32_t child_pid)
 static void
 exec_done(struct model *m, struct pend *e, int32_t result, int traced)
 {
-	struct db_access a = {.process_id = e->caller->row.id,
-	    .op = op_names[SB_OP_EXEC], .path = e->path,
-	    .path_len = e->path_len, .raw = e->raw, .raw_len = e->raw_len,
-	    .mode = e->mode, .result = result, .count = 1, .ts_ns = e->ts};
+	struct db_access a = { .process_id = e->caller->row.id,
+		.op = op_names[SB_OP_EXEC],
+		.path = e->path,
+		.path_len = e->path_len,
+		.raw = e->raw,
+		.raw_len = e->raw_len,
+		.mode = e->mode,
+		.result = result,
+		.count = 1,
+		.ts_ns = e->ts };
 	int spawn = (e->mode & SB_M_SPAWN) != 0;
 
 	record(m, &a, SB_OP_EXEC);
@@ -712,10 +712,8 @@ exec_done(struct model *m, struct pend *e, int32_t result, int traced)
 		return;
 	if (spawn && e->child_pid != 0)
 		spawned(m, e->caller, e->child_pid);
-	if ((e->mode & (SB_M_STATIC | SB_M_SETUID)) && !traced &&
-	    (!spawn || e->child_pid != 0))
-		untraced_image(m, e->caller, spawn ? e->child_pid : e->pid,
-		    spawn, e->ts, e);
+	if ((e->mode & (SB_M_STATIC | SB_M_SETUID)) && !traced && (!spawn || e->child_pid != 0))
+		untraced_image(m, e->caller, spawn ? e->child_pid : e->pid, spawn, e->ts, e);
 }
 
 static void
@@ -758,9 +756,12 @@ on_exec(struct model *m, struct proc *p, const struct msg *g)
 {
 	const struct sb_exec *x = &g->u.exec;
 	struct str raw = g->str[0], res = g->str[1], base = g->str[2];
-	struct pend e = {.pid = g->hdr.pid, .tid = g->hdr.tid, .caller = p,
-	    .ts = (int64_t)g->hdr.ts_ns, .mode = x->mode | SB_M_READ,
-	    .child_pid = x->child_pid};
+	struct pend e = { .pid = g->hdr.pid,
+		.tid = g->hdr.tid,
+		.caller = p,
+		.ts = (int64_t)g->hdr.ts_ns,
+		.mode = x->mode | SB_M_READ,
+		.child_pid = x->child_pid };
 	struct pend *old;
 	struct str use = res.n > 0 ? res : raw;
 
@@ -834,23 +835,18 @@ on_start(struct model *m, const struct msg *g)
 	struct proc *p = find_img(m, g->hdr.pid, g->hdr.image);
 	int late = p != NULL && p->started;
 
-	if (p == NULL &&
-	    (p = proc_new(m, &g->hdr, s->ppid, s->starttime)) == NULL)
+	if (p == NULL && (p = proc_new(m, &g->hdr, s->ppid, s->starttime)) == NULL)
 		return;
 	/* a second START for one image (only a hostile writer sends one)
 	 * changes nothing already known */
 	if (late && p->row.exe != NULL)
 		return;
 	buf_clear(&m->json);
-	if (dup_field(&p->row.exe, &p->row.exe_len, g->str[0].p, g->str[0].n) ==
-		-1 ||
-	    dup_field(&p->row.execfn, &p->row.execfn_len, g->str[1].p,
-		g->str[1].n) == -1 ||
-	    dup_field(&p->row.cwd, &p->row.cwd_len, g->str[2].p, g->str[2].n) ==
-		-1 ||
+	if (dup_field(&p->row.exe, &p->row.exe_len, g->str[0].p, g->str[0].n) == -1 ||
+	    dup_field(&p->row.execfn, &p->row.execfn_len, g->str[1].p, g->str[1].n) == -1 ||
+	    dup_field(&p->row.cwd, &p->row.cwd_len, g->str[2].p, g->str[2].n) == -1 ||
 	    json_add_array(&m->json, g->str + 3, g->nstr - 3) == -1 ||
-	    dup_field(&p->row.argv, &p->row.argv_len, m->json.p,
-		m->json.len) == -1) {
+	    dup_field(&p->row.argv, &p->row.argv_len, m->json.p, m->json.len) == -1) {
 		oom(m);
 		return;
 	}
@@ -871,8 +867,7 @@ on_fork(struct model *m, const struct msg *g)
 	const struct sb_fork *f = &g->u.fork;
 	struct proc *p = find_img(m, g->hdr.pid, g->hdr.image), *parent;
 
-	if (p == NULL &&
-	    (p = proc_new(m, &g->hdr, f->ppid, f->starttime)) == NULL)
+	if (p == NULL && (p = proc_new(m, &g->hdr, f->ppid, f->starttime)) == NULL)
 		return;
 	if (p->started)
 		return;
@@ -914,14 +909,12 @@ on_access(struct model *m, struct proc *p, const struct msg *g)
 	}
 	record_path(m, p, a->op, a->mode, a->result, ts, g->str[0], g->str[1]);
 	if (g->nstr >= 4 && (a->op == SB_OP_RENAME || a->op == SB_OP_LINK))
-		record_path(m, p, a->op,
-		    a->mode | SB_M_NEWPATH | SB_M_CREATE | SB_M_WRITE,
+		record_path(m, p, a->op, a->mode | SB_M_NEWPATH | SB_M_CREATE | SB_M_WRITE,
 		    a->result, ts, g->str[2], g->str[3]);
 }
 
 void
-model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body,
-    size_t len)
+model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, size_t len)
 {
 	struct model *m = ctx;
 	struct msg *g = &m->msg;
@@ -940,9 +933,8 @@ model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body,
 	 * (it was handed over, or -b auto traces it from a static
 	 * ancestor): one backend per image, the first one. */
 	if (!m->from_ptrace) {
-		p = hdr->type == SB_MSG_EXEC_FAIL
-		    ? current(m, hdr->pid)
-		    : find_img(m, hdr->pid, hdr->image);
+		p = hdr->type == SB_MSG_EXEC_FAIL ? current(m, hdr->pid)
+						  : find_img(m, hdr->pid, hdr->image);
 		if (p != NULL && p->ptraced)
 			return;
 	}
@@ -973,8 +965,8 @@ model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body,
 }
 
 void
-model_ptrace_message(struct model *m, const struct sb_hdr *hdr,
-    const unsigned char *body, size_t len)
+model_ptrace_message(struct model *m, const struct sb_hdr *hdr, const unsigned char *body,
+    size_t len)
 {
 	m->from_ptrace = 1;
 	model_message(m, hdr, body, len);
@@ -1007,8 +999,7 @@ proc_set_status(struct model *m, struct proc *p, int status, int64_t ts)
 }
 
 void
-model_ptrace_exit(struct model *m, uint32_t pid, uint64_t image, int status,
-    int64_t ts)
+model_ptrace_exit(struct model *m, uint32_t pid, uint64_t image, int status, int64_t ts)
 {
 	struct proc *p = find_img(m, pid, image);
 
@@ -1035,8 +1026,7 @@ model_child_exit(struct model *m, int status, int64_t ts)
 		return;
 	if (p == NULL) {
 		/* it never reported (a static command): what sbtrace saw */
-		if ((p = proc_alloc((uint32_t)m->child.pid, 0, "none")) ==
-		    NULL) {
+		if ((p = proc_alloc((uint32_t)m->child.pid, 0, "none")) == NULL) {
 			oom(m);
 			return;
 		}
@@ -1049,8 +1039,8 @@ model_child_exit(struct model *m, int status, int64_t ts)
 		    (m->child.exe != NULL &&
 			dup_field(&p->row.exe, &p->row.exe_len, m->child.exe,
 			    strlen(m->child.exe)) == -1) ||
-		    dup_field(&p->row.cwd, &p->row.cwd_len, m->child.cwd,
-			strlen(m->child.cwd)) == -1) {
+		    dup_field(&p->row.cwd, &p->row.cwd_len, m->child.cwd, strlen(m->child.cwd)) ==
+			-1) {
 			proc_free_strings(p);
 			free(p);
 			oom(m);
@@ -1077,12 +1067,16 @@ flush(struct model *m)
 	}
 	for (i = 0; i < m->ndirty && !m->failed; i++) {
 		struct acc *a = m->dirty[i];
-		struct db_access r = {.process_id = a->proc_id,
-		    .op = op_names[a->op], .path = a->data,
-		    .path_len = a->path_len,
-		    .raw = a->data + a->path_len + 1, .raw_len = a->raw_len,
-		    .mode = a->mode, .result = a->result, .count = a->count,
-		    .ts_ns = a->ts_ns};
+		struct db_access r = { .process_id = a->proc_id,
+			.op = op_names[a->op],
+			.path = a->data,
+			.path_len = a->path_len,
+			.raw = a->data + a->path_len + 1,
+			.raw_len = a->raw_len,
+			.mode = a->mode,
+			.result = a->result,
+			.count = a->count,
+			.ts_ns = a->ts_ns };
 
 		a->dirty = 0;
 		if (a->id == 0 ? db_access_insert(m->db, &r, &a->id)
@@ -1108,8 +1102,7 @@ model_tick(struct model *m, int64_t now)
 	if (m->first_change == 0)
 		m->first_change = now;
 	age = now - m->first_change;
-	if (age < MODEL_COMMIT_NS &&
-	    m->ndirty + db_txn_rows(m->db) < MODEL_COMMIT_ROWS)
+	if (age < MODEL_COMMIT_NS && m->ndirty + db_txn_rows(m->db) < MODEL_COMMIT_ROWS)
 		return MODEL_COMMIT_NS - age;
 	return flush(m) == -1 ? -2 : -1;
 }
@@ -1140,8 +1133,8 @@ pid_alive(uint32_t pid, uint64_t starttime)
 		return 0;
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
-	if (n <= 0 || sb_procstat_parse(buf, (size_t)n, &ps) == -1 ||
-	    ps.state == 'Z' || ps.state == 'X')
+	if (n <= 0 || sb_procstat_parse(buf, (size_t)n, &ps) == -1 || ps.state == 'Z' ||
+	    ps.state == 'X')
 		return 0;
 	return starttime == 0 || ps.starttime == starttime;
 }

@@ -32,10 +32,10 @@ struct model_stats {
 /* What sbtrace itself knows about its direct child. */
 struct model_child {
 	pid_t pid;
-	pid_t parent;	     /* sbtrace's own pid */
+	pid_t parent; /* sbtrace's own pid */
 	int64_t start_ns;
-	const char *argv;    /* JSON array */
-	const char *exe;     /* PATH-resolved command, NULL if unknown */
+	const char *argv; /* JSON array */
+	const char *exe;  /* PATH-resolved command, NULL if unknown */
 	const char *cwd;
 };
 
@@ -46,8 +46,7 @@ void model_free(struct model *m);
 void model_set_child(struct model *m, const struct model_child *c);
 
 /* The stream_msg_fn for stream_new(): ctx is the model. */
-void model_message(void *ctx, const struct sb_hdr *hdr,
-    const unsigned char *body, size_t len);
+void model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, size_t len);
 
 /* The direct child was reaped with wait status status at ts. */
 void model_child_exit(struct model *m, int status, int64_t ts);
@@ -78,18 +77,16 @@ const struct model_stats *model_stats(const struct model *m);
  * the images it creates say backend 'ptrace', and library messages of
  * those images are ignored.
  */
-void model_ptrace_message(struct model *m, const struct sb_hdr *hdr,
-    const unsigned char *body, size_t len);
+void model_ptrace_message(struct model *m, const struct sb_hdr *hdr, const unsigned char *body,
+    size_t len);
 /* ptrace.c ran out of memory building a message. */
 void model_ptrace_oom(struct model *m);
 /* A ptraced image ended with wait status status at ts. */
-void model_ptrace_exit(struct model *m, uint32_t pid, uint64_t image,
-    int status, int64_t ts);
+void model_ptrace_exit(struct model *m, uint32_t pid, uint64_t image, int status, int64_t ts);
 
 /* Called for each untraced static or set-id image given a row (exe, the
  * exec's SB_M_* mode): -b auto warns when ptrace could have traced it. */
-typedef void model_untraced_fn(void *ctx, uint32_t pid, const char *exe,
-    uint32_t mode);
+typedef void model_untraced_fn(void *ctx, uint32_t pid, const char *exe, uint32_t mode);
 void model_set_untraced_fn(struct model *m, model_untraced_fn *fn, void *ctx);
 
 #endif

@@ -8,12 +8,18 @@ static size_t
 fixed_size(int type)
 {
 	switch (type) {
-	case SB_MSG_START: return sizeof(struct sb_start);
-	case SB_MSG_ACCESS: return sizeof(struct sb_access);
-	case SB_MSG_EXEC: return sizeof(struct sb_exec);
-	case SB_MSG_EXEC_FAIL: return sizeof(struct sb_exec_fail);
-	case SB_MSG_EXIT: return sizeof(struct sb_exit);
-	case SB_MSG_FORK: return sizeof(struct sb_fork);
+	case SB_MSG_START:
+		return sizeof(struct sb_start);
+	case SB_MSG_ACCESS:
+		return sizeof(struct sb_access);
+	case SB_MSG_EXEC:
+		return sizeof(struct sb_exec);
+	case SB_MSG_EXEC_FAIL:
+		return sizeof(struct sb_exec_fail);
+	case SB_MSG_EXIT:
+		return sizeof(struct sb_exit);
+	case SB_MSG_FORK:
+		return sizeof(struct sb_fork);
 	}
 	return 0;
 }
@@ -22,9 +28,12 @@ size_t
 msg_min_strings(int type)
 {
 	switch (type) {
-	case SB_MSG_START: return 3;  /* exe, execfn, cwd */
-	case SB_MSG_ACCESS: return 2; /* raw, base */
-	case SB_MSG_EXEC: return 3;   /* raw, resolved, base */
+	case SB_MSG_START:
+		return 3; /* exe, execfn, cwd */
+	case SB_MSG_ACCESS:
+		return 2; /* raw, base */
+	case SB_MSG_EXEC:
+		return 3; /* raw, resolved, base */
 	}
 	return 0;
 }
@@ -48,8 +57,7 @@ push(struct msg *m, const unsigned char *p, size_t n)
 }
 
 int
-msg_decode(struct msg *m, const struct sb_hdr *hdr, const unsigned char *body,
-    size_t len)
+msg_decode(struct msg *m, const struct sb_hdr *hdr, const unsigned char *body, size_t len)
 {
 	size_t fixed = fixed_size(hdr->type), off;
 	uint32_t n;

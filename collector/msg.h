@@ -25,7 +25,7 @@ struct msg {
 	} u;
 	struct str *str; /* the strings, pointing into the body */
 	size_t nstr;
-	size_t cap;	 /* allocated entries of str */
+	size_t cap; /* allocated entries of str */
 };
 
 /* Minimum number of strings each type must carry. */
@@ -36,8 +36,7 @@ size_t msg_min_strings(int type);
  * m's string array.  Returns 0; -1 with errno EBADMSG when the body is
  * malformed or the type unknown, ENOMEM when memory ran out.
  */
-int msg_decode(struct msg *m, const struct sb_hdr *hdr,
-    const unsigned char *body, size_t len);
+int msg_decode(struct msg *m, const struct sb_hdr *hdr, const unsigned char *body, size_t len);
 
 void msg_free(struct msg *m);
 

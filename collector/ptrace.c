@@ -32,10 +32,9 @@
 #include "util.h"
 #include "wire.h"
 
-#define PT_OPTIONS                                                             \
-	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |    \
-	    PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | \
-	    PTRACE_O_EXITKILL)
+#define PT_OPTIONS                                                                                 \
+	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |  \
+	    PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)
 /* Pointers of an execve argv we read at most. */
 #define ARGV_MAX 65536
 #define PID_CHUNK 4096
@@ -44,13 +43,13 @@
 struct tproc {
 	pid_t tgid;
 	uint64_t image;
-	int active;   /* this image is recorded from here, not the library */
-	int threads;  /* tasks pointing at it */
+	int active;  /* this image is recorded from here, not the library */
+	int threads; /* tasks pointing at it */
 };
 
 /* A path syscall between its entry and its exit stop. */
 struct pending {
-	int active;	   /* 0: none */
+	int active; /* 0: none */
 	uint16_t op;
 	uint32_t mode;
 	struct buf raw[2], base[2];
@@ -60,10 +59,10 @@ struct pending {
 struct task {
 	pid_t tid;
 	struct tproc *proc;
-	int sysmode;	/* no seccomp filter: stop at every syscall */
-	int in_exit;	/* resumed to the exit stop of a path syscall */
+	int sysmode;	  /* no seccomp filter: stop at every syscall */
+	int in_exit;	  /* resumed to the exit stop of a path syscall */
 	int exec_pending; /* an execve was announced to the model */
-	int adopted;	/* seized on the library's request, no stop seen */
+	int adopted;	  /* seized on the library's request, no stop seen */
 	struct pending sc;
 };
 
@@ -72,7 +71,7 @@ struct ptracer {
 	int hybrid;
 	pid_t root;
 	int root_exec_error;
-	int err_fd;	/* the root child reports a failed exec here */
+	int err_fd; /* the root child reports a failed exec here */
 	struct task **chunks[(1 << 22) / PID_CHUNK + 1];
 	struct buf body, tmp, argv;
 };
@@ -89,8 +88,7 @@ slot(struct ptracer *t, pid_t tid, int make)
 	if (t->chunks[c] == NULL) {
 		if (!make)
 			return NULL;
-		if ((t->chunks[c] = calloc(PID_CHUNK, sizeof(struct task *))) ==
-		    NULL)
+		if ((t->chunks[c] = calloc(PID_CHUNK, sizeof(struct task *))) == NULL)
 			return NULL;
 	}
 	return &t->chunks[c][(size_t)tid % PID_CHUNK];
@@ -208,7 +206,7 @@ ptracer_free(struct ptracer *t)
 static int
 peek(pid_t pid, uint64_t addr, void *out, size_t n)
 {
-	struct iovec l = {out, n}, r = {(void *)(uintptr_t)addr, n};
+	struct iovec l = { out, n }, r = { (void *)(uintptr_t)addr, n };
 	char path[64];
 	ssize_t got;
 	int fd;
@@ -385,8 +383,7 @@ loads_library(struct ptracer *t, pid_t pid)
 	if (read_file(path, &t->tmp) == -1)
 		return 0;
 	for (size_t i = 0; i < t->tmp.len; i += strlen(t->tmp.p + i) + 1)
-		if (strncmp(t->tmp.p + i, SB_ENV_FIFO "=",
-			sizeof(SB_ENV_FIFO)) == 0)
+		if (strncmp(t->tmp.p + i, SB_ENV_FIFO "=", sizeof(SB_ENV_FIFO)) == 0)
 			return 1;
 	return 0;
 }
@@ -408,8 +405,7 @@ body_str(struct ptracer *t, const char *s, size_t n)
 
 	if (t->body.len == (size_t)-1)
 		return;
-	if (buf_add(&t->body, &l, sizeof(l)) == -1 ||
-	    (n > 0 && buf_add(&t->body, s, n) == -1))
+	if (buf_add(&t->body, &l, sizeof(l)) == -1 || (n > 0 && buf_add(&t->body, s, n) == -1))
 		t->body.len = (size_t)-1;
 }
 
@@ -429,17 +425,20 @@ body_list(struct ptracer *t, const char *p, size_t n)
 static void
 send(struct ptracer *t, int type, pid_t pid, pid_t tid, uint64_t image)
 {
-	struct sb_hdr h = {.magic = SB_WIRE_MAGIC, .version = SB_WIRE_VERSION,
-	    .type = (uint8_t)type, .frag = SB_FRAG_WHOLE,
-	    .pid = (uint32_t)pid, .tid = (uint32_t)tid, .image = image,
-	    .ts_ns = (uint64_t)now_realtime_ns()};
+	struct sb_hdr h = { .magic = SB_WIRE_MAGIC,
+		.version = SB_WIRE_VERSION,
+		.type = (uint8_t)type,
+		.frag = SB_FRAG_WHOLE,
+		.pid = (uint32_t)pid,
+		.tid = (uint32_t)tid,
+		.image = image,
+		.ts_ns = (uint64_t)now_realtime_ns() };
 
 	if (t->body.len == (size_t)-1) {
 		model_ptrace_oom(t->model);
 		return;
 	}
-	model_ptrace_message(t->model, &h, (const unsigned char *)t->body.p,
-	    t->body.len);
+	model_ptrace_message(t->model, &h, (const unsigned char *)t->body.p, t->body.len);
 }
 
 /* A new image of pid (just exec'd): its START, as the library's
@@ -448,8 +447,8 @@ static void
 send_start(struct ptracer *t, struct tproc *p)
 {
 	char path[64];
-	struct buf exe = {0}, cwd = {0}, fn = {0};
-	struct sb_start s = {0};
+	struct buf exe = { 0 }, cwd = { 0 }, fn = { 0 };
+	struct sb_start s = { 0 };
 	pid_t ppid = 0;
 
 	auxv_of(t, p->tgid, &p->image, &fn);
@@ -474,7 +473,6 @@ send_start(struct ptracer *t, struct tproc *p)
 
 /* --- decoding a path syscall at its entry ---------------------------- */
 
-
 /*
  * Path number i of the pending call: the string at addr, relative to
  * dirfd.  The base is read now, before the call can change the cwd.
@@ -492,10 +490,9 @@ take_path(struct task *k, int i, int64_t dirfd, uint64_t addr)
 		if ((int)dirfd == AT_FDCWD)
 			snprintf(link, sizeof(link), "/proc/%d/cwd", (int)k->tid);
 		else
-			snprintf(link, sizeof(link), "/proc/%d/fd/%d",
-			    (int)k->proc->tgid, (int)dirfd);
-		if (read_link(link, &p->base[i]) == -1 ||
-		    p->base[i].p[0] != '/')
+			snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)k->proc->tgid,
+			    (int)dirfd);
+		if (read_link(link, &p->base[i]) == -1 || p->base[i].p[0] != '/')
 			buf_clear(&p->base[i]);
 	}
 	p->npaths = i + 1;
@@ -508,8 +505,7 @@ take_fd(struct task *k, int64_t fd)
 {
 	char link[64];
 
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)k->proc->tgid,
-	    (int)fd);
+	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)k->proc->tgid, (int)fd);
 	if (read_link(link, &k->sc.raw[0]) == -1 || k->sc.raw[0].p[0] != '/')
 		return -1;
 	buf_clear(&k->sc.base[0]);
@@ -520,10 +516,9 @@ take_fd(struct task *k, int64_t fd)
 /* Announce an execve now, as the library's wrapper does before the
  * real call: the model learns the outcome from the new image. */
 static void
-announce_exec(struct ptracer *t, struct task *k, uint64_t argv_addr,
-    unsigned mode)
+announce_exec(struct ptracer *t, struct task *k, uint64_t argv_addr, unsigned mode)
 {
-	struct sb_exec e = {.mode = mode, .result = SB_EXEC_PENDING};
+	struct sb_exec e = { .mode = mode, .result = SB_EXEC_PENDING };
 	pid_t ppid = 0;
 	uint64_t st, ptr;
 
@@ -534,8 +529,8 @@ announce_exec(struct ptracer *t, struct task *k, uint64_t argv_addr,
 	body_str(t, "", 0);
 	body_str(t, k->sc.base[0].p, k->sc.base[0].len);
 	for (size_t i = 0; argv_addr != 0 && i < ARGV_MAX; i++) {
-		if (peek(k->tid, argv_addr + i * 8, &ptr, sizeof(ptr)) == -1 ||
-		    ptr == 0 || peek_str(k->tid, ptr, &t->argv, 1 << 20) == -1)
+		if (peek(k->tid, argv_addr + i * 8, &ptr, sizeof(ptr)) == -1 || ptr == 0 ||
+		    peek_str(k->tid, ptr, &t->argv, 1 << 20) == -1)
 			break;
 		body_str(t, t->argv.p, t->argv.len);
 	}
@@ -552,8 +547,7 @@ peek_cb(void *ctx, uint64_t addr, void *out, size_t n)
 /* A seccomp (or syscall-entry) stop of an active image on nr with args
  * a: note what is needed at the exit.  0 when nothing is to record. */
 static int
-syscall_entry(struct ptracer *t, struct task *k, uint64_t nr,
-    const uint64_t *a)
+syscall_entry(struct ptracer *t, struct task *k, uint64_t nr, const uint64_t *a)
 {
 	struct pending *p = &k->sc;
 	struct sc_call c;
@@ -594,18 +588,16 @@ syscall_exit(struct ptracer *t, struct task *k, int err)
 	if (p->op == SB_OP_EXEC) {
 		/* success was seen as PTRACE_EVENT_EXEC */
 		if (err != 0 && k->exec_pending) {
-			struct sb_exec_fail f = {.error = err};
+			struct sb_exec_fail f = { .error = err };
 			body_start(t, &f, sizeof(f));
-			send(t, SB_MSG_EXEC_FAIL, k->proc->tgid, k->tid,
-			    k->proc->image);
+			send(t, SB_MSG_EXEC_FAIL, k->proc->tgid, k->tid, k->proc->image);
 		}
 		k->exec_pending = 0;
 		pending_clear(p);
 		return;
 	}
 	if (err != EFAULT) {
-		struct sb_access a = {.op = p->op, .mode = p->mode,
-		    .result = err};
+		struct sb_access a = { .op = p->op, .mode = p->mode, .result = err };
 		body_start(t, &a, sizeof(a));
 		for (int i = 0; i < p->npaths; i++) {
 			body_str(t, p->raw[i].p, p->raw[i].len);
@@ -634,8 +626,7 @@ resume(struct task *k, int sig)
 {
 	int req = k->in_exit || k->sysmode ? PTRACE_SYSCALL : PTRACE_CONT;
 
-	if (ptrace(req, k->tid, 0, (void *)(uintptr_t)sig) == -1 &&
-	    errno != ESRCH)
+	if (ptrace(req, k->tid, 0, (void *)(uintptr_t)sig) == -1 && errno != ESRCH)
 		warn_once_ptrace(errno);
 }
 
@@ -669,8 +660,7 @@ new_task(struct ptracer *t, pid_t tid)
 			free(p);
 		return k;
 	}
-	if ((p = proc_alloc(tgid, parent->proc->image, parent->proc->active)) ==
-	    NULL)
+	if ((p = proc_alloc(tgid, parent->proc->image, parent->proc->active)) == NULL)
 		return NULL;
 	if ((k = task_add(t, tid, p)) == NULL) {
 		free(p);
@@ -679,7 +669,7 @@ new_task(struct ptracer *t, pid_t tid)
 	/* a forked child inherits the filter, so the way it is stopped */
 	k->sysmode = parent->sysmode;
 	if (p->active) {
-		struct sb_fork f = {.ppid = (uint32_t)ppid, .starttime = st};
+		struct sb_fork f = { .ppid = (uint32_t)ppid, .starttime = st };
 		body_start(t, &f, sizeof(f));
 		send(t, SB_MSG_FORK, tgid, 0, p->image);
 	}
@@ -694,8 +684,7 @@ on_exec(struct ptracer *t, struct task *k)
 	struct tproc *p = k->proc;
 
 	/* a non-leader thread that exec'd took the leader's tid */
-	if (ptrace(PTRACE_GETEVENTMSG, k->tid, 0, &old) == 0 &&
-	    (pid_t)old != k->tid) {
+	if (ptrace(PTRACE_GETEVENTMSG, k->tid, 0, &old) == 0 && (pid_t)old != k->tid) {
 		struct task *o = task_get(t, (pid_t)old);
 		if (o != NULL) {
 			k->sc = o->sc;
@@ -729,13 +718,11 @@ on_syscall(struct ptracer *t, struct task *k)
 		return;
 	if (si.op == PTRACE_SYSCALL_INFO_EXIT) {
 		if (k->in_exit && k->proc->active)
-			syscall_exit(t, k, si.exit.is_error
-				? (int)-si.exit.rval : 0);
+			syscall_exit(t, k, si.exit.is_error ? (int)-si.exit.rval : 0);
 		k->in_exit = 0;
 		return;
 	}
-	if (si.op != PTRACE_SYSCALL_INFO_SECCOMP &&
-	    si.op != PTRACE_SYSCALL_INFO_ENTRY)
+	if (si.op != PTRACE_SYSCALL_INFO_SECCOMP && si.op != PTRACE_SYSCALL_INFO_ENTRY)
 		return;
 	if (si.op == PTRACE_SYSCALL_INFO_ENTRY && !k->sysmode)
 		return;
@@ -746,8 +733,7 @@ on_syscall(struct ptracer *t, struct task *k)
 		k->in_exit = 0;
 		return;
 	}
-	k->in_exit = syscall_entry(t, k, si.entry.nr,
-	    (const uint64_t *)si.entry.args);
+	k->in_exit = syscall_entry(t, k, si.entry.nr, (const uint64_t *)si.entry.args);
 }
 
 int
@@ -760,11 +746,10 @@ ptracer_event(struct ptracer *t, pid_t pid, int status)
 		if (k == NULL)
 			return 0;
 		if (k->tid == k->proc->tgid && k->proc->active)
-			model_ptrace_exit(t->model, (uint32_t)k->proc->tgid,
-			    k->proc->image, status, now_realtime_ns());
+			model_ptrace_exit(t->model, (uint32_t)k->proc->tgid, k->proc->image, status,
+			    now_realtime_ns());
 		if (pid == t->root && t->err_fd >= 0 && k->proc->image == 0 &&
-		    read(t->err_fd, &t->root_exec_error,
-			sizeof(t->root_exec_error)) !=
+		    read(t->err_fd, &t->root_exec_error, sizeof(t->root_exec_error)) !=
 			sizeof(t->root_exec_error))
 			t->root_exec_error = 0;
 		task_drop(t, k);
@@ -788,11 +773,9 @@ ptracer_event(struct ptracer *t, pid_t pid, int status)
 		resume(k, sig);
 		return 1;
 	case PTRACE_EVENT_STOP:
-		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
-		    sig == SIGTTOU) {
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
 			/* group-stop: stay stopped, but tell us of SIGCONT */
-			if (ptrace(PTRACE_LISTEN, k->tid, 0, 0) == -1 &&
-			    errno != ESRCH)
+			if (ptrace(PTRACE_LISTEN, k->tid, 0, 0) == -1 && errno != ESRCH)
 				resume(k, 0);
 			return 1;
 		}
@@ -820,12 +803,11 @@ ptracer_event(struct ptracer *t, pid_t pid, int status)
 static int
 read_seccomp_mode(void)
 {
-	struct buf b = {0};
+	struct buf b = { 0 };
 	char *s;
 	int mode = 0;
 
-	if (read_file("/proc/self/status", &b) == 0 &&
-	    (s = strstr(b.p, "\nSeccomp:")) != NULL)
+	if (read_file("/proc/self/status", &b) == 0 && (s = strstr(b.p, "\nSeccomp:")) != NULL)
 		mode = atoi(s + 9);
 	buf_free(&b);
 	return mode;
@@ -846,8 +828,7 @@ ptrace_probe_quick(char *why, size_t len)
 
 	if (read_seccomp_mode() != 0)
 		return ptrace_probe(why, len);
-	if ((fd = open("/proc/sys/kernel/yama/ptrace_scope",
-		 O_RDONLY | O_CLOEXEC)) >= 0) {
+	if ((fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC)) >= 0) {
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 		if (n <= 0)
@@ -879,8 +860,7 @@ ptrace_probe(char *why, size_t len)
 		;
 	if (e == 0)
 		return 0;
-	if ((fd = open("/proc/sys/kernel/yama/ptrace_scope",
-		 O_RDONLY | O_CLOEXEC)) >= 0) {
+	if ((fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC)) >= 0) {
 		if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
 			buf[n] = '\0';
 			scope = atoi(buf);
@@ -888,23 +868,29 @@ ptrace_probe(char *why, size_t len)
 		close(fd);
 	}
 	if (read_seccomp_mode() > 0)
-		snprintf(why, len, "a seccomp filter denies ptrace (%s); run "
-			 "without that filter (a container: --security-opt "
-			 "seccomp=unconfined or a profile that allows ptrace) "
-			 "or use -b preload", strerror(e));
+		snprintf(why, len,
+		    "a seccomp filter denies ptrace (%s); run "
+		    "without that filter (a container: --security-opt "
+		    "seccomp=unconfined or a profile that allows ptrace) "
+		    "or use -b preload",
+		    strerror(e));
 	else if (scope == 3)
-		snprintf(why, len, "kernel.yama.ptrace_scope is 3 (no ptrace "
-			 "until reboot); reboot with a lower scope or use -b "
-			 "preload");
+		snprintf(why, len,
+		    "kernel.yama.ptrace_scope is 3 (no ptrace "
+		    "until reboot); reboot with a lower scope or use -b "
+		    "preload");
 	else if (scope == 2)
-		snprintf(why, len, "kernel.yama.ptrace_scope is 2 and sbtrace "
-			 "lacks CAP_SYS_PTRACE; set kernel.yama.ptrace_scope=1, "
-			 "grant CAP_SYS_PTRACE (setcap cap_sys_ptrace+ep) or "
-			 "use -b preload");
+		snprintf(why, len,
+		    "kernel.yama.ptrace_scope is 2 and sbtrace "
+		    "lacks CAP_SYS_PTRACE; set kernel.yama.ptrace_scope=1, "
+		    "grant CAP_SYS_PTRACE (setcap cap_sys_ptrace+ep) or "
+		    "use -b preload");
 	else
-		snprintf(why, len, "PTRACE_SEIZE: %s; grant CAP_SYS_PTRACE "
-			 "(a container: --cap-add SYS_PTRACE) or use -b "
-			 "preload", strerror(e));
+		snprintf(why, len,
+		    "PTRACE_SEIZE: %s; grant CAP_SYS_PTRACE "
+		    "(a container: --cap-add SYS_PTRACE) or use -b "
+		    "preload",
+		    strerror(e));
 	return -1;
 }
 
@@ -912,7 +898,7 @@ pid_t
 ptracer_spawn(struct ptracer *t, char *const argv[], const sigset_t *mask)
 {
 	struct sb_sock_filter f[SC_FILTER_LEN];
-	struct sb_sock_fprog prog = {.len = SC_FILTER_LEN, .filter = f};
+	struct sb_sock_fprog prog = { .len = SC_FILTER_LEN, .filter = f };
 	int go[2], ep[2], e;
 	struct tproc *p;
 	pid_t pid;
@@ -947,8 +933,7 @@ ptracer_spawn(struct ptracer *t, char *const argv[], const sigset_t *mask)
 		/* The filter stops us at the path syscalls only.  Without
 		 * CAP_SYS_ADMIN it needs no_new_privs, as strace's does. */
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
-		    syscall(SYS_seccomp, SB_SECCOMP_SET_MODE_FILTER, 0, &prog) ==
-			-1)
+		    syscall(SYS_seccomp, SB_SECCOMP_SET_MODE_FILTER, 0, &prog) == -1)
 			_exit(126);
 		execvp(argv[0], argv);
 		e = errno;
@@ -957,8 +942,7 @@ ptracer_spawn(struct ptracer *t, char *const argv[], const sigset_t *mask)
 	}
 	close(go[0]);
 	close(ep[1]);
-	if (ptrace(PTRACE_SEIZE, pid, 0, PT_OPTIONS) == -1 ||
-	    (p = proc_alloc(pid, 0, 0)) == NULL) {
+	if (ptrace(PTRACE_SEIZE, pid, 0, PT_OPTIONS) == -1 || (p = proc_alloc(pid, 0, 0)) == NULL) {
 		e = errno;
 		kill(pid, SIGKILL);
 		close(go[1]);

@@ -44,8 +44,7 @@ int ptrace_probe_quick(char *why, size_t len);
  * could not be started (errno).  Whether its exec failed is known only
  * when it has exited: ptracer_exec_error().
  */
-pid_t ptracer_spawn(struct ptracer *t, char *const argv[],
-    const sigset_t *mask);
+pid_t ptracer_spawn(struct ptracer *t, char *const argv[], const sigset_t *mask);
 
 /* The errno of the root's failed exec, or 0 (it exec'd, or not done). */
 int ptracer_exec_error(struct ptracer *t);

@@ -9,7 +9,7 @@
 struct frag {
 	struct sb_hdr hdr; /* of the FIRST record: the key and what we deliver */
 	struct buf body;
-	uint64_t seq;	   /* arrival order, to evict the oldest */
+	uint64_t seq; /* arrival order, to evict the oldest */
 };
 
 /* Twice a record: a carried tail (< SB_REC_MAX) plus enough new bytes
@@ -69,16 +69,14 @@ stream_free(struct stream *s)
 int
 stream_hdr_valid(const struct sb_hdr *h)
 {
-	return h->magic == SB_WIRE_MAGIC && h->version == SB_WIRE_VERSION &&
-	    h->len >= sizeof(*h) && h->len <= SB_REC_MAX &&
-	    (h->frag & ~SB_FRAG_WHOLE) == 0;
+	return h->magic == SB_WIRE_MAGIC && h->version == SB_WIRE_VERSION && h->len >= sizeof(*h) &&
+	    h->len <= SB_REC_MAX && (h->frag & ~SB_FRAG_WHOLE) == 0;
 }
 
 static int
 frag_same(const struct sb_hdr *a, const struct sb_hdr *b)
 {
-	return a->pid == b->pid && a->tid == b->tid && a->image == b->image &&
-	    a->ts_ns == b->ts_ns;
+	return a->pid == b->pid && a->tid == b->tid && a->image == b->image && a->ts_ns == b->ts_ns;
 }
 
 static struct frag *
@@ -110,8 +108,7 @@ frag_slot(struct stream *s)
 
 /* One fragment of a larger message: start, extend or finish it. */
 static int
-frag_record(struct stream *s, const struct sb_hdr *h, const unsigned char *b,
-    size_t n)
+frag_record(struct stream *s, const struct sb_hdr *h, const unsigned char *b, size_t n)
 {
 	struct frag *f = frag_find(s, h);
 
@@ -139,8 +136,7 @@ frag_record(struct stream *s, const struct sb_hdr *h, const unsigned char *b,
 	}
 	if (h->frag & SB_FRAG_LAST) {
 		s->st.messages++;
-		s->fn(s->ctx, &f->hdr, (const unsigned char *)f->body.p,
-		    f->body.len);
+		s->fn(s->ctx, &f->hdr, (const unsigned char *)f->body.p, f->body.len);
 		frag_drop(s, (size_t)(f - s->frags));
 	}
 	return 0;
@@ -184,8 +180,7 @@ parse(struct stream *s, const unsigned char *p, size_t n, int *nomem)
 		if (h.frag == SB_FRAG_WHOLE) {
 			s->st.messages++;
 			s->fn(s->ctx, &h, p + off + sizeof(h), h.len - sizeof(h));
-		} else if (frag_record(s, &h, p + off + sizeof(h),
-			       h.len - sizeof(h)) == -1) {
+		} else if (frag_record(s, &h, p + off + sizeof(h), h.len - sizeof(h)) == -1) {
 			*nomem = 1;
 		}
 		off += h.len;

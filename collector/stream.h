@@ -21,8 +21,8 @@
  * record (frag tells nothing useful any more); body[0..len) is the
  * message body, valid only during the call and not aligned.
  */
-typedef void stream_msg_fn(void *ctx, const struct sb_hdr *hdr,
-    const unsigned char *body, size_t len);
+typedef void stream_msg_fn(void *ctx, const struct sb_hdr *hdr, const unsigned char *body,
+    size_t len);
 
 struct stream_stats {
 	uint64_t records;  /* valid records seen */

@@ -14,9 +14,15 @@ struct sc_desc {
 };
 
 static const struct sc_desc table[SC_MAX_NR + 1] = {
-#define SC_DESC_ONE(name, nr, op_, rule_, mode_, d0, p0, d1, p1, fl) \
-	[nr] = {.op = op_, .rule = rule_, .dirfd = d0, .path = p0,  \
-	    .dirfd2 = d1, .path2 = p1, .flags = fl, .mode = mode_},
+#define SC_DESC_ONE(name, nr, op_, rule_, mode_, d0, p0, d1, p1, fl)                               \
+	[nr] = { .op = op_,                                                                        \
+		.rule = rule_,                                                                     \
+		.dirfd = d0,                                                                       \
+		.path = p0,                                                                        \
+		.dirfd2 = d1,                                                                      \
+		.path2 = p1,                                                                       \
+		.flags = fl,                                                                       \
+		.mode = mode_ },
 	SC_TABLE(SC_DESC_ONE)
 #undef SC_DESC_ONE
 };
@@ -26,13 +32,13 @@ path_of(struct sc_path *p, int dirfd_arg, int path_arg, const uint64_t a[6])
 {
 	p->is_fd = dirfd_arg == SC_FD;
 	p->dirfd = dirfd_arg >= 0 ? (int64_t)(int)a[dirfd_arg]
-				  : p->is_fd ? (int64_t)(int)a[path_arg] : AT_FDCWD;
+	    : p->is_fd		  ? (int64_t)(int)a[path_arg]
+				  : AT_FDCWD;
 	p->addr = p->is_fd ? 0 : a[path_arg];
 }
 
 int
-sc_decode(uint64_t nr, const uint64_t a[6], sc_peek_fn peek, void *ctx,
-    struct sc_call *c)
+sc_decode(uint64_t nr, const uint64_t a[6], sc_peek_fn peek, void *ctx, struct sc_call *c)
 {
 	const struct sc_desc *d;
 	uint64_t fl, how;

@@ -14,20 +14,20 @@
 typedef int (*sc_peek_fn)(void *ctx, uint64_t addr, void *out, size_t n);
 
 struct sc_path {
-	int64_t dirfd;	 /* AT_FDCWD, or the fd a relative path is under */
-	uint64_t addr;	 /* the string, in the process */
-	int is_fd;	 /* no string: the fd dirfd is the object (fchdir) */
+	int64_t dirfd; /* AT_FDCWD, or the fd a relative path is under */
+	uint64_t addr; /* the string, in the process */
+	int is_fd;     /* no string: the fd dirfd is the object (fchdir) */
 };
 
 struct sc_call {
-	uint16_t op;	 /* SB_OP_* */
-	uint32_t mode;	 /* SB_M_* */
-	int npaths;	 /* 1, or 2 for rename and link */
+	uint16_t op;   /* SB_OP_* */
+	uint32_t mode; /* SB_M_* */
+	int npaths;    /* 1, or 2 for rename and link */
 	struct sc_path path[2];
 	/* AT_EMPTY_PATH: if the path reads "", path[0].dirfd is the object
 	 * (an fstat, which is no path access; an exec of that fd) */
 	int empty_is_fd;
-	uint64_t argv;	 /* SB_OP_EXEC: the argv array */
+	uint64_t argv; /* SB_OP_EXEC: the argv array */
 };
 
 /*
@@ -35,7 +35,6 @@ struct sc_call {
  * nr is not a path syscall, -1 when an argument in memory could not be
  * read (openat2's struct open_how: the kernel faults on it too).
  */
-int sc_decode(uint64_t nr, const uint64_t a[6], sc_peek_fn peek, void *ctx,
-    struct sc_call *c);
+int sc_decode(uint64_t nr, const uint64_t a[6], sc_peek_fn peek, void *ctx, struct sc_call *c);
 
 #endif

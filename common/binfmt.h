@@ -73,8 +73,7 @@ sb_elf_u64(const unsigned char *p, int msb)
 
 /* rd exactly n bytes at off, or an sb_elf_rc. */
 static inline int
-sb_elf_read_exact(sb_pread_fn rd, void *ctx, void *buf, size_t n,
-    uint64_t off)
+sb_elf_read_exact(sb_pread_fn rd, void *ctx, void *buf, size_t n, uint64_t off)
 {
 	long got = rd(ctx, buf, n, off);
 
@@ -117,12 +116,13 @@ sb_elf_probe(sb_pread_fn rd, void *ctx, struct sb_elf *e)
 	uint64_t phoff = is64 ? sb_elf_u64(h + 32, msb) : sb_elf_u32(h + 28, msb);
 	unsigned phentsize = sb_elf_u16(h + (is64 ? 54 : 42), msb);
 	unsigned phnum = sb_elf_u16(h + (is64 ? 56 : 44), msb);
-	if (phentsize != (is64 ? 56u : 32u) || phnum < 1 ||
-	    phnum > 65536u / phentsize || phoff > UINT64_MAX - 65536u)
+	if (phentsize != (is64 ? 56u : 32u) || phnum < 1 || phnum > 65536u / phentsize ||
+	    phoff > UINT64_MAX - 65536u)
 		return SB_ELF_BAD;
 	/* program headers a chunk at a time: one pread for most files */
 	for (unsigned i = 0; i < phnum;) {
-		unsigned k = phnum - i < sizeof ph / phentsize ? phnum - i : (unsigned)(sizeof ph / phentsize);
+		unsigned k = phnum - i < sizeof ph / phentsize ? phnum - i
+							       : (unsigned)(sizeof ph / phentsize);
 		if ((rc = sb_elf_read_exact(rd, ctx, ph, (size_t)k * phentsize,
 			 phoff + (uint64_t)i * phentsize)) != SB_ELF_OK)
 			return rc;
@@ -164,15 +164,14 @@ sb_elf_native(const struct sb_elf *e)
  * kernel, it must end in its only NUL.  SB_ELF_BAD also when it does
  * not fit in size bytes. */
 static inline int
-sb_elf_interp(sb_pread_fn rd, void *ctx, const struct sb_elf *e, char *buf,
-    size_t size)
+sb_elf_interp(sb_pread_fn rd, void *ctx, const struct sb_elf *e, char *buf, size_t size)
 {
 	int rc;
 
 	if (e->interp_len == 0 || e->interp_len > size)
 		return SB_ELF_BAD;
-	if ((rc = sb_elf_read_exact(rd, ctx, buf, (size_t)e->interp_len,
-		 e->interp_off)) != SB_ELF_OK)
+	if ((rc = sb_elf_read_exact(rd, ctx, buf, (size_t)e->interp_len, e->interp_off)) !=
+	    SB_ELF_OK)
 		return rc;
 	for (size_t i = 0; i + 1 < e->interp_len; i++)
 		if (buf[i] == '\0')

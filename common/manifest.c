@@ -129,15 +129,13 @@ mf_escape(const char *s)
 static int
 cmp_entry(const void *a, const void *b)
 {
-	return strcmp(((const struct mf_entry *)a)->name,
-	    ((const struct mf_entry *)b)->name);
+	return strcmp(((const struct mf_entry *)a)->name, ((const struct mf_entry *)b)->name);
 }
 
 static int
 cmp_rec(const void *a, const void *b)
 {
-	return strcmp(((const struct mf_rec *)a)->path,
-	    ((const struct mf_rec *)b)->path);
+	return strcmp(((const struct mf_rec *)a)->path, ((const struct mf_rec *)b)->path);
 }
 
 void
@@ -315,8 +313,7 @@ unescape(struct parser *ps, const char *s, size_t n, char **out)
 
 /* Split line[0..n) at TABs into decoded fields; *nf gets the count. */
 static int
-split_fields(struct parser *ps, const char *line, size_t n, char ***fields,
-    size_t *nf)
+split_fields(struct parser *ps, const char *line, size_t n, char ***fields, size_t *nf)
 {
 	size_t cnt = 1;
 	char **v;
@@ -450,8 +447,7 @@ parse_entry(struct manifest *m, struct parser *ps, char **f, size_t nf)
 
 	if (nf < 5)
 		return perr(ps, "entry: want NAME PATH KIND INTERP [ARG...]");
-	if (strchr(f[1], '/') != NULL || strcmp(f[1], ".") == 0 ||
-	    strcmp(f[1], "..") == 0)
+	if (strchr(f[1], '/') != NULL || strcmp(f[1], ".") == 0 || strcmp(f[1], "..") == 0)
 		return perr(ps, "entry name %s: must be one path component", f[1]);
 	if (!path_ok(f[2]))
 		return perr(ps, "entry path %s: not an absolute normal path", f[2]);
@@ -535,8 +531,7 @@ enum { ST_MAGIC, ST_NAME, ST_RUNMODE, ST_ENV, ST_ENTRY, ST_LIBDIR, ST_RECS };
 
 /* One line; 1 when a header-only read has reached the records. */
 static int
-parse_line(struct manifest *m, struct parser *ps, int *stage, char **f,
-    size_t nf, enum mf_read how)
+parse_line(struct manifest *m, struct parser *ps, int *stage, char **f, size_t nf, enum mf_read how)
 {
 	const char *t = f[0];
 
@@ -544,8 +539,9 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f,
 		if (strcmp(t, SB_MANIFEST_MAGIC) != 0 || nf != 2)
 			return perr(ps, "not a sidebundle manifest");
 		if (strcmp(f[1], SB_MANIFEST_STR(SB_MANIFEST_VERSION)) != 0)
-			return perr(ps, "unsupported manifest version %s (this sidebundle reads %d)",
-			    f[1], MANIFEST_VERSION);
+			return perr(ps,
+			    "unsupported manifest version %s (this sidebundle reads %d)", f[1],
+			    MANIFEST_VERSION);
 		*stage = ST_NAME;
 		return 0;
 	}
@@ -575,8 +571,7 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f,
 		want = ST_ENTRY;
 	else if (strcmp(t, "libdir") == 0)
 		want = ST_LIBDIR;
-	else if (strcmp(t, "file") == 0 || strcmp(t, "dir") == 0 ||
-	    strcmp(t, "symlink") == 0)
+	else if (strcmp(t, "file") == 0 || strcmp(t, "dir") == 0 || strcmp(t, "symlink") == 0)
 		want = ST_RECS;
 	else if (how == MF_HEADER && *stage < ST_RECS)
 		return 0; /* added later in this version: not ours to judge */
@@ -611,8 +606,8 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f,
 }
 
 int
-manifest_parse(struct manifest *m, const char *buf, size_t len,
-    enum mf_read how, char *err, size_t errlen)
+manifest_parse(struct manifest *m, const char *buf, size_t len, enum mf_read how, char *err,
+    size_t errlen)
 {
 	struct parser ps = { 0, err, errlen };
 	int stage = ST_MAGIC;
@@ -712,8 +707,7 @@ read_manifest(int fd, enum mf_read how, size_t *len)
 }
 
 int
-manifest_read_fd(struct manifest *m, int fd, enum mf_read how, char *err,
-    size_t errlen)
+manifest_read_fd(struct manifest *m, int fd, enum mf_read how, char *err, size_t errlen)
 {
 	char perrbuf[512], *buf;
 	struct stat st;
@@ -731,7 +725,8 @@ manifest_read_fd(struct manifest *m, int fd, enum mf_read how, char *err,
 	}
 	if ((buf = read_manifest(fd, how, &n)) == NULL) {
 		snprintf(err, errlen, "%s: %s", MANIFEST_FILE,
-		    errno == EFBIG ? "larger than any manifest sidebundle writes" : strerror(errno));
+		    errno == EFBIG ? "larger than any manifest sidebundle writes"
+				   : strerror(errno));
 		return -1;
 	}
 	if (manifest_parse(m, buf, n, how, perrbuf, sizeof perrbuf) < 0)
@@ -743,8 +738,7 @@ manifest_read_fd(struct manifest *m, int fd, enum mf_read how, char *err,
 }
 
 int
-manifest_read(struct manifest *m, int dirfd, enum mf_read how, char *err,
-    size_t errlen)
+manifest_read(struct manifest *m, int dirfd, enum mf_read how, char *err, size_t errlen)
 {
 	int fd = openat(dirfd, MANIFEST_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 

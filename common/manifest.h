@@ -19,15 +19,7 @@
 
 /* Where a path came from, in order of precedence: when several apply the
  * lowest value is kept. */
-enum origin {
-	OR_ELF,
-	OR_SCRIPT,
-	OR_TRACE,
-	OR_COPY,
-	OR_INCLUDE,
-	OR_RULE,
-	OR_COUNT
-};
+enum origin { OR_ELF, OR_SCRIPT, OR_TRACE, OR_COPY, OR_INCLUDE, OR_RULE, OR_COUNT };
 
 enum mf_type { MF_FILE, MF_DIR, MF_SYMLINK };
 
@@ -43,10 +35,10 @@ struct mf_entry {
 struct mf_rec {
 	enum mf_type type;
 	char *path;
-	char *target;	/* MF_SYMLINK */
-	unsigned mode;	/* permission bits, MF_FILE and MF_DIR */
-	uint64_t size;	/* MF_FILE */
-	char sha[65];	/* MF_FILE: lower-case hex */
+	char *target;  /* MF_SYMLINK */
+	unsigned mode; /* permission bits, MF_FILE and MF_DIR */
+	uint64_t size; /* MF_FILE */
+	char sha[65];  /* MF_FILE: lower-case hex */
 	enum origin origin;
 };
 
@@ -88,20 +80,17 @@ enum mf_read { MF_ALL, MF_HEADER };
 
 /* Parse a manifest held in buf[0..len).  On failure returns -1 with
  * "line N: why" in err and m left empty. */
-int manifest_parse(struct manifest *m, const char *buf, size_t len,
-    enum mf_read how, char *err, size_t errlen);
+int manifest_parse(struct manifest *m, const char *buf, size_t len, enum mf_read how, char *err,
+    size_t errlen);
 
 /* Read and parse DIRFD/MANIFEST_FILE (never through a symlink); -1 with
  * "manifest.lock: why" in err. */
-int manifest_read(struct manifest *m, int dirfd, enum mf_read how, char *err,
-    size_t errlen);
+int manifest_read(struct manifest *m, int dirfd, enum mf_read how, char *err, size_t errlen);
 /* The same from fd, read from its current offset. */
-int manifest_read_fd(struct manifest *m, int fd, enum mf_read how, char *err,
-    size_t errlen);
+int manifest_read_fd(struct manifest *m, int fd, enum mf_read how, char *err, size_t errlen);
 
 /* The entry called name, or NULL. */
-const struct mf_entry *manifest_entry(const struct manifest *m,
-    const char *name);
+const struct mf_entry *manifest_entry(const struct manifest *m, const char *name);
 
 void manifest_free(struct manifest *m);
 

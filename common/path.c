@@ -29,8 +29,7 @@ append_components(char *out, size_t *o, size_t root, const char *s, size_t n)
 				while (k > root && out[k - 1] != '/')
 					k--;
 				size_t comp = k;
-				if (!(*o - comp == 2 && out[comp] == '.' &&
-					out[comp + 1] == '.')) {
+				if (!(*o - comp == 2 && out[comp] == '.' && out[comp + 1] == '.')) {
 					*o = k > root ? k - 1 : root;
 					continue;
 				}
@@ -46,8 +45,7 @@ append_components(char *out, size_t *o, size_t root, const char *s, size_t n)
 }
 
 char *
-path_normalize(const char *base, size_t baselen, const char *raw,
-    size_t rawlen, size_t *outlen)
+path_normalize(const char *base, size_t baselen, const char *raw, size_t rawlen, size_t *outlen)
 {
 	int relative = rawlen == 0 || raw[0] != '/';
 	size_t cap = rawlen + (relative ? baselen : 0) + 3;

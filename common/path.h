@@ -13,7 +13,7 @@
  * Returns a malloc'd NUL-terminated string and its length in *outlen,
  * or NULL with errno set.
  */
-char *path_normalize(const char *base, size_t baselen, const char *raw,
-    size_t rawlen, size_t *outlen);
+char *path_normalize(const char *base, size_t baselen, const char *raw, size_t rawlen,
+    size_t *outlen);
 
 #endif

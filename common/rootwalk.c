@@ -44,8 +44,8 @@ splice(struct sb_walk *w, const char *link, size_t ln, const char *e)
 }
 
 int
-sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx,
-    const char *root, const char *path, unsigned flags)
+sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx, const char *root,
+    const char *path, unsigned flags)
 {
 	char link[SB_WALK_MAX];
 	size_t rl = strlen(root), n = strlen(path);
@@ -101,8 +101,7 @@ sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx,
 			w->path[prev] = '\0';
 			return fail_at(w, p, err);
 		}
-		if (S_ISLNK(w->st.st_mode) &&
-		    (!last || slash || !(flags & SB_WALK_NOFOLLOW))) {
+		if (S_ISLNK(w->st.st_mode) && (!last || slash || !(flags & SB_WALK_NOFOLLOW))) {
 			if (++w->links > SB_WALK_LINKS) {
 				errno = ELOOP;
 				return -1;
@@ -134,8 +133,7 @@ sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx,
 	}
 	w->rest[0] = '\0';
 	/* the root itself: its own stat */
-	if (w->len == w->rootlen &&
-	    ops->lstat(ctx, w->rootlen > 0 ? w->path : "/", &w->st) < 0)
+	if (w->len == w->rootlen && ops->lstat(ctx, w->rootlen > 0 ? w->path : "/", &w->st) < 0)
 		return -1;
 	return 0;
 }

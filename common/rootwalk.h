@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#define SB_WALK_MAX 4096  /* PATH_MAX: the longest path handled */
-#define SB_WALK_LINKS 40  /* as the kernel */
+#define SB_WALK_MAX 4096 /* PATH_MAX: the longest path handled */
+#define SB_WALK_LINKS 40 /* as the kernel */
 
 struct sb_walk_ops {
 	/* lstat(2) of p (the root prefix and the path so far): 0, or -1
@@ -31,8 +31,7 @@ struct sb_walk_ops {
 	/* optional: told of each component once it is known: a directory
 	 * passed, a symbolic link followed (target is its text, else
 	 * NULL), the final object.  -1 with errno ends the walk. */
-	int (*visit)(void *ctx, const char *p, const struct stat *st,
-	    const char *target);
+	int (*visit)(void *ctx, const char *p, const struct stat *st, const char *target);
 };
 
 /* The last component is not followed if it is a symbolic link (lstat,
@@ -44,11 +43,11 @@ struct sb_walk {
 	 * is "" for the root itself, else "/a/b" */
 	char path[SB_WALK_MAX];
 	size_t rootlen, len;
-	struct stat st;		/* of the object reached */
+	struct stat st; /* of the object reached */
 	/* after ENOENT or ENOTDIR: what was left to walk, the component
 	 * that failed first; path then holds the part that resolved */
 	char rest[SB_WALK_MAX];
-	int links;		/* symbolic links followed */
+	int links; /* symbolic links followed */
 };
 
 /*
@@ -57,7 +56,7 @@ struct sb_walk {
  * with errno: ENOENT, ENOTDIR (a non-directory with components after
  * it, or a trailing '/'), ELOOP, ENAMETOOLONG, or an op's.
  */
-int sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx,
-    const char *root, const char *path, unsigned flags);
+int sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx, const char *root,
+    const char *path, unsigned flags);
 
 #endif

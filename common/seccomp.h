@@ -50,6 +50,6 @@ struct sb_sock_fprog {
 #endif
 
 /* One instruction. */
-#define SB_BPF(c, t, f, kk) ((struct sb_sock_filter){(c), (t), (f), (kk)})
+#define SB_BPF(c, t, f, kk) ((struct sb_sock_filter){ (c), (t), (f), (kk) })
 
 #endif

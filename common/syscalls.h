@@ -14,11 +14,15 @@
 #include "seccomp.h"
 #include "wire.h"
 
-/* Where a path argument comes from: an argument index, or one of these. */
-#define SC_CWD (-1)  /* dirfd column: the path is relative to the cwd */
-#define SC_NONE (-1) /* path column: no such path */
-#define SC_FD (-2)   /* dirfd column: the "path" is the fd in the path
-		      * column's argument (fchdir) */
+/*
+ * Where a path argument comes from: an argument index, or one of these.
+ * SC_CWD in a dirfd column: the path is relative to the cwd; SC_NONE in
+ * a path column: there is no such path; SC_FD in a dirfd column: the
+ * "path" is the fd in the path column's argument (fchdir).
+ */
+#define SC_CWD (-1)
+#define SC_NONE (-1)
+#define SC_FD (-2)
 
 /* How the flags argument (the last column) adds mode bits. */
 enum sc_rule {
@@ -41,41 +45,42 @@ enum sc_rule {
  * the argument the rule reads (-1: none).
  */
 #if defined(__x86_64__)
-#define SC_TABLE(X)                                                                                    \
-	X(open, 2, SB_OP_OPEN, SC_R_OPEN, 0, SC_CWD, 0, SC_CWD, SC_NONE, 1)                            \
-	X(stat, 4, SB_OP_STAT, SC_R_FIXED, 0, SC_CWD, 0, SC_CWD, SC_NONE, -1)                          \
-	X(lstat, 6, SB_OP_STAT, SC_R_FIXED, SB_M_NOFOLLOW, SC_CWD, 0, SC_CWD, SC_NONE, -1)             \
-	X(access, 21, SB_OP_ACCESS, SC_R_AMODE, 0, SC_CWD, 0, SC_CWD, SC_NONE, 1)                      \
-	X(execve, 59, SB_OP_EXEC, SC_R_EXEC, 0, SC_CWD, 0, SC_CWD, SC_NONE, -1)                        \
-	X(truncate, 76, SB_OP_TRUNCATE, SC_R_FIXED, SB_M_WRITE | SB_M_TRUNC, SC_CWD, 0, SC_CWD,        \
-	    SC_NONE, -1)                                                                               \
-	X(chdir, 80, SB_OP_CHDIR, SC_R_FIXED, SB_M_DIR, SC_CWD, 0, SC_CWD, SC_NONE, -1)                \
-	X(fchdir, 81, SB_OP_CHDIR, SC_R_FIXED, SB_M_DIR | SB_M_FD, SC_FD, 0, SC_CWD, SC_NONE, -1)      \
-	X(rename, 82, SB_OP_RENAME, SC_R_FIXED, SB_M_WRITE, SC_CWD, 0, SC_CWD, 1, -1)                  \
-	X(mkdir, 83, SB_OP_MKDIR, SC_R_FIXED, SB_M_WRITE | SB_M_CREATE | SB_M_DIR, SC_CWD, 0, SC_CWD,  \
-	    SC_NONE, -1)                                                                               \
-	X(rmdir, 84, SB_OP_RMDIR, SC_R_FIXED, SB_M_WRITE | SB_M_DIR, SC_CWD, 0, SC_CWD, SC_NONE, -1)   \
-	X(creat, 85, SB_OP_OPEN, SC_R_CREAT, 0, SC_CWD, 0, SC_CWD, SC_NONE, -1)                        \
-	X(link, 86, SB_OP_LINK, SC_R_FIXED, 0, SC_CWD, 0, SC_CWD, 1, -1)                               \
-	X(unlink, 87, SB_OP_UNLINK, SC_R_FIXED, SB_M_WRITE, SC_CWD, 0, SC_CWD, SC_NONE, -1)            \
-	X(symlink, 88, SB_OP_SYMLINK, SC_R_FIXED, SB_M_WRITE | SB_M_CREATE, SC_CWD, 1, SC_CWD,         \
-	    SC_NONE, -1)                                                                               \
-	X(readlink, 89, SB_OP_READLINK, SC_R_FIXED, SB_M_NOFOLLOW, SC_CWD, 0, SC_CWD, SC_NONE, -1)     \
-	X(openat, 257, SB_OP_OPEN, SC_R_OPEN, 0, 0, 1, SC_CWD, SC_NONE, 2)                             \
-	X(mkdirat, 258, SB_OP_MKDIR, SC_R_FIXED, SB_M_WRITE | SB_M_CREATE | SB_M_DIR, 0, 1, SC_CWD,    \
-	    SC_NONE, -1)                                                                               \
-	X(newfstatat, 262, SB_OP_STAT, SC_R_ATFLAGS, 0, 0, 1, SC_CWD, SC_NONE, 3)                      \
-	X(unlinkat, 263, SB_OP_UNLINK, SC_R_UNLINKAT, SB_M_WRITE, 0, 1, SC_CWD, SC_NONE, 2)            \
-	X(renameat, 264, SB_OP_RENAME, SC_R_FIXED, SB_M_WRITE, 0, 1, 2, 3, -1)                         \
-	X(linkat, 265, SB_OP_LINK, SC_R_FIXED, 0, 0, 1, 2, 3, -1)                                      \
-	X(symlinkat, 266, SB_OP_SYMLINK, SC_R_FIXED, SB_M_WRITE | SB_M_CREATE, 1, 2, SC_CWD, SC_NONE,  \
-	    -1)                                                                                        \
-	X(readlinkat, 267, SB_OP_READLINK, SC_R_FIXED, SB_M_NOFOLLOW, 0, 1, SC_CWD, SC_NONE, -1)       \
-	X(faccessat, 269, SB_OP_ACCESS, SC_R_AMODE, 0, 0, 1, SC_CWD, SC_NONE, 2)                       \
-	X(renameat2, 316, SB_OP_RENAME, SC_R_FIXED, SB_M_WRITE, 0, 1, 2, 3, -1)                        \
-	X(execveat, 322, SB_OP_EXEC, SC_R_EXEC, 0, 0, 1, SC_CWD, SC_NONE, 4)                           \
-	X(statx, 332, SB_OP_STAT, SC_R_ATFLAGS, 0, 0, 1, SC_CWD, SC_NONE, 2)                           \
-	X(openat2, 437, SB_OP_OPEN, SC_R_OPENHOW, 0, 0, 1, SC_CWD, SC_NONE, 2)                         \
+#define SC_TABLE(X)                                                                                \
+	X(open, 2, SB_OP_OPEN, SC_R_OPEN, 0, SC_CWD, 0, SC_CWD, SC_NONE, 1)                        \
+	X(stat, 4, SB_OP_STAT, SC_R_FIXED, 0, SC_CWD, 0, SC_CWD, SC_NONE, -1)                      \
+	X(lstat, 6, SB_OP_STAT, SC_R_FIXED, SB_M_NOFOLLOW, SC_CWD, 0, SC_CWD, SC_NONE, -1)         \
+	X(access, 21, SB_OP_ACCESS, SC_R_AMODE, 0, SC_CWD, 0, SC_CWD, SC_NONE, 1)                  \
+	X(execve, 59, SB_OP_EXEC, SC_R_EXEC, 0, SC_CWD, 0, SC_CWD, SC_NONE, -1)                    \
+	X(truncate, 76, SB_OP_TRUNCATE, SC_R_FIXED, SB_M_WRITE | SB_M_TRUNC, SC_CWD, 0, SC_CWD,    \
+	    SC_NONE, -1)                                                                           \
+	X(chdir, 80, SB_OP_CHDIR, SC_R_FIXED, SB_M_DIR, SC_CWD, 0, SC_CWD, SC_NONE, -1)            \
+	X(fchdir, 81, SB_OP_CHDIR, SC_R_FIXED, SB_M_DIR | SB_M_FD, SC_FD, 0, SC_CWD, SC_NONE, -1)  \
+	X(rename, 82, SB_OP_RENAME, SC_R_FIXED, SB_M_WRITE, SC_CWD, 0, SC_CWD, 1, -1)              \
+	X(mkdir, 83, SB_OP_MKDIR, SC_R_FIXED, SB_M_WRITE | SB_M_CREATE | SB_M_DIR, SC_CWD, 0,      \
+	    SC_CWD, SC_NONE, -1)                                                                   \
+	X(rmdir, 84, SB_OP_RMDIR, SC_R_FIXED, SB_M_WRITE | SB_M_DIR, SC_CWD, 0, SC_CWD, SC_NONE,   \
+	    -1)                                                                                    \
+	X(creat, 85, SB_OP_OPEN, SC_R_CREAT, 0, SC_CWD, 0, SC_CWD, SC_NONE, -1)                    \
+	X(link, 86, SB_OP_LINK, SC_R_FIXED, 0, SC_CWD, 0, SC_CWD, 1, -1)                           \
+	X(unlink, 87, SB_OP_UNLINK, SC_R_FIXED, SB_M_WRITE, SC_CWD, 0, SC_CWD, SC_NONE, -1)        \
+	X(symlink, 88, SB_OP_SYMLINK, SC_R_FIXED, SB_M_WRITE | SB_M_CREATE, SC_CWD, 1, SC_CWD,     \
+	    SC_NONE, -1)                                                                           \
+	X(readlink, 89, SB_OP_READLINK, SC_R_FIXED, SB_M_NOFOLLOW, SC_CWD, 0, SC_CWD, SC_NONE, -1) \
+	X(openat, 257, SB_OP_OPEN, SC_R_OPEN, 0, 0, 1, SC_CWD, SC_NONE, 2)                         \
+	X(mkdirat, 258, SB_OP_MKDIR, SC_R_FIXED, SB_M_WRITE | SB_M_CREATE | SB_M_DIR, 0, 1,        \
+	    SC_CWD, SC_NONE, -1)                                                                   \
+	X(newfstatat, 262, SB_OP_STAT, SC_R_ATFLAGS, 0, 0, 1, SC_CWD, SC_NONE, 3)                  \
+	X(unlinkat, 263, SB_OP_UNLINK, SC_R_UNLINKAT, SB_M_WRITE, 0, 1, SC_CWD, SC_NONE, 2)        \
+	X(renameat, 264, SB_OP_RENAME, SC_R_FIXED, SB_M_WRITE, 0, 1, 2, 3, -1)                     \
+	X(linkat, 265, SB_OP_LINK, SC_R_FIXED, 0, 0, 1, 2, 3, -1)                                  \
+	X(symlinkat, 266, SB_OP_SYMLINK, SC_R_FIXED, SB_M_WRITE | SB_M_CREATE, 1, 2, SC_CWD,       \
+	    SC_NONE, -1)                                                                           \
+	X(readlinkat, 267, SB_OP_READLINK, SC_R_FIXED, SB_M_NOFOLLOW, 0, 1, SC_CWD, SC_NONE, -1)   \
+	X(faccessat, 269, SB_OP_ACCESS, SC_R_AMODE, 0, 0, 1, SC_CWD, SC_NONE, 2)                   \
+	X(renameat2, 316, SB_OP_RENAME, SC_R_FIXED, SB_M_WRITE, 0, 1, 2, 3, -1)                    \
+	X(execveat, 322, SB_OP_EXEC, SC_R_EXEC, 0, 0, 1, SC_CWD, SC_NONE, 4)                       \
+	X(statx, 332, SB_OP_STAT, SC_R_ATFLAGS, 0, 0, 1, SC_CWD, SC_NONE, 2)                       \
+	X(openat2, 437, SB_OP_OPEN, SC_R_OPENHOW, 0, 0, 1, SC_CWD, SC_NONE, 2)                     \
 	X(faccessat2, 439, SB_OP_ACCESS, SC_R_AMODE, 0, 0, 1, SC_CWD, SC_NONE, 2)
 /* Highest number in the table, for lookup arrays. */
 #define SC_MAX_NR 439

@@ -79,7 +79,7 @@ enum sb_msg {
 
 struct sb_start {
 	uint32_t ppid;
-	uint32_t flags; /* 0; reserved */
+	uint32_t flags;	    /* 0; reserved */
 	uint64_t starttime; /* field 22 of /proc/self/stat, clock ticks */
 };
 
@@ -138,17 +138,15 @@ enum sb_op {
 	SB_OP_MAX
 };
 
-#define SB_OP_NAMES                                                            \
-	{                                                                      \
-		[SB_OP_EXEC] = "exec", [SB_OP_OPEN] = "open",                  \
-		[SB_OP_STAT] = "stat", [SB_OP_ACCESS] = "access",              \
-		[SB_OP_READLINK] = "readlink", [SB_OP_REALPATH] = "realpath",  \
-		[SB_OP_OPENDIR] = "opendir", [SB_OP_DLOPEN] = "dlopen",        \
-		[SB_OP_LOAD] = "load", [SB_OP_SEARCH] = "search",              \
-		[SB_OP_CHDIR] = "chdir", [SB_OP_RENAME] = "rename",            \
-		[SB_OP_UNLINK] = "unlink", [SB_OP_RMDIR] = "rmdir",            \
-		[SB_OP_MKDIR] = "mkdir", [SB_OP_TRUNCATE] = "truncate",        \
-		[SB_OP_SYMLINK] = "symlink", [SB_OP_LINK] = "link",            \
+#define SB_OP_NAMES                                                                                \
+	{                                                                                          \
+		[SB_OP_EXEC] = "exec", [SB_OP_OPEN] = "open", [SB_OP_STAT] = "stat",               \
+		[SB_OP_ACCESS] = "access", [SB_OP_READLINK] = "readlink",                          \
+		[SB_OP_REALPATH] = "realpath", [SB_OP_OPENDIR] = "opendir",                        \
+		[SB_OP_DLOPEN] = "dlopen", [SB_OP_LOAD] = "load", [SB_OP_SEARCH] = "search",       \
+		[SB_OP_CHDIR] = "chdir", [SB_OP_RENAME] = "rename", [SB_OP_UNLINK] = "unlink",     \
+		[SB_OP_RMDIR] = "rmdir", [SB_OP_MKDIR] = "mkdir", [SB_OP_TRUNCATE] = "truncate",   \
+		[SB_OP_SYMLINK] = "symlink", [SB_OP_LINK] = "link",                                \
 	}
 
 #endif

@@ -89,8 +89,7 @@ empty_dir(const char *path, const struct stat *st)
 /* One bind or symlink per entry of payload directory dir ("" for the
  * root); an entry that leads to a split path is mirrored in turn. */
 static int
-mirror(struct args *a, const char *payload, const char *dir,
-    struct split *sp, size_t nsp)
+mirror(struct args *a, const char *payload, const char *dir, struct split *sp, size_t nsp)
 {
 	char *src = xjoin(payload, dir);
 	DIR *d = opendir(src);
@@ -105,8 +104,8 @@ mirror(struct args *a, const char *payload, const char *dir,
 		const char *n = de->d_name;
 		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
 			continue;
-		if (*dir == '\0' && (strcmp(n, "proc") == 0 || strcmp(n, "dev") == 0 ||
-		    strcmp(n, "tmp") == 0))
+		if (*dir == '\0' &&
+		    (strcmp(n, "proc") == 0 || strcmp(n, "dev") == 0 || strcmp(n, "tmp") == 0))
 			continue; /* mounted fresh */
 		char *from = xjoin(src, n), *to = xjoin(*dir ? dir : "/", n);
 		char link[PATH_MAX];
@@ -144,7 +143,8 @@ mirror(struct args *a, const char *payload, const char *dir,
 				closedir(d);
 				return -1;
 			}
-		} else if (S_ISLNK(st.st_mode) && (ll = readlink(from, link, sizeof link - 1)) > 0) {
+		} else if (S_ISLNK(st.st_mode) &&
+		    (ll = readlink(from, link, sizeof link - 1)) > 0) {
 			link[ll] = '\0';
 			add3(a, "--symlink", xstrdup(link), to);
 			free(from);
@@ -185,7 +185,8 @@ check_userns(const char *bwrap)
 	if (read_sysctl("/proc/sys/user/max_user_namespaces") == 0) {
 		warnx("bwrap mode needs user namespaces, and they are disabled here "
 		      "(user.max_user_namespaces = 0): as root, run "
-		      "'sysctl -w user.max_user_namespaces=15000', %s", alt);
+		      "'sysctl -w user.max_user_namespaces=15000', %s",
+		    alt);
 		return -1;
 	}
 	if (geteuid() == 0)
@@ -194,7 +195,8 @@ check_userns(const char *bwrap)
 		warnx("bwrap mode needs unprivileged user namespaces, and they are "
 		      "disabled here (kernel.unprivileged_userns_clone = 0): as root, run "
 		      "'sysctl -w kernel.unprivileged_userns_clone=1', or make bwrap "
-		      "setuid root, %s", alt);
+		      "setuid root, %s",
+		    alt);
 		return -1;
 	}
 	if (read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1) {
@@ -202,7 +204,8 @@ check_userns(const char *bwrap)
 		      "restricts them here (kernel.apparmor_restrict_unprivileged_userns = 1): "
 		      "give bwrap an AppArmor profile that allows userns (Ubuntu: "
 		      "the bwrap-userns-restrict profile), or as root run "
-		      "'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0', %s", alt);
+		      "'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0', %s",
+		    alt);
 		return -1;
 	}
 	return 0;
@@ -238,10 +241,9 @@ bindable(const char *dir)
 {
 	struct stat st;
 
-	return dir != NULL && dir[0] == '/' && dir[1] != '\0' &&
-	    strcmp(dir, "/proc") != 0 && strncmp(dir, "/proc/", 6) != 0 &&
-	    strcmp(dir, "/dev") != 0 && strncmp(dir, "/dev/", 5) != 0 &&
-	    stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+	return dir != NULL && dir[0] == '/' && dir[1] != '\0' && strcmp(dir, "/proc") != 0 &&
+	    strncmp(dir, "/proc/", 6) != 0 && strcmp(dir, "/dev") != 0 &&
+	    strncmp(dir, "/dev/", 5) != 0 && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int
@@ -258,8 +260,10 @@ run_bwrap(struct launch *l)
 	char cwd[PATH_MAX];
 	enum { S_RESOLV, S_HOSTS, S_HOME, S_CWD };
 	struct split sp[4] = {
-		{ "/etc/resolv.conf", 1, 1 }, { "/etc/hosts", 1, 1 },
-		{ NULL, 0, 1 }, { NULL, 0, 1 },
+		{ "/etc/resolv.conf", 1, 1 },
+		{ "/etc/hosts", 1, 1 },
+		{ NULL, 0, 1 },
+		{ NULL, 0, 1 },
 	};
 	size_t nsp = 2;
 
@@ -293,7 +297,8 @@ run_bwrap(struct launch *l)
 			continue;
 		}
 		if (!sp[i].ok) {
-			warnx("bwrap mode: %s %s is not bound in the sandbox: the bundle has that path",
+			warnx(
+			    "bwrap mode: %s %s is not bound in the sandbox: the bundle has that path",
 			    i == S_HOME && sp[i].path == home ? "$HOME" : "the current directory",
 			    sp[i].path);
 			continue;

@@ -40,8 +40,7 @@ struct sb_cap_data {
 
 /* mount(2) that names the path on failure. */
 static int
-do_mount(const char *src, const char *dst, const char *type,
-    unsigned long flags, const char *data)
+do_mount(const char *src, const char *dst, const char *type, unsigned long flags, const char *data)
 {
 	if (mount(src, dst, type, flags, data) == 0)
 		return 0;
@@ -64,8 +63,8 @@ bind_ro(const char *dir, unsigned long extra)
 static int
 mount_proc(const char *proc)
 {
-	static const char *const nullfiles[] = { "kcore", "keys", "timer_list",
-		"sched_debug", "latency_stats", "sysrq-trigger", "kallsyms", NULL };
+	static const char *const nullfiles[] = { "kcore", "keys", "timer_list", "sched_debug",
+		"latency_stats", "sysrq-trigger", "kallsyms", NULL };
 	static const char *const hidden[] = { "acpi", "scsi", "asound", "firmware", NULL };
 	static const char *const ro[] = { "sys", "bus", "fs", "irq", NULL };
 	struct stat st;
@@ -81,8 +80,10 @@ mount_proc(const char *proc)
 	}
 	for (int i = 0; hidden[i]; i++) {
 		char *p = xjoin(proc, hidden[i]);
-		int rc = stat(p, &st) < 0 ? 0 : do_mount("tmpfs", p, "tmpfs",
-		    MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0");
+		int rc = stat(p, &st) < 0
+		    ? 0
+		    : do_mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=0");
 		free(p);
 		if (rc < 0)
 			return -1;
@@ -102,7 +103,8 @@ mount_proc(const char *proc)
 static int
 mount_dev(const char *dev)
 {
-	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty", NULL };
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty",
+		NULL };
 	static const char *const links[][2] = { { "fd", "/proc/self/fd" },
 		{ "stdin", "/proc/self/fd/0" }, { "stdout", "/proc/self/fd/1" },
 		{ "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" } };
@@ -141,15 +143,17 @@ mount_dev(const char *dev)
 	if (rc < 0)
 		warn("chroot mode: %s", dev);
 	/* a private devpts instance: only the sandbox's own terminals */
-	if (rc == 0 && mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
-			   "newinstance,ptmxmode=0666,mode=0620") < 0)
+	if (rc == 0 &&
+	    mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
+		"newinstance,ptmxmode=0666,mode=0620") < 0)
 		rmdir(pts);
 	if (rc == 0)
 		rc = do_mount("tmpfs", shm, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
 	free(pts);
 	free(shm);
 	if (rc == 0)
-		rc = do_mount(NULL, dev, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, opts);
+		rc =
+		    do_mount(NULL, dev, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, opts);
 	return rc;
 }
 
@@ -246,8 +250,8 @@ drop_privileges(uid_t uid, gid_t gid)
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 	if (syscall(SYS_capget, &h, d) < 0 ||
-	    (d[0].effective | d[0].permitted | d[0].inheritable |
-		d[1].effective | d[1].permitted | d[1].inheritable) != 0)
+	    (d[0].effective | d[0].permitted | d[0].inheritable | d[1].effective | d[1].permitted |
+		d[1].inheritable) != 0)
 		goto bad;
 	for (int c = 0; c <= last; c++)
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 0)
@@ -284,8 +288,8 @@ run_chroot(struct launch *l)
 	}
 	char *proc = xjoin(p, "proc"), *dev = xjoin(p, "dev"), *tmp = xjoin(p, "tmp");
 	/* private first, so that nothing below propagates to the host */
-	if (do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-	    bind_ro(p, 0) < 0 || mount_proc(proc) < 0 || mount_dev(dev) < 0 ||
+	if (do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || bind_ro(p, 0) < 0 ||
+	    mount_proc(proc) < 0 || mount_dev(dev) < 0 ||
 	    do_mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
 		return EXIT_CANNOT_RUN;
 	if (chdir(p) < 0 || chroot(".") < 0 || chdir("/") < 0) {

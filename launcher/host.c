@@ -28,7 +28,6 @@
 #include "launcher.h"
 #include "layout.h"
 
-
 static int
 is_dir(const char *path)
 {
@@ -120,7 +119,8 @@ library_path(const struct launch *l)
 	char *s = xmalloc(len), *o = s;
 	*o = '\0';
 	for (size_t i = 0; i < l->m.nlibdirs; i++)
-		o += snprintf(o, len - (size_t)(o - s), "%s%s%s", i ? ":" : "", l->payload, l->m.libdirs[i]);
+		o += snprintf(o, len - (size_t)(o - s), "%s%s%s", i ? ":" : "", l->payload,
+		    l->m.libdirs[i]);
 	return s;
 }
 
@@ -158,7 +158,9 @@ run_host(struct launch *l)
 	char *prog, *script_path = NULL, interp[PATH_MAX];
 
 	if (strchr(l->payload, ':') != NULL) {
-		warnx("%s: host mode cannot run from a path holding ':' (ld.so splits --library-path there)", l->payload);
+		warnx(
+		    "%s: host mode cannot run from a path holding ':' (ld.so splits --library-path there)",
+		    l->payload);
 		return EXIT_CANNOT_RUN;
 	}
 	/* prog: the ELF the kernel or ld.so runs */

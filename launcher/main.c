@@ -74,8 +74,7 @@ entry_name(const char *argv0, const struct stat *bin)
 		char *dir = dir_of(p), link[PATH_MAX], *base = strrchr(p, '/');
 		struct stat st;
 		base = base ? base + 1 : p;
-		if (stat(dir, &st) == 0 && st.st_dev == bin->st_dev &&
-		    st.st_ino == bin->st_ino) {
+		if (stat(dir, &st) == 0 && st.st_dev == bin->st_dev && st.st_ino == bin->st_ino) {
 			char *name = strcmp(base, SB_LAYOUT_LAUNCHER) == 0 ? NULL : xstrdup(base);
 			free(dir);
 			free(p);

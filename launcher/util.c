@@ -132,8 +132,8 @@ setting_bool(const struct launch *l, const char *name, int def)
 
 	if (v == NULL || *v == '\0')
 		return def;
-	return !(strcmp(v, "0") == 0 || strcasecmp(v, "no") == 0 ||
-	    strcasecmp(v, "off") == 0 || strcasecmp(v, "false") == 0);
+	return !(strcmp(v, "0") == 0 || strcasecmp(v, "no") == 0 || strcasecmp(v, "off") == 0 ||
+	    strcasecmp(v, "false") == 0);
 }
 
 char *

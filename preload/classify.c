@@ -61,8 +61,7 @@ sb_classify_exec(int dirfd, const char *path)
 		unsigned char hdr[SB_BINPRM_BUF];
 		struct sb_shebang line;
 		struct stat st;
-		int fd = (int)syscall(SYS_openat, dirfd, path,
-		    O_RDONLY | O_CLOEXEC, 0);
+		int fd = (int)syscall(SYS_openat, dirfd, path, O_RDONLY | O_CLOEXEC, 0);
 		if (fd < 0)
 			return mode;
 		ssize_t n = -1;
@@ -72,8 +71,7 @@ sb_classify_exec(int dirfd, const char *path)
 		}
 		/* a relative interpreter is the kernel's to find: not
 		 * followed here */
-		int script = n >= 2 &&
-		    sb_shebang_split(hdr, (size_t)n, &line) == SB_SHEBANG_OK &&
+		int script = n >= 2 && sb_shebang_split(hdr, (size_t)n, &line) == SB_SHEBANG_OK &&
 		    line.interp[0] == '/';
 		if (!script && n > 0 && elf_is_static(fd))
 			mode |= SB_M_STATIC;

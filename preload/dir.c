@@ -16,32 +16,27 @@ opendir(const char *path)
 {
 	DIR *d = REAL(opendir)(path);
 
-	sb_access(SB_OP_OPENDIR, SB_M_READ | SB_M_DIR, d == NULL ? errno : 0,
-	    AT_FDCWD, path);
+	sb_access(SB_OP_OPENDIR, SB_M_READ | SB_M_DIR, d == NULL ? errno : 0, AT_FDCWD, path);
 	return d;
 }
 
 SB_EXPORT int
-scandir(const char *path, struct dirent ***list,
-    int (*filter)(const struct dirent *),
+scandir(const char *path, struct dirent ***list, int (*filter)(const struct dirent *),
     int (*compar)(const struct dirent **, const struct dirent **))
 {
 	int r = REAL(scandir)(path, list, filter, compar);
 
-	sb_access(SB_OP_OPENDIR, SB_M_READ | SB_M_DIR, r < 0 ? errno : 0,
-	    AT_FDCWD, path);
+	sb_access(SB_OP_OPENDIR, SB_M_READ | SB_M_DIR, r < 0 ? errno : 0, AT_FDCWD, path);
 	return r;
 }
 
 SB_EXPORT int
-scandir64(const char *path, struct dirent64 ***list,
-    int (*filter)(const struct dirent64 *),
+scandir64(const char *path, struct dirent64 ***list, int (*filter)(const struct dirent64 *),
     int (*compar)(const struct dirent64 **, const struct dirent64 **))
 {
 	int r = REAL(scandir64)(path, list, filter, compar);
 
-	sb_access(SB_OP_OPENDIR, SB_M_READ | SB_M_DIR, r < 0 ? errno : 0,
-	    AT_FDCWD, path);
+	sb_access(SB_OP_OPENDIR, SB_M_READ | SB_M_DIR, r < 0 ? errno : 0, AT_FDCWD, path);
 	return r;
 }
 
@@ -51,8 +46,7 @@ SB_EXPORT int
 chdir(const char *path)
 {
 	char base[PATH_MAX];
-	size_t bl = path != NULL && sb.reporting
-	    ? sb_base(AT_FDCWD, path, base, sizeof(base)) : 0;
+	size_t bl = path != NULL && sb.reporting ? sb_base(AT_FDCWD, path, base, sizeof(base)) : 0;
 	int r = REAL(chdir)(path);
 
 	sb_access_base(SB_OP_CHDIR, SB_M_DIR, r < 0 ? errno : 0, path, base, bl);
@@ -77,8 +71,8 @@ loaded(void *h, const char *file, int err)
 
 	if (file == NULL)
 		return; /* dlopen(NULL): the main program */
-	if (h != NULL && dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm != NULL &&
-	    lm->l_name != NULL && lm->l_name[0] == '/') {
+	if (h != NULL && dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm != NULL && lm->l_name != NULL &&
+	    lm->l_name[0] == '/') {
 		sb_access(SB_OP_DLOPEN, SB_M_READ, 0, AT_FDCWD, lm->l_name);
 		return;
 	}

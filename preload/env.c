@@ -75,9 +75,8 @@ sb_env_scratch(char *const *envp)
 	const char *pre = env_value(envp, "LD_PRELOAD=");
 	const char *aud = env_value(envp, "LD_AUDIT=");
 
-	return (pre != NULL ? sb_strlen(pre) : 0) +
-	    (aud != NULL ? sb_strlen(aud) : 0) + sb.lib_len +
-	    (sb.audit_lean ? sb.audit_lib_len : sb.lib_len) + 64;
+	return (pre != NULL ? sb_strlen(pre) : 0) + (aud != NULL ? sb_strlen(aud) : 0) +
+	    sb.lib_len + (sb.audit_lean ? sb.audit_lib_len : sb.lib_len) + 64;
 }
 
 /*
@@ -86,14 +85,12 @@ sb_env_scratch(char *const *envp)
  * byte of scratch.
  */
 static char *
-join_list(char *scratch, const char *name_eq, const char *ours, size_t ol,
-    const char *theirs)
+join_list(char *scratch, const char *name_eq, const char *ours, size_t ol, const char *theirs)
 {
 	size_t nl = sb_strlen(name_eq), tl = sb_strlen(theirs);
 	char *p = scratch;
 	int asan_first = strstr(theirs, "libasan") != NULL &&
-	    (strchr(theirs, ':') == NULL ||
-		strstr(theirs, "libasan") < strchr(theirs, ':'));
+	    (strchr(theirs, ':') == NULL || strstr(theirs, "libasan") < strchr(theirs, ':'));
 
 	memcpy(p, name_eq, nl);
 	p += nl;
@@ -121,12 +118,10 @@ sb_env_needs_doctor(char *const *envp)
 	const char *pre = env_value(envp, "LD_PRELOAD=");
 	const char *aud = env_value(envp, "LD_AUDIT=");
 	const char *fifo = env_value(envp, SB_ENV_FIFO "=");
-	return pre == NULL || !list_has_lib(pre) || aud == NULL ||
-	    !list_has_audit(aud) || fifo == NULL ||
-	    strcmp(fifo, sb.env_fifo + sizeof(SB_ENV_FIFO)) != 0 ||
+	return pre == NULL || !list_has_lib(pre) || aud == NULL || !list_has_audit(aud) ||
+	    fifo == NULL || strcmp(fifo, sb.env_fifo + sizeof(SB_ENV_FIFO)) != 0 ||
 	    (sb.env_alive[0] != '\0' && env_value(envp, SB_ENV_ALIVE "=") == NULL) ||
-	    (sb_env_ptracer[0] != '\0' &&
-		env_value(envp, SB_ENV_PTRACER "=") == NULL);
+	    (sb_env_ptracer[0] != '\0' && env_value(envp, SB_ENV_PTRACER "=") == NULL);
 }
 
 char *const *
@@ -156,16 +151,14 @@ sb_env_doctor(char *const *envp, char **out, char *scratch)
 	}
 	if (pre == NULL || !list_has_lib(pre)) {
 		out[n++] = scratch;
-		scratch = join_list(scratch, "LD_PRELOAD=", sb.lib, sb.lib_len,
-		    pre ? pre : "");
+		scratch = join_list(scratch, "LD_PRELOAD=", sb.lib, sb.lib_len, pre ? pre : "");
 	}
 	if (aud == NULL || !list_has_audit(aud)) {
 		/* the module this process was started with */
 		const char *mod = sb.audit_lean ? sb.audit_lib : sb.lib;
 		size_t ml = sb.audit_lean ? sb.audit_lib_len : sb.lib_len;
 		out[n++] = scratch;
-		scratch =
-		    join_list(scratch, "LD_AUDIT=", mod, ml, aud ? aud : "");
+		scratch = join_list(scratch, "LD_AUDIT=", mod, ml, aud ? aud : "");
 	}
 	out[n++] = sb.env_fifo;
 	if (sb.env_alive[0] != '\0')

@@ -23,9 +23,9 @@ SB_HIDDEN char *const *sb_env_doctor(char *const *envp, char **out, char *scratc
 #define SB_ENV_EXTRA 6
 
 /* Stack storage for a doctored copy of envp, in the caller's frame. */
-#define SB_ENV_DOCTORED(name, envp)                                            \
-	char *name##_vec[sb_vec_len(envp) + SB_ENV_EXTRA];                     \
-	char name##_scratch[sb_env_scratch(envp)];                             \
+#define SB_ENV_DOCTORED(name, envp)                                                                \
+	char *name##_vec[sb_vec_len(envp) + SB_ENV_EXTRA];                                         \
+	char name##_scratch[sb_env_scratch(envp)];                                                 \
 	char *const *name = sb_env_doctor((envp), name##_vec, name##_scratch)
 
 #endif

@@ -49,8 +49,8 @@ out_argv(struct sb_out *o, char *const *argv)
 
 /* Caller-side exec record.  resolved may be NULL. */
 static void
-report_exec(int dirfd, const char *raw, const char *resolved, char *const *argv,
-    unsigned mode, int result, pid_t child)
+report_exec(int dirfd, const char *raw, const char *resolved, char *const *argv, unsigned mode,
+    int result, pid_t child)
 {
 	int saved = errno;
 	char base[PATH_MAX];
@@ -59,9 +59,10 @@ report_exec(int dirfd, const char *raw, const char *resolved, char *const *argv,
 	if (raw != NULL && sb_out_begin(&o, SB_MSG_EXEC, 1)) {
 		o.fd = checked_fd();
 		if (o.fd >= 0) {
-			struct sb_exec e = {.ppid = (uint32_t)getppid(),
-			    .mode = mode, .result = result,
-			    .child_pid = (uint32_t)child};
+			struct sb_exec e = { .ppid = (uint32_t)getppid(),
+				.mode = mode,
+				.result = result,
+				.child_pid = (uint32_t)child };
 			const char *p = resolved != NULL ? resolved : raw;
 			size_t bl = sb_base(dirfd, p, base, sizeof(base));
 			sb_out_bytes(&o, &e, sizeof(e));
@@ -84,7 +85,7 @@ report_exec_fail(int err)
 	if (sb_out_begin(&o, SB_MSG_EXEC_FAIL, 1)) {
 		o.fd = checked_fd();
 		if (o.fd >= 0) {
-			struct sb_exec_fail f = {.error = err};
+			struct sb_exec_fail f = { .error = err };
 			sb_out_bytes(&o, &f, sizeof(f));
 			sb_out_end(&o);
 		}
@@ -114,8 +115,7 @@ search_path(const char *file, const char *path_env, char *out, size_t size)
 			memcpy(out + k, file, fl + 1);
 			struct stat st;
 			if (syscall(SYS_newfstatat, AT_FDCWD, out, &st, 0) == 0 &&
-			    S_ISREG(st.st_mode) &&
-			    syscall(SYS_faccessat, AT_FDCWD, out, X_OK) == 0)
+			    S_ISREG(st.st_mode) && syscall(SYS_faccessat, AT_FDCWD, out, X_OK) == 0)
 				return 0;
 			sb_access(SB_OP_EXEC, SB_M_PROBE, errno, AT_FDCWD, out);
 		}
@@ -127,8 +127,8 @@ search_path(const char *file, const char *path_env, char *out, size_t size)
 
 /* Announce an exec of path (PATH-searched when search is set). */
 static void
-announce(int dirfd, const char *path, char *const *argv, int search,
-    unsigned extra, int result, pid_t child)
+announce(int dirfd, const char *path, char *const *argv, int search, unsigned extra, int result,
+    pid_t child)
 {
 	char found[PATH_MAX];
 	const char *resolved = NULL;
@@ -136,17 +136,16 @@ announce(int dirfd, const char *path, char *const *argv, int search,
 	if (path == NULL || !sb.reporting)
 		return;
 	if (search && strchr(path, '/') == NULL) {
-		if (path[0] != '\0' && search_path(path, getenv("PATH"), found,
-					   sizeof(found)) == 0)
+		if (path[0] != '\0' && search_path(path, getenv("PATH"), found, sizeof(found)) == 0)
 			resolved = found;
 	}
 	unsigned mode = resolved != NULL || strchr(path, '/') != NULL
-	    ? sb_classify_exec(dirfd, resolved ? resolved : path) : 0;
+	    ? sb_classify_exec(dirfd, resolved ? resolved : path)
+	    : 0;
 	report_exec(dirfd, path, resolved, argv, mode | extra, result, child);
 	/* LD_PRELOAD cannot enter a static binary: let the collector's
 	 * ptrace backend take us over before the exec (sbtrace -b auto) */
-	if ((mode & (SB_M_STATIC | SB_M_SETUID)) == SB_M_STATIC &&
-	    result == SB_EXEC_PENDING)
+	if ((mode & (SB_M_STATIC | SB_M_SETUID)) == SB_M_STATIC && result == SB_EXEC_PENDING)
 		sb_handover();
 }
 
@@ -195,15 +194,15 @@ execvpe(const char *file, char *const argv[], char *const envp[])
 }
 
 /* Count the variadic arguments up to the NULL that ends them. */
-#define COUNT_ARGS(arg0, last, n)                                              \
-	do {                                                                   \
-		va_list ap_;                                                   \
-		va_start(ap_, last);                                           \
-		n = 1;                                                         \
-		if (arg0 != NULL)                                              \
-			while (va_arg(ap_, char *) != NULL)                    \
-				n++;                                           \
-		va_end(ap_);                                                   \
+#define COUNT_ARGS(arg0, last, n)                                                                  \
+	do {                                                                                       \
+		va_list ap_;                                                                       \
+		va_start(ap_, last);                                                               \
+		n = 1;                                                                             \
+		if (arg0 != NULL)                                                                  \
+			while (va_arg(ap_, char *) != NULL)                                        \
+				n++;                                                               \
+		va_end(ap_);                                                                       \
 	} while (0)
 
 /* The libc exec*l forms call its internal execve, never ours: rebuild
@@ -282,8 +281,7 @@ fexecve(int fd, char *const argv[], char *const envp[])
 }
 
 SB_EXPORT int
-execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
-    int flags)
+execveat(int dirfd, const char *path, char *const argv[], char *const envp[], int flags)
 {
 	char buf[PATH_MAX];
 	const char *p = path;
@@ -311,9 +309,8 @@ execveat(int dirfd, const char *path, char *const argv[], char *const envp[],
  * leaves errno alone; so do we.
  */
 static int
-do_spawn(int search, pid_t *pid, const char *path,
-    const posix_spawn_file_actions_t *fa, const posix_spawnattr_t *attr,
-    char *const argv[], char *const envp[])
+do_spawn(int search, pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
+    const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
 	pid_t child = 0;
 	SB_ENV_DOCTORED(env, envp);
@@ -351,7 +348,7 @@ posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
 SB_EXPORT int
 system(const char *cmd)
 {
-	char *const argv[] = {"sh", "-c", (char *)cmd, NULL};
+	char *const argv[] = { "sh", "-c", (char *)cmd, NULL };
 	char **saved_env = environ;
 	SB_ENV_DOCTORED(env, environ);
 
@@ -361,8 +358,7 @@ system(const char *cmd)
 	int err = errno;
 	environ = saved_env;
 	if (cmd != NULL)
-		announce(AT_FDCWD, "/bin/sh", argv, 0, SB_M_SPAWN,
-		    r == -1 ? err : 0, 0);
+		announce(AT_FDCWD, "/bin/sh", argv, 0, SB_M_SPAWN, r == -1 ? err : 0, 0);
 	errno = err;
 	return r;
 }
@@ -370,7 +366,7 @@ system(const char *cmd)
 SB_EXPORT FILE *
 popen(const char *cmd, const char *type)
 {
-	char *const argv[] = {"sh", "-c", (char *)cmd, NULL};
+	char *const argv[] = { "sh", "-c", (char *)cmd, NULL };
 	char **saved_env = environ;
 	SB_ENV_DOCTORED(env, environ);
 
@@ -395,7 +391,7 @@ sb_report_start(int argc, char **argv, uint64_t starttime)
 		return;
 	ssize_t el = sb_sys_readlink("/proc/self/exe", exe, sizeof(exe));
 	long cl = syscall(SYS_getcwd, cwd, sizeof(cwd));
-	struct sb_start s = {.ppid = (uint32_t)getppid(), .starttime = starttime};
+	struct sb_start s = { .ppid = (uint32_t)getppid(), .starttime = starttime };
 	sb_out_bytes(&o, &s, sizeof(s));
 	sb_out_str(&o, exe, el > 0 ? (size_t)el : 0);
 	sb_out_cstr(&o, (const char *)getauxval(AT_EXECFN));
@@ -412,7 +408,7 @@ sb_report_exit(int status)
 	struct sb_out o;
 
 	if (sb_out_begin(&o, SB_MSG_EXIT, 0)) {
-		struct sb_exit e = {.status = status};
+		struct sb_exit e = { .status = status };
 		sb_out_bytes(&o, &e, sizeof(e));
 		sb_out_end(&o);
 	}

@@ -29,8 +29,7 @@ close_range(unsigned first, unsigned last, int flags)
 	int fd = __atomic_load_n(&sb_fd, __ATOMIC_RELAXED);
 
 	/* CLOSE_RANGE_CLOEXEC only marks fds; ours is close-on-exec already. */
-	if (fd < 0 || (unsigned)fd < first || (unsigned)fd > last ||
-	    (flags & CLOSE_RANGE_CLOEXEC))
+	if (fd < 0 || (unsigned)fd < first || (unsigned)fd > last || (flags & CLOSE_RANGE_CLOEXEC))
 		return REAL(close_range)(first, last, flags);
 	int r = 0;
 	if ((unsigned)fd > first)
@@ -70,8 +69,7 @@ make_way(int newfd)
 	if (moved < 0)
 		moved = (int)syscall(SYS_fcntl, newfd, F_DUPFD_CLOEXEC, 3);
 	/* Every fd is taken: give ours up now, find the FIFO again later. */
-	__atomic_store_n(&sb_fd, moved >= 0 ? moved : SB_FD_LOST,
-	    __ATOMIC_RELAXED);
+	__atomic_store_n(&sb_fd, moved >= 0 ? moved : SB_FD_LOST, __ATOMIC_RELAXED);
 	errno = saved;
 }
 

@@ -33,8 +33,7 @@ capture(void)
 	const char *v = getenv(SB_ENV_PTRACER);
 	size_t nl = sizeof(SB_ENV_PTRACER) - 1, vl;
 
-	if (v == NULL || (vl = sb_strlen(v)) == 0 ||
-	    nl + vl + 2 > sizeof(sb_env_ptracer))
+	if (v == NULL || (vl = sb_strlen(v)) == 0 || nl + vl + 2 > sizeof(sb_env_ptracer))
 		return;
 	memcpy(sb_env_ptracer, SB_ENV_PTRACER, nl);
 	sb_env_ptracer[nl] = '=';
@@ -84,8 +83,8 @@ void
 sb_handover(void)
 {
 	int saved = errno;
-	long collector = sb_env_ptracer[0] != '\0'
-	    ? parse_pid(sb_env_ptracer + sizeof(SB_ENV_PTRACER)) : 0;
+	long collector =
+	    sb_env_ptracer[0] != '\0' ? parse_pid(sb_env_ptracer + sizeof(SB_ENV_PTRACER)) : 0;
 
 	/* already traced (by the collector, from a static ancestor, or
 	 * by a debugger): nothing to hand over */
@@ -95,11 +94,10 @@ sb_handover(void)
 	 * unless we were reparented.  EINVAL without Yama: fine. */
 	syscall(SYS_prctl, PR_SET_PTRACER, collector, 0, 0, 0);
 	for (int i = 0; i < WAIT_STEPS; i++) {
-		struct timespec ts = {0, WAIT_NS};
+		struct timespec ts = { 0, WAIT_NS };
 		if (tracer_pid() == collector) {
 			struct sb_sock_filter f[SC_FILTER_LEN];
-			struct sb_sock_fprog prog = {.len = SC_FILTER_LEN,
-			    .filter = f};
+			struct sb_sock_fprog prog = { .len = SC_FILTER_LEN, .filter = f };
 			sc_filter(f);
 			/* Works without no_new_privs only with
 			 * CAP_SYS_ADMIN; setting no_new_privs ourselves

@@ -142,8 +142,7 @@ find_audit_lib(void)
 	memcpy(sb.audit_lib, sb.lib, dl);
 	memcpy(sb.audit_lib + dl, name, sizeof(name));
 	sb.audit_lib_len = dl + sizeof(name) - 1;
-	sb.audit_lean =
-	    aud != NULL && sb_list_has(aud, sb.audit_lib, sb.audit_lib_len);
+	sb.audit_lean = aud != NULL && sb_list_has(aud, sb.audit_lib, sb.audit_lib_len);
 }
 
 /* The LD_AUDIT copy of us lives in a link-map namespace of its own. */
@@ -154,8 +153,8 @@ in_audit_namespace(void)
 	struct link_map *lm = NULL;
 	Lmid_t id = LM_ID_BASE;
 
-	if (dladdr1((void *)in_audit_namespace, &info, (void **)&lm,
-		RTLD_DL_LINKMAP) != 0 && lm != NULL)
+	if (dladdr1((void *)in_audit_namespace, &info, (void **)&lm, RTLD_DL_LINKMAP) != 0 &&
+	    lm != NULL)
 		dlinfo(lm, RTLD_DI_LMID, &id);
 	return id != LM_ID_BASE;
 }
@@ -166,8 +165,7 @@ report_fork(void)
 	struct sb_out o;
 
 	if (sb_out_begin(&o, SB_MSG_FORK, 0)) {
-		struct sb_fork f = {.ppid = (uint32_t)getppid(),
-		    .starttime = read_starttime()};
+		struct sb_fork f = { .ppid = (uint32_t)getppid(), .starttime = read_starttime() };
 		sb_out_bytes(&o, &f, sizeof(f));
 		sb_out_end(&o);
 	}
@@ -237,8 +235,8 @@ sb_ensure_init(void)
 	if (__atomic_load_n(&sb.initialised, __ATOMIC_ACQUIRE) == 2)
 		return;
 	/* Anyone who loses the race (or recurses) reports nothing yet. */
-	if (!__atomic_compare_exchange_n(&sb.initialised, &expected, 1, 0,
-		__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	if (!__atomic_compare_exchange_n(&sb.initialised, &expected, 1, 0, __ATOMIC_ACQ_REL,
+		__ATOMIC_ACQUIRE))
 		return;
 	int saved = errno;
 	init_once();

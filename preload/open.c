@@ -12,16 +12,16 @@
 #include "sb.h"
 
 /* The mode argument exists only with O_CREAT or O_TMPFILE. */
-#define OPEN_MODE(flags, last)                                                 \
-	({                                                                     \
-		mode_t m_ = 0;                                                 \
-		if (__OPEN_NEEDS_MODE(flags)) {                                \
-			va_list ap_;                                           \
-			va_start(ap_, last);                                   \
-			m_ = va_arg(ap_, mode_t);                              \
-			va_end(ap_);                                           \
-		}                                                              \
-		m_;                                                            \
+#define OPEN_MODE(flags, last)                                                                     \
+	({                                                                                         \
+		mode_t m_ = 0;                                                                     \
+		if (__OPEN_NEEDS_MODE(flags)) {                                                    \
+			va_list ap_;                                                               \
+			va_start(ap_, last);                                                       \
+			m_ = va_arg(ap_, mode_t);                                                  \
+			va_end(ap_);                                                               \
+		}                                                                                  \
+		m_;                                                                                \
 	})
 
 static int
@@ -31,52 +31,49 @@ opened(int r, int dirfd, const char *path, int flags)
 	return r;
 }
 
-#define WRAP_OPEN(name)                                                        \
-	SB_EXPORT int name(const char *path, int flags, ...)                   \
-	{                                                                      \
-		mode_t mode = OPEN_MODE(flags, flags);                         \
-		return opened(REAL(name)(path, flags, mode), AT_FDCWD, path,   \
-		    flags);                                                    \
+#define WRAP_OPEN(name)                                                                            \
+	SB_EXPORT int name(const char *path, int flags, ...)                                       \
+	{                                                                                          \
+		mode_t mode = OPEN_MODE(flags, flags);                                             \
+		return opened(REAL(name)(path, flags, mode), AT_FDCWD, path, flags);               \
 	}
 WRAP_OPEN(open)
 WRAP_OPEN(open64)
 WRAP_OPEN(__open)
 WRAP_OPEN(__open64)
 
-#define WRAP_OPENAT(name)                                                      \
-	SB_EXPORT int name(int dirfd, const char *path, int flags, ...)        \
-	{                                                                      \
-		mode_t mode = OPEN_MODE(flags, flags);                         \
-		return opened(REAL(name)(dirfd, path, flags, mode), dirfd,     \
-		    path, flags);                                              \
+#define WRAP_OPENAT(name)                                                                          \
+	SB_EXPORT int name(int dirfd, const char *path, int flags, ...)                            \
+	{                                                                                          \
+		mode_t mode = OPEN_MODE(flags, flags);                                             \
+		return opened(REAL(name)(dirfd, path, flags, mode), dirfd, path, flags);           \
 	}
 WRAP_OPENAT(openat)
 WRAP_OPENAT(openat64)
 
 /* Fortify variants: forwarded as they are, so their "O_CREAT without a
  * mode" abort still happens. */
-#define WRAP_OPEN_2(name)                                                      \
-	SB_EXPORT int name(const char *path, int flags)                        \
-	{                                                                      \
-		return opened(REAL(name)(path, flags), AT_FDCWD, path, flags); \
+#define WRAP_OPEN_2(name)                                                                          \
+	SB_EXPORT int name(const char *path, int flags)                                            \
+	{                                                                                          \
+		return opened(REAL(name)(path, flags), AT_FDCWD, path, flags);                     \
 	}
 WRAP_OPEN_2(__open_2)
 WRAP_OPEN_2(__open64_2)
 
-#define WRAP_OPENAT_2(name)                                                    \
-	SB_EXPORT int name(int dirfd, const char *path, int flags)             \
-	{                                                                      \
-		return opened(REAL(name)(dirfd, path, flags), dirfd, path,     \
-		    flags);                                                    \
+#define WRAP_OPENAT_2(name)                                                                        \
+	SB_EXPORT int name(int dirfd, const char *path, int flags)                                 \
+	{                                                                                          \
+		return opened(REAL(name)(dirfd, path, flags), dirfd, path, flags);                 \
 	}
 WRAP_OPENAT_2(__openat_2)
 WRAP_OPENAT_2(__openat64_2)
 
-#define WRAP_CREAT(name)                                                       \
-	SB_EXPORT int name(const char *path, mode_t mode)                      \
-	{                                                                      \
-		return opened(REAL(name)(path, mode), AT_FDCWD, path,          \
-		    O_WRONLY | O_CREAT | O_TRUNC);                             \
+#define WRAP_CREAT(name)                                                                           \
+	SB_EXPORT int name(const char *path, mode_t mode)                                          \
+	{                                                                                          \
+		return opened(REAL(name)(path, mode), AT_FDCWD, path,                              \
+		    O_WRONLY | O_CREAT | O_TRUNC);                                                 \
 	}
 WRAP_CREAT(creat)
 WRAP_CREAT(creat64)
@@ -102,22 +99,22 @@ fopen_flags(const char *mode)
 	return flags;
 }
 
-#define WRAP_FOPEN(name)                                                       \
-	SB_EXPORT FILE *name(const char *path, const char *mode)               \
-	{                                                                      \
-		FILE *f = REAL(name)(path, mode);                              \
-		opened(f == NULL ? -1 : 0, AT_FDCWD, path, fopen_flags(mode)); \
-		return f;                                                      \
+#define WRAP_FOPEN(name)                                                                           \
+	SB_EXPORT FILE *name(const char *path, const char *mode)                                   \
+	{                                                                                          \
+		FILE *f = REAL(name)(path, mode);                                                  \
+		opened(f == NULL ? -1 : 0, AT_FDCWD, path, fopen_flags(mode));                     \
+		return f;                                                                          \
 	}
 WRAP_FOPEN(fopen)
 WRAP_FOPEN(fopen64)
 
-#define WRAP_FREOPEN(name)                                                     \
-	SB_EXPORT FILE *name(const char *path, const char *mode, FILE *s)     \
-	{                                                                      \
-		FILE *f = REAL(name)(path, mode, s);                           \
-		opened(f == NULL ? -1 : 0, AT_FDCWD, path, fopen_flags(mode)); \
-		return f;                                                      \
+#define WRAP_FREOPEN(name)                                                                         \
+	SB_EXPORT FILE *name(const char *path, const char *mode, FILE *s)                          \
+	{                                                                                          \
+		FILE *f = REAL(name)(path, mode, s);                                               \
+		opened(f == NULL ? -1 : 0, AT_FDCWD, path, fopen_flags(mode));                     \
+		return f;                                                                          \
 	}
 WRAP_FREOPEN(freopen)
 WRAP_FREOPEN(freopen64)

@@ -46,8 +46,8 @@ sb_resolve(const char *name)
 void
 sb_resolve_all(void)
 {
-#define RESOLVE(n)                                                             \
-	if (sb_real_##n == NULL)                                               \
+#define RESOLVE(n)                                                                                 \
+	if (sb_real_##n == NULL)                                                                   \
 		sb_real_##n = (__typeof__(sb_real_##n))sb_resolve(#n);
 	RESOLVE(execve)
 	RESOLVE(execvpe)

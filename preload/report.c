@@ -24,7 +24,7 @@ int
 sb_collector_alive(void)
 {
 	const char *path = sb.env_alive + sizeof(SB_ENV_ALIVE);
-	struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+	struct flock fl = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
 	int fd, r;
 
 	if (sb.env_alive[0] == '\0')
@@ -42,8 +42,8 @@ sb_fd_is_fifo(int fd)
 {
 	struct stat st;
 
-	return fd >= 0 && syscall(SYS_fstat, fd, &st) == 0 &&
-	    st.st_ino == sb.fifo_ino && st.st_dev == sb.fifo_dev;
+	return fd >= 0 && syscall(SYS_fstat, fd, &st) == 0 && st.st_ino == sb.fifo_ino &&
+	    st.st_dev == sb.fifo_dev;
 }
 
 /*
@@ -62,23 +62,21 @@ send_record(int fd, const void *buf, size_t n)
 			return;
 		if (errno == EINTR)
 			continue;
-		if (errno == EBADF && !reopened && fd == sb_fd &&
-		    syscall(SYS_getpid) == sb.pid) {
+		if (errno == EBADF && !reopened && fd == sb_fd && syscall(SYS_getpid) == sb.pid) {
 			/* Closed behind our back by a raw syscall: open the
 			 * FIFO again by its path.  Never in a vfork child,
 			 * whose fd table is not the one sb describes. */
 			reopened = 1;
 			fd = sb_open_fifo(1);
-			__atomic_store_n(&sb_fd, fd >= 0 ? fd : SB_FD_LOST,
-			    __ATOMIC_RELAXED);
+			__atomic_store_n(&sb_fd, fd >= 0 ? fd : SB_FD_LOST, __ATOMIC_RELAXED);
 			if (fd >= 0)
 				continue;
 			return;
 		}
 		if (errno != EAGAIN)
 			return;
-		struct pollfd p = {.fd = fd, .events = POLLOUT};
-		struct timespec ts = {.tv_sec = 0, .tv_nsec = 200000000};
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		struct timespec ts = { .tv_sec = 0, .tv_nsec = 200000000 };
 		r = syscall(SYS_ppoll, &p, 1, &ts, NULL, 0);
 		if (r == 0 && !sb_collector_alive()) {
 			/* Writing globals here is safe even in a vfork
@@ -93,8 +91,7 @@ send_record(int fd, const void *buf, size_t n)
 static void
 flush(struct sb_out *o, int last)
 {
-	o->hdr.frag = (uint8_t)((o->first ? SB_FRAG_FIRST : 0) |
-	    (last ? SB_FRAG_LAST : 0));
+	o->hdr.frag = (uint8_t)((o->first ? SB_FRAG_FIRST : 0) | (last ? SB_FRAG_LAST : 0));
 	o->hdr.len = (uint16_t)(sizeof(o->hdr) + o->n);
 	send_record(o->fd, &o->hdr, sizeof(o->hdr) + o->n);
 	o->first = 0;
@@ -232,15 +229,13 @@ sb_access(int op, unsigned mode, int err, int dirfd, const char *path)
 }
 
 void
-sb_access_base(int op, unsigned mode, int err, const char *path,
-    const char *base, size_t baselen)
+sb_access_base(int op, unsigned mode, int err, const char *path, const char *base, size_t baselen)
 {
 	int saved = errno;
 	struct sb_out o;
 
 	if (readable_path(path, err) && sb_out_begin(&o, SB_MSG_ACCESS, 0)) {
-		struct sb_access a = {.op = (uint16_t)op, .mode = mode,
-		    .result = err};
+		struct sb_access a = { .op = (uint16_t)op, .mode = mode, .result = err };
 		sb_out_bytes(&o, &a, sizeof(a));
 		sb_out_cstr(&o, path);
 		sb_out_str(&o, base, baselen);
@@ -250,16 +245,14 @@ sb_access_base(int op, unsigned mode, int err, const char *path,
 }
 
 void
-sb_access2(int op, unsigned mode, int err, int dirfd1, const char *path1,
-    int dirfd2, const char *path2)
+sb_access2(int op, unsigned mode, int err, int dirfd1, const char *path1, int dirfd2,
+    const char *path2)
 {
 	int saved = errno;
 	struct sb_out o;
 
-	if (readable_path(path1, err) && path2 != NULL &&
-	    sb_out_begin(&o, SB_MSG_ACCESS, 0)) {
-		struct sb_access a = {.op = (uint16_t)op, .mode = mode,
-		    .result = err};
+	if (readable_path(path1, err) && path2 != NULL && sb_out_begin(&o, SB_MSG_ACCESS, 0)) {
+		struct sb_access a = { .op = (uint16_t)op, .mode = mode, .result = err };
 		sb_out_bytes(&o, &a, sizeof(a));
 		out_path(&o, dirfd1, path1);
 		out_path(&o, dirfd2, path2);

@@ -50,8 +50,7 @@ rt_syscall6(long n, long a, long b, long c, long d, long e, long f)
 
 	__asm__ volatile("syscall"
 			 : "=a"(r)
-			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8),
-			 "r"(r9)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
 			 : "rcx", "r11", "memory");
 	return r;
 }

@@ -38,22 +38,22 @@
 SB_HIDDEN extern int sb_fd;
 
 struct sb_state {
-	int initialised;  /* 0 no, 1 running, 2 done */
-	int audit;	  /* this copy is the LD_AUDIT instance */
-	int reporting;	  /* a live collector was found at start */
-	pid_t pid;	  /* the process sb belongs to (not a vfork child) */
-	uint64_t image;	  /* AT_RANDOM: identifies this process image */
-	dev_t fifo_dev;	  /* to recognise our FIFO behind an fd */
+	int initialised; /* 0 no, 1 running, 2 done */
+	int audit;	 /* this copy is the LD_AUDIT instance */
+	int reporting;	 /* a live collector was found at start */
+	pid_t pid;	 /* the process sb belongs to (not a vfork child) */
+	uint64_t image;	 /* AT_RANDOM: identifies this process image */
+	dev_t fifo_dev;	 /* to recognise our FIFO behind an fd */
 	ino_t fifo_ino;
 	/* "NAME=value" strings captured at start, put back at every exec */
 	char env_fifo[4096 + 16];
 	char env_alive[4096 + 16];
-	char lib[4096];	  /* our own absolute path */
+	char lib[4096]; /* our own absolute path */
 	size_t lib_len;
 	/* libsbtrace-audit.so in the directory of lib (length 0: none) */
 	char audit_lib[4096];
 	size_t audit_lib_len;
-	int audit_lean;	  /* started with audit_lib in LD_AUDIT */
+	int audit_lean; /* started with audit_lib in LD_AUDIT */
 };
 SB_HIDDEN extern struct sb_state sb;
 
@@ -71,9 +71,9 @@ SB_HIDDEN int sb_fd_is_fifo(int fd);
 struct sb_out {
 	struct sb_hdr hdr;
 	char body[SB_REC_MAX - sizeof(struct sb_hdr)];
-	size_t n;  /* bytes used in body */
+	size_t n; /* bytes used in body */
 	int fd;
-	int first;  /* no fragment sent yet */
+	int first; /* no fragment sent yet */
 };
 
 SB_HIDDEN int sb_out_begin(struct sb_out *o, int type, int with_tid);
@@ -90,18 +90,16 @@ SB_HIDDEN size_t sb_base(int dirfd, const char *path, char *buf, size_t size);
  * Report one access.  err is 0 or the errno of the call; path may be
  * NULL (nothing is sent).  Preserves errno.
  */
-SB_HIDDEN void sb_access(int op, unsigned mode, int err, int dirfd,
-    const char *path);
+SB_HIDDEN void sb_access(int op, unsigned mode, int err, int dirfd, const char *path);
 /* The same with the base directory already known (baselen 0: none). */
-SB_HIDDEN void sb_access_base(int op, unsigned mode, int err, const char *path,
-    const char *base, size_t baselen);
+SB_HIDDEN void sb_access_base(int op, unsigned mode, int err, const char *path, const char *base,
+    size_t baselen);
 /* Two-path form: rename, link. */
-SB_HIDDEN void sb_access2(int op, unsigned mode, int err, int dirfd1,
-    const char *path1, int dirfd2, const char *path2);
+SB_HIDDEN void sb_access2(int op, unsigned mode, int err, int dirfd1, const char *path1, int dirfd2,
+    const char *path2);
 
 /* Same as sb_access but for a path only known as an fd. */
 SB_HIDDEN void sb_access_fd(int op, unsigned mode, int err, int fd);
-
 
 /* Is fd the reporting fd (so the program must not close or reuse it)? */
 static inline int

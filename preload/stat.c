@@ -24,26 +24,23 @@ at_done(int r, int dirfd, const char *path, int flags)
 {
 	if ((flags & AT_EMPTY_PATH) && path != NULL && path[0] == '\0')
 		return r;
-	return done(r, SB_OP_STAT,
-	    flags & AT_SYMLINK_NOFOLLOW ? SB_M_NOFOLLOW : 0, dirfd, path);
+	return done(r, SB_OP_STAT, flags & AT_SYMLINK_NOFOLLOW ? SB_M_NOFOLLOW : 0, dirfd, path);
 }
 
-#define WRAP_STAT(name, type, nofollow)                                        \
-	SB_EXPORT int name(const char *path, type *buf)                        \
-	{                                                                      \
-		return done(REAL(name)(path, buf), SB_OP_STAT, nofollow,       \
-		    AT_FDCWD, path);                                           \
+#define WRAP_STAT(name, type, nofollow)                                                            \
+	SB_EXPORT int name(const char *path, type *buf)                                            \
+	{                                                                                          \
+		return done(REAL(name)(path, buf), SB_OP_STAT, nofollow, AT_FDCWD, path);          \
 	}
 WRAP_STAT(stat, struct stat, 0)
 WRAP_STAT(stat64, struct stat64, 0)
 WRAP_STAT(lstat, struct stat, SB_M_NOFOLLOW)
 WRAP_STAT(lstat64, struct stat64, SB_M_NOFOLLOW)
 
-#define WRAP_FSTATAT(name, type)                                               \
-	SB_EXPORT int name(int dirfd, const char *path, type *buf, int flags)  \
-	{                                                                      \
-		return at_done(REAL(name)(dirfd, path, buf, flags), dirfd,     \
-		    path, flags);                                              \
+#define WRAP_FSTATAT(name, type)                                                                   \
+	SB_EXPORT int name(int dirfd, const char *path, type *buf, int flags)                      \
+	{                                                                                          \
+		return at_done(REAL(name)(dirfd, path, buf, flags), dirfd, path, flags);           \
 	}
 WRAP_FSTATAT(fstatat, struct stat)
 WRAP_FSTATAT(fstatat64, struct stat64)
@@ -51,37 +48,33 @@ WRAP_FSTATAT(fstatat64, struct stat64)
 SB_EXPORT int
 statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *buf)
 {
-	return at_done(REAL(statx)(dirfd, path, flags, mask, buf), dirfd, path,
-	    flags);
+	return at_done(REAL(statx)(dirfd, path, flags, mask, buf), dirfd, path, flags);
 }
 
 /* Binaries built before glibc 2.33 call these; ver is _STAT_VER. */
-#define WRAP_XSTAT(name, type, nofollow)                                       \
-	SB_EXPORT int name(int ver, const char *path, type *buf)               \
-	{                                                                      \
-		return done(REAL(name)(ver, path, buf), SB_OP_STAT, nofollow,  \
-		    AT_FDCWD, path);                                           \
+#define WRAP_XSTAT(name, type, nofollow)                                                           \
+	SB_EXPORT int name(int ver, const char *path, type *buf)                                   \
+	{                                                                                          \
+		return done(REAL(name)(ver, path, buf), SB_OP_STAT, nofollow, AT_FDCWD, path);     \
 	}
 WRAP_XSTAT(__xstat, struct stat, 0)
 WRAP_XSTAT(__xstat64, struct stat64, 0)
 WRAP_XSTAT(__lxstat, struct stat, SB_M_NOFOLLOW)
 WRAP_XSTAT(__lxstat64, struct stat64, SB_M_NOFOLLOW)
 
-#define WRAP_FXSTATAT(name, type)                                              \
-	SB_EXPORT int name(int ver, int dirfd, const char *path, type *buf,    \
-	    int flags)                                                         \
-	{                                                                      \
-		return at_done(REAL(name)(ver, dirfd, path, buf, flags),       \
-		    dirfd, path, flags);                                       \
+#define WRAP_FXSTATAT(name, type)                                                                  \
+	SB_EXPORT int name(int ver, int dirfd, const char *path, type *buf, int flags)             \
+	{                                                                                          \
+		return at_done(REAL(name)(ver, dirfd, path, buf, flags), dirfd, path, flags);      \
 	}
 WRAP_FXSTATAT(__fxstatat, struct stat)
 WRAP_FXSTATAT(__fxstatat64, struct stat64)
 
-#define WRAP_ACCESS(name)                                                      \
-	SB_EXPORT int name(const char *path, int amode)                        \
-	{                                                                      \
-		return done(REAL(name)(path, amode), SB_OP_ACCESS,             \
-		    sb_mode_of_access((unsigned)amode), AT_FDCWD, path);                       \
+#define WRAP_ACCESS(name)                                                                          \
+	SB_EXPORT int name(const char *path, int amode)                                            \
+	{                                                                                          \
+		return done(REAL(name)(path, amode), SB_OP_ACCESS,                                 \
+		    sb_mode_of_access((unsigned)amode), AT_FDCWD, path);                           \
 	}
 WRAP_ACCESS(access)
 WRAP_ACCESS(euidaccess)

@@ -274,18 +274,18 @@ execvp(const char *file, char *const argv[])
 }
 
 /* execl, execlp, execle: the arguments counted, copied to the stack. */
-#define ARGS_TO_VLA(first, ap, argv, tail)                                     \
-	size_t n_ = 1;                                                         \
-	va_start(ap, first);                                                   \
-	while (va_arg(ap, char *) != NULL)                                     \
-		n_++;                                                          \
-	va_end(ap);                                                            \
-	char *argv[n_ + 1];                                                    \
-	argv[0] = (char *)first;                                               \
-	va_start(ap, first);                                                   \
-	for (size_t i_ = 1; i_ <= n_; i_++)                                    \
-		argv[i_] = va_arg(ap, char *);                                 \
-	tail;                                                                  \
+#define ARGS_TO_VLA(first, ap, argv, tail)                                                         \
+	size_t n_ = 1;                                                                             \
+	va_start(ap, first);                                                                       \
+	while (va_arg(ap, char *) != NULL)                                                         \
+		n_++;                                                                              \
+	va_end(ap);                                                                                \
+	char *argv[n_ + 1];                                                                        \
+	argv[0] = (char *)first;                                                                   \
+	va_start(ap, first);                                                                       \
+	for (size_t i_ = 1; i_ <= n_; i_++)                                                        \
+		argv[i_] = va_arg(ap, char *);                                                     \
+	tail;                                                                                      \
 	va_end(ap);
 
 SH_EXPORT int
@@ -485,7 +485,7 @@ popen(const char *cmd, const char *mode)
 	waitpid(pid, NULL, 0);
 	errno = EMFILE;
 	return NULL;
-fail: {
+fail : {
 	int e = errno;
 	close(mine);
 	if (theirs >= 0)

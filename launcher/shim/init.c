@@ -31,9 +31,10 @@ shim_init(void)
 	if (v != NULL && v[0] == '/' && (colon = strchr(v, ':')) != NULL &&
 	    (colon2 = strchr(colon + 1, ':')) != NULL &&
 	    (vl = strlen(v)) + SHIM_VAR_LEN + 2 <= sizeof shim.env &&
-	    (pl = (size_t)(colon - v)) > 1 && pl + sizeof("/" SB_LAYOUT_BIN "/" SB_LAYOUT_LAUNCHER) < PATH_MAX &&
-	    (el = (size_t)(colon2 - colon - 1)) < PATH_MAX &&
-	    memchr(v, ' ', pl) == NULL && shim_real_execve != NULL) {
+	    (pl = (size_t)(colon - v)) > 1 &&
+	    pl + sizeof("/" SB_LAYOUT_BIN "/" SB_LAYOUT_LAUNCHER) < PATH_MAX &&
+	    (el = (size_t)(colon2 - colon - 1)) < PATH_MAX && memchr(v, ' ', pl) == NULL &&
+	    shim_real_execve != NULL) {
 		memcpy(shim.env, SHIM_VAR "=", SHIM_VAR_LEN + 1);
 		memcpy(shim.env + SHIM_VAR_LEN + 1, v, vl + 1);
 		memcpy(shim.payload, v, pl);

@@ -35,15 +35,14 @@ ssize_t __readlinkat_chk(int, const char *, char *, size_t, size_t);
 char *__realpath_chk(const char *, char *, size_t);
 
 /* The path to use: the payload's copy, or path itself. */
-#define MAPPED(path, follow)                                                   \
-	(shim_map((path), map_buf_, (follow)) ? map_buf_ : (path))
+#define MAPPED(path, follow) (shim_map((path), map_buf_, (follow)) ? map_buf_ : (path))
 #define MAP_BUF char map_buf_[PATH_MAX]
 
 /* Call the next f, or fail with ENOSYS when libc has none. */
-#define NEXT(f, fail, ...)                                                     \
-	({                                                                     \
-		__typeof__(f) *fn_ = REAL(f);                                  \
-		fn_ ? fn_(__VA_ARGS__) : (errno = ENOSYS, (fail));             \
+#define NEXT(f, fail, ...)                                                                         \
+	({                                                                                         \
+		__typeof__(f) *fn_ = REAL(f);                                                      \
+		fn_ ? fn_(__VA_ARGS__) : (errno = ENOSYS, (fail));                                 \
 	})
 
 static int
@@ -52,57 +51,55 @@ reading(int flags)
 	return (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_CREAT | O_TRUNC | __O_TMPFILE));
 }
 
-#define OPEN_MODE(flags, last)                                                 \
-	({                                                                     \
-		mode_t m_ = 0;                                                 \
-		if (__OPEN_NEEDS_MODE(flags)) {                                \
-			va_list ap_;                                           \
-			va_start(ap_, last);                                   \
-			m_ = va_arg(ap_, mode_t);                              \
-			va_end(ap_);                                           \
-		}                                                              \
-		m_;                                                            \
+#define OPEN_MODE(flags, last)                                                                     \
+	({                                                                                         \
+		mode_t m_ = 0;                                                                     \
+		if (__OPEN_NEEDS_MODE(flags)) {                                                    \
+			va_list ap_;                                                               \
+			va_start(ap_, last);                                                       \
+			m_ = va_arg(ap_, mode_t);                                                  \
+			va_end(ap_);                                                               \
+		}                                                                                  \
+		m_;                                                                                \
 	})
-#define OPEN_PATH(path, flags)                                                 \
-	(reading(flags) ? MAPPED(path, !((flags) & O_NOFOLLOW)) : (path))
+#define OPEN_PATH(path, flags) (reading(flags) ? MAPPED(path, !((flags)&O_NOFOLLOW)) : (path))
 
-#define WRAP_OPEN(name)                                                        \
-	SH_EXPORT int name(const char *path, int flags, ...)                   \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		mode_t mode = OPEN_MODE(flags, flags);                         \
-		return NEXT(name, -1, OPEN_PATH(path, flags), flags, mode);    \
+#define WRAP_OPEN(name)                                                                            \
+	SH_EXPORT int name(const char *path, int flags, ...)                                       \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		mode_t mode = OPEN_MODE(flags, flags);                                             \
+		return NEXT(name, -1, OPEN_PATH(path, flags), flags, mode);                        \
 	}
 WRAP_OPEN(open)
 WRAP_OPEN(open64)
 WRAP_OPEN(__open)
 WRAP_OPEN(__open64)
 
-#define WRAP_OPENAT(name)                                                      \
-	SH_EXPORT int name(int dirfd, const char *path, int flags, ...)        \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		mode_t mode = OPEN_MODE(flags, flags);                         \
-		return NEXT(name, -1, dirfd, OPEN_PATH(path, flags), flags,    \
-		    mode);                                                     \
+#define WRAP_OPENAT(name)                                                                          \
+	SH_EXPORT int name(int dirfd, const char *path, int flags, ...)                            \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		mode_t mode = OPEN_MODE(flags, flags);                                             \
+		return NEXT(name, -1, dirfd, OPEN_PATH(path, flags), flags, mode);                 \
 	}
 WRAP_OPENAT(openat)
 WRAP_OPENAT(openat64)
 
-#define WRAP_OPEN_2(name)                                                      \
-	SH_EXPORT int name(const char *path, int flags)                        \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		return NEXT(name, -1, OPEN_PATH(path, flags), flags);          \
+#define WRAP_OPEN_2(name)                                                                          \
+	SH_EXPORT int name(const char *path, int flags)                                            \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		return NEXT(name, -1, OPEN_PATH(path, flags), flags);                              \
 	}
 WRAP_OPEN_2(__open_2)
 WRAP_OPEN_2(__open64_2)
 
-#define WRAP_OPENAT_2(name)                                                    \
-	SH_EXPORT int name(int dirfd, const char *path, int flags)             \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		return NEXT(name, -1, dirfd, OPEN_PATH(path, flags), flags);   \
+#define WRAP_OPENAT_2(name)                                                                        \
+	SH_EXPORT int name(int dirfd, const char *path, int flags)                                 \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		return NEXT(name, -1, dirfd, OPEN_PATH(path, flags), flags);                       \
 	}
 WRAP_OPENAT_2(__openat_2)
 WRAP_OPENAT_2(__openat64_2)
@@ -114,67 +111,62 @@ fopen_reads(const char *mode)
 	return mode != NULL && mode[0] == 'r' && strchr(mode, '+') == NULL;
 }
 
-#define WRAP_FOPEN(name)                                                       \
-	SH_EXPORT FILE *name(const char *path, const char *mode)               \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		return NEXT(name, NULL,                                        \
-		    fopen_reads(mode) ? MAPPED(path, 1) : path, mode);         \
+#define WRAP_FOPEN(name)                                                                           \
+	SH_EXPORT FILE *name(const char *path, const char *mode)                                   \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		return NEXT(name, NULL, fopen_reads(mode) ? MAPPED(path, 1) : path, mode);         \
 	}
 WRAP_FOPEN(fopen)
 WRAP_FOPEN(fopen64)
 
-#define WRAP_FREOPEN(name)                                                     \
-	SH_EXPORT FILE *name(const char *path, const char *mode, FILE *s)     \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		return NEXT(name, NULL,                                        \
-		    fopen_reads(mode) ? MAPPED(path, 1) : path, mode, s);      \
+#define WRAP_FREOPEN(name)                                                                         \
+	SH_EXPORT FILE *name(const char *path, const char *mode, FILE *s)                          \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		return NEXT(name, NULL, fopen_reads(mode) ? MAPPED(path, 1) : path, mode, s);      \
 	}
 WRAP_FREOPEN(freopen)
 WRAP_FREOPEN(freopen64)
 
 /* stat family */
-#define WRAP_STAT(name, st_t, follow)                                          \
-	SH_EXPORT int name(const char *path, st_t *st)                         \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		return NEXT(name, -1, MAPPED(path, follow), st);               \
+#define WRAP_STAT(name, st_t, follow)                                                              \
+	SH_EXPORT int name(const char *path, st_t *st)                                             \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		return NEXT(name, -1, MAPPED(path, follow), st);                                   \
 	}
 WRAP_STAT(stat, struct stat, 1)
 WRAP_STAT(stat64, struct stat64, 1)
 WRAP_STAT(lstat, struct stat, 0)
 WRAP_STAT(lstat64, struct stat64, 0)
 
-#define WRAP_XSTAT(name, st_t, follow)                                         \
-	SH_EXPORT int name(int ver, const char *path, st_t *st)                \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		return NEXT(name, -1, ver, MAPPED(path, follow), st);          \
+#define WRAP_XSTAT(name, st_t, follow)                                                             \
+	SH_EXPORT int name(int ver, const char *path, st_t *st)                                    \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		return NEXT(name, -1, ver, MAPPED(path, follow), st);                              \
 	}
 WRAP_XSTAT(__xstat, struct stat, 1)
 WRAP_XSTAT(__xstat64, struct stat64, 1)
 WRAP_XSTAT(__lxstat, struct stat, 0)
 WRAP_XSTAT(__lxstat64, struct stat64, 0)
 
-#define FOLLOWS(flags) (!((flags) & AT_SYMLINK_NOFOLLOW))
-#define WRAP_FSTATAT(name, st_t)                                               \
-	SH_EXPORT int name(int dirfd, const char *path, st_t *st, int flags)   \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		return NEXT(name, -1, dirfd, MAPPED(path, FOLLOWS(flags)), st, \
-		    flags);                                                    \
+#define FOLLOWS(flags) (!((flags)&AT_SYMLINK_NOFOLLOW))
+#define WRAP_FSTATAT(name, st_t)                                                                   \
+	SH_EXPORT int name(int dirfd, const char *path, st_t *st, int flags)                       \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		return NEXT(name, -1, dirfd, MAPPED(path, FOLLOWS(flags)), st, flags);             \
 	}
 WRAP_FSTATAT(fstatat, struct stat)
 WRAP_FSTATAT(fstatat64, struct stat64)
 
-#define WRAP_FXSTATAT(name, st_t)                                              \
-	SH_EXPORT int name(int ver, int dirfd, const char *path, st_t *st,     \
-	    int flags)                                                         \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		return NEXT(name, -1, ver, dirfd,                              \
-		    MAPPED(path, FOLLOWS(flags)), st, flags);                  \
+#define WRAP_FXSTATAT(name, st_t)                                                                  \
+	SH_EXPORT int name(int ver, int dirfd, const char *path, st_t *st, int flags)              \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		return NEXT(name, -1, ver, dirfd, MAPPED(path, FOLLOWS(flags)), st, flags);        \
 	}
 WRAP_FXSTATAT(__fxstatat, struct stat)
 WRAP_FXSTATAT(__fxstatat64, struct stat64)
@@ -187,12 +179,11 @@ statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *st)
 }
 
 /* access: not for a check of write permission, which is the host's. */
-#define WRAP_ACCESS(name)                                                      \
-	SH_EXPORT int name(const char *path, int mode)                         \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		return NEXT(name, -1,                                          \
-		    (mode & W_OK) ? path : MAPPED(path, 1), mode);             \
+#define WRAP_ACCESS(name)                                                                          \
+	SH_EXPORT int name(const char *path, int mode)                                             \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		return NEXT(name, -1, (mode & W_OK) ? path : MAPPED(path, 1), mode);               \
 	}
 WRAP_ACCESS(access)
 WRAP_ACCESS(euidaccess)
@@ -202,8 +193,8 @@ SH_EXPORT int
 faccessat(int dirfd, const char *path, int mode, int flags)
 {
 	MAP_BUF;
-	return NEXT(faccessat, -1, dirfd,
-	    (mode & W_OK) ? path : MAPPED(path, FOLLOWS(flags)), mode, flags);
+	return NEXT(faccessat, -1, dirfd, (mode & W_OK) ? path : MAPPED(path, FOLLOWS(flags)), mode,
+	    flags);
 }
 
 /* readlink: the payload's link, its target as the payload has it. */
@@ -347,14 +338,13 @@ chdir(const char *path)
 	return NEXT(chdir, -1, dir_path(path, map_buf_));
 }
 
-#define WRAP_SCANDIR(name, dirent_t)                                           \
-	SH_EXPORT int name(const char *path, struct dirent_t ***list,          \
-	    int (*sel)(const struct dirent_t *),                               \
-	    int (*cmp)(const struct dirent_t **, const struct dirent_t **))    \
-	{                                                                      \
-		MAP_BUF;                                                       \
-		return NEXT(name, -1, dir_path(path, map_buf_), list, sel,     \
-		    cmp);                                                      \
+#define WRAP_SCANDIR(name, dirent_t)                                                               \
+	SH_EXPORT int name(const char *path, struct dirent_t ***list,                              \
+	    int (*sel)(const struct dirent_t *),                                                   \
+	    int (*cmp)(const struct dirent_t **, const struct dirent_t **))                        \
+	{                                                                                          \
+		MAP_BUF;                                                                           \
+		return NEXT(name, -1, dir_path(path, map_buf_), list, sel, cmp);                   \
 	}
 WRAP_SCANDIR(scandir, dirent)
 WRAP_SCANDIR(scandir64, dirent64)

@@ -29,15 +29,15 @@
 #define SHIM_VAR_LEN (sizeof SHIM_VAR - 1)
 
 struct shim_state {
-	int ready;	  /* the fields below are set (0: not yet) */
-	int active;	  /* a valid SB_ENV_PAYLOAD was found */
+	int ready;  /* the fields below are set (0: not yet) */
+	int active; /* a valid SB_ENV_PAYLOAD was found */
 	size_t plen;
-	char payload[PATH_MAX];	  /* the payload directory, absolute */
-	const char *libpath;	  /* into env: --library-path, maybe "" */
-	char entry[PATH_MAX];	  /* the entry's payload path, maybe "" */
-	char launcher[PATH_MAX];  /* <bundle>/bin/.sidebundle-launcher */
-	char shim[PATH_MAX];	  /* <bundle>/bin/.sidebundle-shim.so */
-	char env[3 * PATH_MAX];	  /* the whole "NAME=value" string */
+	char payload[PATH_MAX];	 /* the payload directory, absolute */
+	const char *libpath;	 /* into env: --library-path, maybe "" */
+	char entry[PATH_MAX];	 /* the entry's payload path, maybe "" */
+	char launcher[PATH_MAX]; /* <bundle>/bin/.sidebundle-launcher */
+	char shim[PATH_MAX];	 /* <bundle>/bin/.sidebundle-shim.so */
+	char env[3 * PATH_MAX];	 /* the whole "NAME=value" string */
 };
 SH_HIDDEN extern struct shim_state shim;
 
@@ -68,15 +68,15 @@ SH_HIDDEN int sh_access(const char *path, int mode);
 SH_HIDDEN int sh_is_dir(const char *path);
 
 /* The next definition of f (the libc one), resolved on first use. */
-#define REAL(f)                                                                \
-	({                                                                     \
-		static __typeof__(f) *real_;                                   \
-		__typeof__(f) *p_ = __atomic_load_n(&real_, __ATOMIC_RELAXED); \
-		if (p_ == NULL) {                                              \
-			p_ = (__typeof__(f) *)dlsym(RTLD_NEXT, #f);            \
-			__atomic_store_n(&real_, p_, __ATOMIC_RELAXED);        \
-		}                                                              \
-		p_;                                                            \
+#define REAL(f)                                                                                    \
+	({                                                                                         \
+		static __typeof__(f) *real_;                                                       \
+		__typeof__(f) *p_ = __atomic_load_n(&real_, __ATOMIC_RELAXED);                     \
+		if (p_ == NULL) {                                                                  \
+			p_ = (__typeof__(f) *)dlsym(RTLD_NEXT, #f);                                \
+			__atomic_store_n(&real_, p_, __ATOMIC_RELAXED);                            \
+		}                                                                                  \
+		p_;                                                                                \
 	})
 
 /* The exec path's real functions, resolved at start (a vfork child must

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-#include "../../collector/json.h"
+#include "json.h"
 
 #include "check.h"
 

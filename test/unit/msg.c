@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../collector/msg.h"
+#include "msg.h"
 
 #include "check.h"
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../collector/stream.h"
+#include "stream.h"
 
 #include "check.h"
 

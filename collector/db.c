@@ -17,22 +17,25 @@ static const char schema_sql[] = {
 
 /*
  * Migrations from version i to i + 1 live at index i - 1, applied in
- * order to an older database opened for append.  None yet: version 1
- * is the first release.
+ * order to an older database opened for append.  Rows from before keep
+ * what they never recorded as NULL.
  */
-static const char *const migrations[SB_DB_VERSION - 1 + 1] = { NULL };
+static const char *const migrations[SB_DB_VERSION - 1] = {
+	/* 1 -> 2: the environment that changes what glibc reads */
+	"ALTER TABLE processes ADD COLUMN env TEXT",
+};
 
 enum { ST_PROC_INS, ST_PROC_UPD, ST_ACC_INS, ST_ACC_COUNT, ST_MAX };
 
 static const char *const stmt_sql[ST_MAX] = {
 	[ST_PROC_INS] = "INSERT INTO processes (run_id, parent_id, pid, ppid,"
 			" exe, execfn, argv, cwd, start_ns, end_ns, exit_code,"
-			" signal, backend, started_by) VALUES (?1, ?2, ?3, ?4,"
-			" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+			" signal, backend, started_by, env) VALUES (?1, ?2, ?3, ?4,"
+			" ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
 	[ST_PROC_UPD] = "UPDATE processes SET parent_id = ?2, pid = ?3,"
 			" ppid = ?4, exe = ?5, execfn = ?6, argv = ?7, cwd = ?8,"
 			" start_ns = ?9, end_ns = ?10, exit_code = ?11,"
-			" signal = ?12, backend = ?13, started_by = ?14"
+			" signal = ?12, backend = ?13, started_by = ?14, env = ?15"
 			" WHERE id = ?1",
 	[ST_ACC_INS] = "INSERT INTO accesses (process_id, op, path, raw_path,"
 		       " mode, result, count, ts_ns) VALUES (?, ?, ?, ?, ?, ?,"
@@ -412,6 +415,7 @@ bind_process(sqlite3_stmt *st, const struct db_process *p)
 	bind_opt(st, 12, p->signal, p->signal != 0);
 	sqlite3_bind_text(st, 13, p->backend, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 14, p->started_by, -1, SQLITE_STATIC);
+	bind_text(st, 15, p->env, p->env_len);
 }
 
 int

@@ -28,9 +28,9 @@ struct db_process {
 	int64_t id;	   /* set by db_process_insert */
 	int64_t parent_id; /* 0: NULL */
 	int64_t pid;
-	int64_t ppid;			 /* -1: NULL */
-	char *exe, *execfn, *argv, *cwd; /* NULL: NULL */
-	size_t exe_len, execfn_len, argv_len, cwd_len;
+	int64_t ppid;			       /* -1: NULL */
+	char *exe, *execfn, *argv, *cwd, *env; /* NULL: NULL */
+	size_t exe_len, execfn_len, argv_len, cwd_len, env_len;
 	int64_t start_ns, end_ns; /* 0: NULL */
 	int has_exit, exit_code;  /* exit_code NULL unless has_exit */
 	int signal;		  /* 0: NULL */

@@ -82,6 +82,24 @@ json_add_array(struct buf *b, const struct str *v, size_t n)
 }
 
 int
+json_add_env(struct buf *b, const struct str *v, size_t n)
+{
+	size_t i, k;
+
+	if (buf_add(b, "{", 1) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const char *eq = memchr(v[i].p, '=', v[i].n);
+		k = eq != NULL ? (size_t)(eq - v[i].p) : v[i].n;
+		if ((i > 0 && buf_add(b, ",", 1) == -1) || json_add_str(b, v[i].p, k) == -1 ||
+		    buf_add(b, ":", 1) == -1 ||
+		    json_add_str(b, v[i].p + k + (eq != NULL), v[i].n - k - (eq != NULL)) == -1)
+			return -1;
+	}
+	return buf_add(b, "}", 1);
+}
+
+int
 json_add_argv(struct buf *b, char *const *argv)
 {
 	size_t i;

@@ -20,6 +20,11 @@ int json_add_str(struct buf *b, const char *s, size_t n);
 /* Append a JSON array of the n strings v[]. */
 int json_add_array(struct buf *b, const struct str *v, size_t n);
 
+/* A JSON object of the n "NAME=value" strings v[] (a string without '='
+ * is a name with an empty value; a repeated name is kept twice, as the
+ * environment holds it). */
+int json_add_env(struct buf *b, const struct str *v, size_t n);
+
 /* Same for a NULL-terminated vector of C strings (a command line). */
 int json_add_argv(struct buf *b, char *const *argv);
 

@@ -222,7 +222,8 @@ proc_free_strings(struct proc *p)
 	free(p->row.execfn);
 	free(p->row.argv);
 	free(p->row.cwd);
-	p->row.exe = p->row.execfn = p->row.argv = p->row.cwd = NULL;
+	free(p->row.env);
+	p->row.exe = p->row.execfn = p->row.argv = p->row.cwd = p->row.env = NULL;
 }
 
 static void
@@ -354,7 +355,8 @@ copy_identity(struct proc *p, const struct proc *from)
 	return dup_field(&p->row.exe, &p->row.exe_len, f->exe, f->exe_len) |
 	    dup_field(&p->row.execfn, &p->row.execfn_len, f->execfn, f->execfn_len) |
 	    dup_field(&p->row.argv, &p->row.argv_len, f->argv, f->argv_len) |
-	    dup_field(&p->row.cwd, &p->row.cwd_len, f->cwd, f->cwd_len);
+	    dup_field(&p->row.cwd, &p->row.cwd_len, f->cwd, f->cwd_len) |
+	    dup_field(&p->row.env, &p->row.env_len, f->env, f->env_len);
 }
 
 /*
@@ -834,6 +836,7 @@ on_start(struct model *m, const struct msg *g)
 	const struct sb_start *s = &g->u.start;
 	struct proc *p = find_img(m, g->hdr.pid, g->hdr.image);
 	int late = p != NULL && p->started;
+	size_t nenv = s->nenv;
 
 	if (p == NULL && (p = proc_new(m, &g->hdr, s->ppid, s->starttime)) == NULL)
 		return;
@@ -841,11 +844,22 @@ on_start(struct model *m, const struct msg *g)
 	 * changes nothing already known */
 	if (late && p->row.exe != NULL)
 		return;
+	if (nenv > g->nstr - 3) {
+		/* more environment than strings: keep what is certain */
+		m->st.malformed++;
+		nenv = 0;
+	}
 	buf_clear(&m->json);
 	if (dup_field(&p->row.exe, &p->row.exe_len, g->str[0].p, g->str[0].n) == -1 ||
 	    dup_field(&p->row.execfn, &p->row.execfn_len, g->str[1].p, g->str[1].n) == -1 ||
 	    dup_field(&p->row.cwd, &p->row.cwd_len, g->str[2].p, g->str[2].n) == -1 ||
-	    json_add_array(&m->json, g->str + 3, g->nstr - 3) == -1 ||
+	    json_add_env(&m->json, g->str + 3, nenv) == -1 ||
+	    dup_field(&p->row.env, &p->row.env_len, m->json.p, m->json.len) == -1) {
+		oom(m);
+		return;
+	}
+	buf_clear(&m->json);
+	if (json_add_array(&m->json, g->str + 3 + nenv, g->nstr - 3 - nenv) == -1 ||
 	    dup_field(&p->row.argv, &p->row.argv_len, m->json.p, m->json.len) == -1) {
 		oom(m);
 		return;

@@ -24,6 +24,7 @@
 #include <linux/ptrace.h>
 
 #include "binfmt.h"
+#include "libcenv.h"
 #include "modes.h"
 #include "procstat.h"
 #include "ptrace.h"
@@ -447,10 +448,17 @@ static void
 send_start(struct ptracer *t, struct tproc *p)
 {
 	char path[64];
-	struct buf exe = { 0 }, cwd = { 0 }, fn = { 0 };
+	struct buf exe = { 0 }, cwd = { 0 }, fn = { 0 }, env = { 0 };
 	struct sb_start s = { 0 };
 	pid_t ppid = 0;
 
+	/* the environment the image started with, as the library's
+	 * constructor sees it: only the variables glibc reads files by */
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)p->tgid);
+	if (read_file(path, &env) == 0)
+		for (size_t i = 0; i < env.len; i += strnlen(env.p + i, env.len - i) + 1)
+			s.nenv +=
+			    (uint32_t)sb_libcenv_is(env.p + i, strnlen(env.p + i, env.len - i));
 	auxv_of(t, p->tgid, &p->image, &fn);
 	if (proc_stat(p->tgid, &ppid, &s.starttime, &t->tmp) == 0)
 		s.ppid = (uint32_t)ppid;
@@ -462,6 +470,12 @@ send_start(struct ptracer *t, struct tproc *p)
 	body_str(t, exe.p, exe.len);
 	body_str(t, fn.p, fn.len);
 	body_str(t, cwd.p, cwd.len);
+	for (size_t i = 0; s.nenv > 0 && i < env.len;) {
+		size_t n = strnlen(env.p + i, env.len - i);
+		if (sb_libcenv_is(env.p + i, n))
+			body_str(t, env.p + i, n);
+		i += n + 1;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)p->tgid);
 	if (read_file(path, &t->tmp) == 0)
 		body_list(t, t->tmp.p, t->tmp.len);
@@ -469,6 +483,7 @@ send_start(struct ptracer *t, struct tproc *p)
 	buf_free(&exe);
 	buf_free(&cwd);
 	buf_free(&fn);
+	buf_free(&env);
 }
 
 /* --- decoding a path syscall at its entry ---------------------------- */

@@ -1,4 +1,4 @@
--- sbtrace database schema, version 1.  Contract 2 of ARCHITECTURE.md,
+-- sbtrace database schema, version 2 (common/schema.h SB_DB_VERSION).  Contract 2 of ARCHITECTURE.md,
 -- documented in sbtrace-db(5).  Changed only by a migration that bumps
 -- PRAGMA user_version; never edit a released version in place.
 --
@@ -41,7 +41,8 @@ CREATE TABLE IF NOT EXISTS processes (
 	exit_code INTEGER,
 	signal INTEGER,
 	backend TEXT NOT NULL,		-- preload | ptrace | none (static/setuid exec)
-	started_by TEXT NOT NULL	-- root | exec | fork | spawn
+	started_by TEXT NOT NULL,	-- root | exec | fork | spawn
+	env TEXT			-- JSON object: the variables of common/libcenv.h (version 2)
 );
 
 CREATE TABLE IF NOT EXISTS accesses (

@@ -13,7 +13,7 @@
 #define SB_DB_APPLICATION_ID 0x53425452
 /* PRAGMA user_version of the schema this tree writes (and the newest it
  * reads); collector/schema.sql is that version. */
-#define SB_DB_VERSION 1
+#define SB_DB_VERSION 2
 
 /* accesses.mode bits.  SQL text uses them through SB_SQL_INT(), so a
  * query says (mode & SB_M_DIR) and not (mode & 8). */
@@ -33,6 +33,9 @@
 #define SB_M_PROBE 0x2000    /* a PATH candidate tried by execvp-like calls */
 #define SB_M_NEWPATH 0x4000  /* the second path of rename/link */
 #define SB_M_TMPFILE 0x8000  /* O_TMPFILE: path is the directory */
+/* read by the C library (or its loader) for the program, inside a call
+ * such as setlocale or getpwnam, or the loader's /etc/ld.so.cache */
+#define SB_M_LIBC 0x10000
 
 /* A numeric macro as SQL text: "(mode & " SB_SQL_INT(SB_M_DIR) ")".
  * SQLite reads hexadecimal integer literals. */

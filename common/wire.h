@@ -60,7 +60,8 @@ struct sb_hdr {
  */
 enum sb_msg {
 	/* A process image starts: constructor of libsbtrace in a new image.
-	 * Strings: exe (/proc/self/exe), execfn (AT_EXECFN), cwd, argv[0..]. */
+	 * Strings: exe (/proc/self/exe), execfn (AT_EXECFN), cwd, then
+	 * sb_start.nenv "NAME=value" strings (libcenv.h), then argv[0..]. */
 	SB_MSG_START = 1,
 	/* A path was used.  Strings: raw path as given, base directory it is
 	 * relative to ("" when the path is absolute or the base unknown);
@@ -79,7 +80,7 @@ enum sb_msg {
 
 struct sb_start {
 	uint32_t ppid;
-	uint32_t flags;	    /* 0; reserved */
+	uint32_t nenv;	    /* environment strings before argv (0: none) */
 	uint64_t starttime; /* field 22 of /proc/self/stat, clock ticks */
 };
 

@@ -17,6 +17,9 @@
 
 #include "sb.h"
 
+/* glibc's LD_SO_CACHE on Linux distributions */
+#define SB_LD_CACHE "/etc/ld.so.cache"
+
 SB_EXPORT unsigned
 la_version(unsigned version)
 {
@@ -36,9 +39,30 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie)
 	return 0;
 }
 
+/*
+ * /etc/ld.so.cache, which the loader reads before any code of ours
+ * runs: a candidate from the cache (LA_SER_CONFIG) or from the default
+ * directories (searched after it) means it was consulted.  Once per
+ * process image, with its real result.
+ */
+static void
+note_ld_cache(unsigned flag)
+{
+	static int done;
+
+	if ((flag != LA_SER_CONFIG && flag != LA_SER_DEFAULT) ||
+	    __atomic_exchange_n(&done, 1, __ATOMIC_RELAXED))
+		return;
+	int saved = errno;
+	int err = syscall(SYS_faccessat, AT_FDCWD, SB_LD_CACHE, R_OK) == 0 ? 0 : errno;
+	sb_access(SB_OP_OPEN, SB_M_READ | SB_M_LIBC, err, AT_FDCWD, SB_LD_CACHE);
+	errno = saved;
+}
+
 SB_EXPORT char *
 la_objsearch(const char *name, uintptr_t *cookie, unsigned flag)
 {
+	note_ld_cache(flag);
 	/* LA_SER_ORIG is the name as written in DT_NEEDED: a soname, not a
 	 * path; the candidates that follow are paths ld.so will try. */
 	if (flag != LA_SER_ORIG && name != NULL && name[0] == '/') {

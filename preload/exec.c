@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "libcenv.h"
 #include "real.h"
 #include "sb.h"
 
@@ -382,20 +383,26 @@ popen(const char *cmd, const char *type)
 /* --- the new image's side ---------------------------------------------- */
 
 void
-sb_report_start(int argc, char **argv, uint64_t starttime)
+sb_report_start(int argc, char **argv, char **envp, uint64_t starttime)
 {
 	char exe[PATH_MAX], cwd[PATH_MAX];
 	struct sb_out o;
+	uint32_t nenv = 0;
 
 	if (!sb_out_begin(&o, SB_MSG_START, 0))
 		return;
+	for (size_t i = 0; envp != NULL && envp[i] != NULL; i++)
+		nenv += (uint32_t)sb_libcenv_is(envp[i], sb_strlen(envp[i]));
 	ssize_t el = sb_sys_readlink("/proc/self/exe", exe, sizeof(exe));
 	long cl = syscall(SYS_getcwd, cwd, sizeof(cwd));
-	struct sb_start s = { .ppid = (uint32_t)getppid(), .starttime = starttime };
+	struct sb_start s = { .ppid = (uint32_t)getppid(), .nenv = nenv, .starttime = starttime };
 	sb_out_bytes(&o, &s, sizeof(s));
 	sb_out_str(&o, exe, el > 0 ? (size_t)el : 0);
 	sb_out_cstr(&o, (const char *)getauxval(AT_EXECFN));
 	sb_out_str(&o, cwd, cl > 0 ? (size_t)cl - 1 : 0);
+	for (size_t i = 0; nenv > 0 && envp[i] != NULL; i++)
+		if (sb_libcenv_is(envp[i], sb_strlen(envp[i])))
+			sb_out_cstr(&o, envp[i]);
 	for (int i = 0; i < argc && argv != NULL && argv[i] != NULL; i++)
 		sb_out_cstr(&o, argv[i]);
 	sb_out_end(&o);

@@ -255,7 +255,7 @@ sb_constructor(int argc, char **argv, char **envp)
 	 * process pays for what runs here. */
 	if (sb.reporting && !sb.audit) {
 		sb_resolve_all();
-		sb_report_start(argc, argv, read_starttime());
+		sb_report_start(argc, argv, envp, read_starttime());
 	}
 	errno = saved;
 }

@@ -109,7 +109,7 @@ sb_is_our_fd(int fd)
 }
 
 /* --- exec support (exec.c) -------------------------------------------- */
-SB_HIDDEN void sb_report_start(int argc, char **argv, uint64_t starttime);
+SB_HIDDEN void sb_report_start(int argc, char **argv, char **envp, uint64_t starttime);
 SB_HIDDEN void sb_report_exit(int status);
 
 /* --- small syscall helpers (util.c), safe anywhere --------------------- */

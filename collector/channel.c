@@ -40,6 +40,10 @@ lock_alive(struct channel *c)
 	c->lockfd = open(c->alive, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (c->lockfd == -1)
 		return -1;
+	/* its bytes are the table of C library calls already traced
+	 * (sbtrace-wire(5)): zeros, none yet */
+	if (ftruncate(c->lockfd, SB_SEEN_SIZE) == -1)
+		return -1;
 	return fcntl(c->lockfd, F_OFD_SETLK, &fl);
 }
 

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "wire.h"
+
 /* F_SETPIPE_SZ asked for; the kernel may give less (pipe-max-size). */
 #define CHANNEL_PIPE_SIZE (1 << 20)
 

@@ -32,6 +32,17 @@
 /* The libc-free audit module sbtrace sets as LD_AUDIT, found beside
  * libsbtrace.so. */
 #define SB_AUDIT_LIB_NAME "libsbtrace-audit.so"
+/*
+ * The file named by SB_ENV_ALIVE is also the trace's table of C library
+ * calls already recorded (preload/libc.c): SB_SEEN_SIZE bytes of 64-bit
+ * slots, 0 free, else a call's key, claimed with compare-and-swap by
+ * the first process to trace that call.  Later processes making the same
+ * call in the same environment skip it, so setlocale in every one of a
+ * build's thousand processes is traced once.
+ */
+#define SB_SEEN_SIZE 65536
+#define SB_SEEN_PROBES 32
+
 /* pid of a collector (-b auto) that takes over, with ptrace, a process
  * about to exec a static binary (preload/handover.c) */
 #define SB_ENV_PTRACER "SBTRACE_PTRACER"

@@ -118,6 +118,21 @@ SB_REAL_LIST(SB_REAL_DECL)
 #undef SB_REAL_DECL
 
 SB_HIDDEN void *sb_resolve(const char *name);
+
+/*
+ * NEXT(f): the same for a wrapper outside SB_REAL_LIST (libc.c, sud.c),
+ * typed from f's own declaration and resolved on first use; never in
+ * the exec path.
+ */
+#define NEXT(f)                                                                                    \
+	({                                                                                         \
+		static __typeof__(f) *p_;                                                          \
+		__typeof__(f) *n_ = __atomic_load_n(&p_, __ATOMIC_RELAXED);                        \
+		if (n_ == NULL)                                                                    \
+			__atomic_store_n(&p_, n_ = (__typeof__(f) *)sb_resolve(#f),                \
+			    __ATOMIC_RELAXED);                                                     \
+		n_;                                                                                \
+	})
 SB_HIDDEN void sb_resolve_all(void);
 
 /*

@@ -112,6 +112,19 @@ sb_is_our_fd(int fd)
 SB_HIDDEN void sb_report_start(int argc, char **argv, char **envp, uint64_t starttime);
 SB_HIDDEN void sb_report_exit(int status);
 
+/* --- the C library's own reads (sud.c, libc.c) ------------------------- */
+
+/* Trap this thread's syscalls until sb_trap_end(), recording the path
+ * ones (SB_M_LIBC).  1 when trapping started, 0 when it cannot (no
+ * kernel support, a seccomp filter, nothing to report to, or a traced
+ * call is already under way).  Both keep errno. */
+SB_HIDDEN int sb_trap_begin(void);
+/* Could sb_trap_begin() start now, as far as is known without trying? */
+SB_HIDDEN int sb_trap_possible(void);
+SB_HIDDEN void sb_trap_end(void);
+/* Never trap in this process again. */
+SB_HIDDEN void sb_trap_forbid(void);
+
 /* --- small syscall helpers (util.c), safe anywhere --------------------- */
 SB_HIDDEN size_t sb_strlen(const char *s);
 SB_HIDDEN int sb_streq_prefix(const char *s, const char *prefix);

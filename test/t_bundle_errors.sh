@@ -70,9 +70,9 @@ cp "$SB_SRC/collector/schema.sql" schema.sql
 sqlite3 evil.db <<EOS || fail "cannot make evil.db"
 $(cat schema.sql)
 PRAGMA application_id = 1396855890;
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 INSERT INTO runs VALUES (1, '["x"]', '/', 0, 1, 'preload', 'h', 0, 0, NULL, 0, 't');
-INSERT INTO processes VALUES (1, 1, NULL, 1, 0, '/x', '/x', '["x"]', '/', 0, 1, 0, NULL, 'preload', 'root');
+INSERT INTO processes VALUES (1, 1, NULL, 1, 0, '/x', '/x', '["x"]', '/', 0, 1, 0, NULL, 'preload', 'root', NULL);
 INSERT INTO accesses VALUES (1, 1, 'open', '/../../../../etc/passwd', 'x', 1, 0, 1, 1);
 INSERT INTO accesses VALUES (2, 1, 'open', '/data/up/passwd', 'x', 1, 0, 1, 2);
 INSERT INTO accesses VALUES (3, 1, 'open', '/data/abs', 'x', 1, 0, 1, 3);

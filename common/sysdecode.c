@@ -1,6 +1,9 @@
+/*
+ * The decoder of common/sysdecode.h: one table row per path syscall,
+ * built from common/syscalls.h.
+ */
 #include <fcntl.h>
 #include <stddef.h>
-#include <string.h>
 
 #include "modes.h"
 #include "syscalls.h"
@@ -45,7 +48,7 @@ sc_decode(uint64_t nr, const uint64_t a[6], sc_peek_fn peek, void *ctx, struct s
 
 	if (nr > SC_MAX_NR || (d = &table[nr])->op == 0)
 		return 0;
-	memset(c, 0, sizeof *c);
+	*c = (struct sc_call){ 0 };
 	c->op = d->op;
 	c->mode = d->mode;
 	fl = d->flags >= 0 ? a[d->flags] : 0;

@@ -2,10 +2,12 @@
  * What a path syscall asks for, read from its number and arguments with
  * common/syscalls.h's table: the operation, the mode bits, and where
  * each path (or fd) is.  Shared by every backend that stops a traced
- * process at a syscall, so each writes the same rows as the library.
+ * process at a syscall (the ptrace tracer, and the preload library's
+ * trap of the C library's own syscalls), so each writes the same rows.
+ * No libc: the preload library calls it from a signal handler.
  */
-#ifndef SB_COLLECTOR_SYSDECODE_H
-#define SB_COLLECTOR_SYSDECODE_H
+#ifndef SB_SYSDECODE_H
+#define SB_SYSDECODE_H
 
 #include <stddef.h>
 #include <stdint.h>

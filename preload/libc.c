@@ -45,8 +45,8 @@
  * and errno kept. */
 #define TRAPPED_KEY(want, k1, k2, n, call)                                                         \
 	({                                                                                         \
-		int on_ = (want) && sb_trap_possible() && trace_new(__func__, k1, k2, n) &&        \
-		    sb_trap_begin();                                                               \
+		int on_ = sb.reporting && (want) && sb_trap_possible() &&                          \
+		    trace_new(__func__, k1, k2, n) && sb_trap_begin();                             \
 		__typeof__(call) r_ = call;                                                        \
 		if (on_)                                                                           \
 			sb_trap_end();                                                             \
@@ -55,8 +55,8 @@
 #define TRAPPED(want, call) TRAPPED_KEY(want, NULL, NULL, 0, call)
 #define TRAPPED_VOID(want, call)                                                                   \
 	do {                                                                                       \
-		int on_ = (want) && sb_trap_possible() && trace_new(__func__, NULL, NULL, 0) &&    \
-		    sb_trap_begin();                                                               \
+		int on_ = sb.reporting && (want) && sb_trap_possible() &&                          \
+		    trace_new(__func__, NULL, NULL, 0) && sb_trap_begin();                         \
 		call;                                                                              \
 		if (on_)                                                                           \
 			sb_trap_end();                                                             \

@@ -100,8 +100,10 @@ sb_elf_probe(sb_pread_fn rd, void *ctx, struct sb_elf *e)
 	long got = rd(ctx, h, sizeof h, 0);
 	if (got < 0)
 		return SB_ELF_IO;
-	if (got < 16 || h[0] != 0x7f || h[1] != 'E' || h[2] != 'L' || h[3] != 'F')
+	if (got < 4 || h[0] != 0x7f || h[1] != 'E' || h[2] != 'L' || h[3] != 'F')
 		return SB_ELF_NOT_ELF;
+	if (got < 16)
+		return SB_ELF_BAD;
 	e->cls = h[4];
 	e->data = h[5];
 	if ((e->cls != SB_ELFCLASS32 && e->cls != SB_ELFCLASS64) ||
@@ -119,7 +121,9 @@ sb_elf_probe(sb_pread_fn rd, void *ctx, struct sb_elf *e)
 	if (phentsize != (is64 ? 56u : 32u) || phnum < 1 || phnum > 65536u / phentsize ||
 	    phoff > UINT64_MAX - 65536u)
 		return SB_ELF_BAD;
-	/* program headers a chunk at a time: one pread for most files */
+	/* program headers a chunk at a time (one pread for most files),
+	 * all of them: the kernel refuses a file that lacks some */
+	int found = 0;
 	for (unsigned i = 0; i < phnum;) {
 		unsigned k = phnum - i < sizeof ph / phentsize ? phnum - i
 							       : (unsigned)(sizeof ph / phentsize);
@@ -128,13 +132,13 @@ sb_elf_probe(sb_pread_fn rd, void *ctx, struct sb_elf *e)
 			return rc;
 		for (unsigned j = 0; j < k; j++) {
 			const unsigned char *p = ph + (size_t)j * phentsize;
-			if (sb_elf_u32(p, msb) != SB_PT_INTERP)
+			if (found || sb_elf_u32(p, msb) != SB_PT_INTERP)
 				continue;
+			found = 1;
 			e->interp_off = is64 ? sb_elf_u64(p + 8, msb) : sb_elf_u32(p + 4, msb);
 			e->interp_len = is64 ? sb_elf_u64(p + 32, msb) : sb_elf_u32(p + 16, msb);
 			if (e->interp_len < 2 || e->interp_len > SB_INTERP_MAX)
 				return SB_ELF_BAD;
-			return SB_ELF_OK;
 		}
 		i += k;
 	}
@@ -160,9 +164,9 @@ sb_elf_native(const struct sb_elf *e)
 	    e->machine == machine;
 }
 
-/* The PT_INTERP text of a probed file into buf, NUL-terminated: as the
- * kernel, it must end in its only NUL.  SB_ELF_BAD also when it does
- * not fit in size bytes. */
+/* The PT_INTERP text of a probed file into buf.  As the kernel: its
+ * last byte must be a NUL, and the path is the text up to the first
+ * NUL.  SB_ELF_BAD also when it does not fit in size bytes. */
 static inline int
 sb_elf_interp(sb_pread_fn rd, void *ctx, const struct sb_elf *e, char *buf, size_t size)
 {
@@ -173,9 +177,6 @@ sb_elf_interp(sb_pread_fn rd, void *ctx, const struct sb_elf *e, char *buf, size
 	if ((rc = sb_elf_read_exact(rd, ctx, buf, (size_t)e->interp_len, e->interp_off)) !=
 	    SB_ELF_OK)
 		return rc;
-	for (size_t i = 0; i + 1 < e->interp_len; i++)
-		if (buf[i] == '\0')
-			return SB_ELF_BAD;
 	return buf[e->interp_len - 1] == '\0' ? SB_ELF_OK : SB_ELF_BAD;
 }
 
@@ -252,16 +253,21 @@ sb_shebang_split(const void *data, size_t len, struct sb_shebang *sb)
 		return SB_SHEBANG_EMPTY;
 	for (i_sep = i_name; i_sep < i_end && !sb_shebang_blank(*i_sep) && *i_sep != '\0'; i_sep++)
 		;
-	if (i_sep < i_end && *i_sep != '\0')
-		for (i_arg = i_sep; i_arg < i_end && sb_shebang_blank(*i_arg); i_arg++)
+	/* the argument starts at the first non-blank up to and with
+	 * i_end: a NUL of the padding there is an empty argument, which
+	 * the kernel passes */
+	if (i_sep < i_end && *i_sep != '\0') {
+		for (p = i_sep; p <= i_end && sb_shebang_blank(*p); p++)
 			;
+		if (p <= i_end)
+			i_arg = p;
+	}
 	*i_end = '\0';
 	*i_sep = '\0';
 	if (i_name[0] == '\0')
 		return SB_SHEBANG_EMPTY;
 	sb->interp = i_name;
-	if (i_arg != NULL && i_arg < i_end && *i_arg != '\0')
-		sb->arg = i_arg;
+	sb->arg = i_arg;
 	return SB_SHEBANG_OK;
 }
 

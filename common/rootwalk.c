@@ -49,7 +49,7 @@ sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx, const char 
 {
 	char link[SB_WALK_MAX];
 	size_t rl = strlen(root), n = strlen(path);
-	int isdir = 1;
+	int isdir = 1, have_st = 0; /* w->st is of w->path */
 	char *p;
 
 	while (rl > 0 && root[rl - 1] == '/')
@@ -85,6 +85,7 @@ sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx, const char 
 		}
 		if (cl == 2 && p[0] == '.' && p[1] == '.') {
 			pop(w);
+			have_st = 0;
 			p = e;
 			continue;
 		}
@@ -102,16 +103,15 @@ sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx, const char 
 			return fail_at(w, p, err);
 		}
 		if (S_ISLNK(w->st.st_mode) && (!last || slash || !(flags & SB_WALK_NOFOLLOW))) {
-			if (++w->links > SB_WALK_LINKS) {
-				errno = ELOOP;
-				return -1;
-			}
-			long ln = ops->readlink(ctx, w->path, link, sizeof link - 1);
-			if (ln < 0)
-				return -1;
-			if (ln == 0) { /* the kernel: an empty link leads nowhere */
-				errno = ENOENT;
-				return -1;
+			/* on failure, path is what resolved before the link */
+			long ln = ++w->links > SB_WALK_LINKS
+			    ? (errno = ELOOP, -1)
+			    : ops->readlink(ctx, w->path, link, sizeof link - 1);
+			if (ln <= 0) {
+				int err = ln == 0 ? ENOENT : errno; /* "": leads nowhere */
+				w->len = prev;
+				w->path[prev] = '\0';
+				return fail_at(w, p, err);
 			}
 			link[ln] = '\0';
 			if (ops->visit != NULL && ops->visit(ctx, w->path, &w->st, link) < 0)
@@ -122,18 +122,20 @@ sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx, const char 
 			w->len = link[0] == '/' ? w->rootlen : prev;
 			w->path[w->len] = '\0';
 			isdir = 1;
+			have_st = 0;
 			continue;
 		}
 		if (ops->visit != NULL && ops->visit(ctx, w->path, &w->st, NULL) < 0)
 			return -1;
 		isdir = S_ISDIR(w->st.st_mode);
+		have_st = 1;
 		if (last && slash && !isdir)
 			return fail_at(w, p, ENOTDIR);
 		p = e;
 	}
 	w->rest[0] = '\0';
-	/* the root itself: its own stat */
-	if (w->len == w->rootlen && ops->lstat(ctx, w->rootlen > 0 ? w->path : "/", &w->st) < 0)
+	/* where ".." or a link last led (the root itself included) */
+	if (!have_st && ops->lstat(ctx, w->len > 0 ? w->path : "/", &w->st) < 0)
 		return -1;
 	return 0;
 }

@@ -82,8 +82,34 @@ loaded(void *h, const char *file, int err)
 		sb_access(SB_OP_DLOPEN, SB_M_READ, err, AT_FDCWD, file);
 }
 
-SB_EXPORT void *
-dlopen(const char *file, int flags)
+/*
+ * dlopen finds a bare name by the RUNPATH of the object that called it,
+ * and chooses the namespace, from its own return address: called from
+ * here it would search with ours, and a plugin found by its caller's
+ * $ORIGIN would not be found.  So a bare name goes to the real dlopen by
+ * a jump, the caller's return address still on top of the stack, and is
+ * recorded by the audit module (its search and load rows); a name with
+ * a '/', which no RUNPATH changes, is called and recorded here.
+ */
+SB_HIDDEN void *sb_dlopen_route(const char *file);
+SB_HIDDEN void *sb_dlmopen_route(Lmid_t lmid, const char *file);
+SB_HIDDEN void *sb_dlopen_traced(const char *file, int flags);
+SB_HIDDEN void *sb_dlmopen_traced(Lmid_t lmid, const char *file, int flags);
+
+void *
+sb_dlopen_route(const char *file)
+{
+	return file != NULL && strchr(file, '/') == NULL ? (void *)REAL(dlopen) : NULL;
+}
+
+void *
+sb_dlmopen_route(Lmid_t lmid, const char *file)
+{
+	return file != NULL && strchr(file, '/') == NULL ? (void *)REAL(dlmopen) : NULL;
+}
+
+void *
+sb_dlopen_traced(const char *file, int flags)
 {
 	void *h = REAL(dlopen)(file, flags);
 	int saved = errno;
@@ -93,8 +119,8 @@ dlopen(const char *file, int flags)
 	return h;
 }
 
-SB_EXPORT void *
-dlmopen(Lmid_t lmid, const char *file, int flags)
+void *
+sb_dlmopen_traced(Lmid_t lmid, const char *file, int flags)
 {
 	void *h = REAL(dlmopen)(lmid, file, flags);
 	int saved = errno;
@@ -103,3 +129,38 @@ dlmopen(Lmid_t lmid, const char *file, int flags)
 	errno = saved;
 	return h;
 }
+
+#if defined(__x86_64__)
+/* route(file) with the arguments kept; then jump where it says, or to
+ * the traced call.  The stack is the caller's again at each jump. */
+#define SB_ROUTE(name, route, traced)                                                              \
+	__asm__(".text\n"                                                                          \
+		".globl " #name "\n"                                                               \
+		".type " #name ",@function\n" #name ":\n"                                          \
+		"	endbr64\n"                                                                       \
+		"	push %rdi\n"                                                                     \
+		"	push %rsi\n"                                                                     \
+		"	push %rdx\n"                                                                     \
+		"	call " #route "\n"                                                         \
+		"	pop %rdx\n"                                                                      \
+		"	pop %rsi\n"                                                                      \
+		"	pop %rdi\n"                                                                      \
+		"	test %rax, %rax\n"                                                               \
+		"	jz " #traced "\n"                                                          \
+		"	jmp *%rax\n"                                                                     \
+		".size " #name ", .-" #name "\n")
+SB_ROUTE(dlopen, sb_dlopen_route, sb_dlopen_traced);
+SB_ROUTE(dlmopen, sb_dlmopen_route, sb_dlmopen_traced);
+#else
+SB_EXPORT void *
+dlopen(const char *file, int flags)
+{
+	return sb_dlopen_traced(file, flags);
+}
+
+SB_EXPORT void *
+dlmopen(Lmid_t lmid, const char *file, int flags)
+{
+	return sb_dlmopen_traced(lmid, file, flags);
+}
+#endif

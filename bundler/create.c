@@ -949,11 +949,12 @@ add_missing(struct build *b, const struct runrec *r, const struct check_result *
 			if (!b->o->quiet)
 				fprintf(stderr, "sidebundle: check: %s: %s was missing: added\n",
 				    r->label, p);
-		} else {
+		} else if (rc > 0) {
 			warnx("check: %s: %s was missing: not added (%s)", r->label, p,
-			    rc == 0 ? "the bundle has it, but it leads nowhere there"
-				    : not_added_why(&b->c, p));
+			    not_added_why(&b->c, p));
 		}
+		/* else another path of this round brought it (/lib/x and
+		 * /usr/lib/x are one file where /lib leads to usr/lib) */
 	}
 	return added;
 }

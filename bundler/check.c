@@ -212,6 +212,13 @@ cwd_in_payload(const char *payload, const char *cwd)
 	return real;
 }
 
+static int
+under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
 /* The sbtrace command line and its environment for one run. */
 static int
 command(struct checker *k, const char *payload, const char *w, const struct runrec *r,
@@ -219,9 +226,11 @@ command(struct checker *k, const char *payload, const char *w, const struct runr
 {
 	char db[PATH_MAX], buf[PATH_MAX + 32];
 	char *cwd = cwd_in_payload(payload, r->cwd);
+	/* under /tmp, a fresh tmpfs in the sandbox: an empty one is made */
+	int in_tmp = cwd == NULL && under(r->cwd, "/tmp") && strcmp(r->cwd, "/tmp") != 0;
 	int rc = -1;
 
-	*cwd_missing = cwd == NULL;
+	*cwd_missing = cwd == NULL && !in_tmp;
 	snprintf(db, sizeof db, "%s/run.db", w);
 	const char *pre[] = { k->sbtrace, "-q", "-b", k->ptrace ? "ptrace" : "preload", "-o", db,
 		"--", k->bwrap, "--unshare-all", "--share-net", "--die-with-parent", "--ro-bind",
@@ -231,9 +240,15 @@ command(struct checker *k, const char *payload, const char *w, const struct runr
 			goto out;
 	if (!k->ptrace && (push(a, "--bind") < 0 || push(a, w) < 0 || push(a, w) < 0))
 		goto out;
-	if (push(a, "--chdir") < 0 || push(a, cwd ? cwd : "/") < 0 || push(a, "--unsetenv") < 0 ||
-	    push(a, "TMPDIR") < 0 || push(a, "--unsetenv") < 0 || push(a, "SBTRACE_LIB") < 0 ||
-	    push(a, "--") < 0)
+	if (in_tmp && (push(a, "--dir") < 0 || push(a, r->cwd) < 0))
+		goto out;
+	if (push(a, "--chdir") < 0 ||
+	    push(a,
+		cwd	     ? cwd
+		    : in_tmp ? r->cwd
+			     : "/") < 0 ||
+	    push(a, "--unsetenv") < 0 || push(a, "TMPDIR") < 0 || push(a, "--unsetenv") < 0 ||
+	    push(a, "SBTRACE_LIB") < 0 || push(a, "--") < 0)
 		goto out;
 	for (size_t i = 0; i < r->argc; i++)
 		if (push(a, r->argv[i]) < 0)
@@ -253,13 +268,6 @@ out:
 		warn(NULL);
 	free(cwd);
 	return rc;
-}
-
-static int
-under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
 /* Failed lookups that say nothing of the bundle: the kernel's and the

@@ -219,12 +219,72 @@ under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+/* Does the record name variable kv's name (kv: "K=V" or "K")? */
+static int
+recorded(const struct runrec *r, const char *kv)
+{
+	size_t n = strcspn(kv, "=");
+
+	for (size_t i = 0; i < r->nenv; i++)
+		if (strncmp(r->env[i], kv, n) == 0 && r->env[i][n] == '=')
+			return 1;
+	return 0;
+}
+
+/*
+ * The environment: sbtrace and bwrap run in ours (a sanitizer's
+ * options, sbtrace's own settings), with TMPDIR and SBTRACE_LIB pointing
+ * into w; bwrap gives the command the recorded one instead, every other
+ * variable of ours unset (--unsetenv and --setenv: older bwraps have no
+ * --clearenv).  Under -b preload the library puts its own variables
+ * back at each exec, so the command stays traced.
+ */
+static int
+environment(struct checker *k, const char *w, const struct runrec *r, struct args *a,
+    struct args *env)
+{
+	char buf[PATH_MAX + 32];
+
+	for (char **e = environ; *e != NULL; e++) {
+		size_t n = strcspn(*e, "=");
+		if ((*e)[n] != '=' || n == 0 || n >= sizeof buf)
+			continue;
+		if (!((n == 6 && strncmp(*e, "TMPDIR", 6) == 0) ||
+			(n == 11 && strncmp(*e, "SBTRACE_LIB", 11) == 0)) &&
+		    push(env, *e) < 0)
+			return -1;
+		if (!recorded(r, *e)) {
+			memcpy(buf, *e, n);
+			buf[n] = '\0';
+			if (push(a, "--unsetenv") < 0 || push(a, buf) < 0)
+				return -1;
+		}
+	}
+	if (push(a, "--unsetenv") < 0 || push(a, "TMPDIR") < 0 || push(a, "--unsetenv") < 0 ||
+	    push(a, "SBTRACE_LIB") < 0)
+		return -1;
+	for (size_t i = 0; i < r->nenv; i++) {
+		size_t n = strcspn(r->env[i], "=");
+		if (n >= sizeof buf)
+			continue;
+		memcpy(buf, r->env[i], n);
+		buf[n] = '\0';
+		if (push(a, "--setenv") < 0 || push(a, buf) < 0 || push(a, r->env[i] + n + 1) < 0)
+			return -1;
+	}
+	snprintf(buf, sizeof buf, "TMPDIR=%s", w);
+	if (push(env, buf) < 0)
+		return -1;
+	snprintf(buf, sizeof buf, "SBTRACE_LIB=%s/libsbtrace.so", w);
+	return !k->ptrace && push(env, buf) < 0 ? -1 : 0;
+}
+
 /* The sbtrace command line and its environment for one run. */
 static int
 command(struct checker *k, const char *payload, const char *w, const struct runrec *r,
     struct args *a, struct args *env, int *cwd_missing)
 {
-	char db[PATH_MAX], buf[PATH_MAX + 32];
+	char db[PATH_MAX];
 	char *cwd = cwd_in_payload(payload, r->cwd);
 	/* under /tmp, a fresh tmpfs in the sandbox: an empty one is made */
 	int in_tmp = cwd == NULL && under(r->cwd, "/tmp") && strcmp(r->cwd, "/tmp") != 0;
@@ -242,26 +302,13 @@ command(struct checker *k, const char *payload, const char *w, const struct runr
 		goto out;
 	if (in_tmp && (push(a, "--dir") < 0 || push(a, r->cwd) < 0))
 		goto out;
-	if (push(a, "--chdir") < 0 ||
-	    push(a,
-		cwd	     ? cwd
-		    : in_tmp ? r->cwd
-			     : "/") < 0 ||
-	    push(a, "--unsetenv") < 0 || push(a, "TMPDIR") < 0 || push(a, "--unsetenv") < 0 ||
-	    push(a, "SBTRACE_LIB") < 0 || push(a, "--") < 0)
+	const char *dir = cwd ? cwd : in_tmp ? r->cwd : "/";
+	if (push(a, "--chdir") < 0 || push(a, dir) < 0 || environment(k, w, r, a, env) < 0 ||
+	    push(a, "--") < 0)
 		goto out;
 	for (size_t i = 0; i < r->argc; i++)
 		if (push(a, r->argv[i]) < 0)
 			goto out;
-	for (size_t i = 0; i < r->nenv; i++)
-		if (push(env, r->env[i]) < 0)
-			goto out;
-	snprintf(buf, sizeof buf, "TMPDIR=%s", w);
-	if (push(env, buf) < 0)
-		goto out;
-	snprintf(buf, sizeof buf, "SBTRACE_LIB=%s/libsbtrace.so", w);
-	if (!k->ptrace && push(env, buf) < 0)
-		goto out;
 	rc = 0;
 out:
 	if (rc < 0)

@@ -175,19 +175,24 @@ write_strs(int dirfd, const char *name, char *const *v, size_t n)
 	return rc;
 }
 
+int
+runrec_format_outcome(const struct outcome *o, char *buf, size_t len)
+{
+	return snprintf(buf, len, "status %d\nstdout %" PRIu64 " %s\nstderr %" PRIu64 " %s\n",
+	    o->status, o->out.size, o->out.sha, o->err.size, o->err.sha);
+}
+
 static int
 write_rec(int checkfd, size_t idx, const struct runrec *r)
 {
-	char name[32], outcome[256];
+	char name[32], outcome[RUNREC_OUTCOME_LEN];
 	int fd, rc = -1;
 
 	snprintf(name, sizeof name, "%zu", idx + 1);
 	if (mkdirat(checkfd, name, 0755) < 0 ||
 	    (fd = openat(checkfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return -1;
-	int n = snprintf(outcome, sizeof outcome,
-	    "status %d\nstdout %" PRIu64 " %s\nstderr %" PRIu64 " %s\n", r->o.status, r->o.out.size,
-	    r->o.out.sha, r->o.err.size, r->o.err.sha);
+	int n = runrec_format_outcome(&r->o, outcome, sizeof outcome);
 	char *one[1] = { r->label }, *cwd[1] = { r->cwd };
 	if (write_strs(fd, "label", one, 1) == 0 && write_strs(fd, "argv", r->argv, r->argc) == 0 &&
 	    write_strs(fd, "cwd", cwd, 1) == 0 && write_strs(fd, "env", r->env, r->nenv) == 0 &&
@@ -270,6 +275,27 @@ fail:;
 	return NULL;
 }
 
+int
+runrec_parse_strs(const char *buf, size_t len, char ***v, size_t *n)
+{
+	*n = 0;
+	*v = NULL;
+	if (len > 0 && buf[len - 1] != '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((*v = calloc(1, sizeof **v)) == NULL)
+		return -1;
+	for (size_t off = 0; off < len; off += strlen(buf + off) + 1)
+		if (strs_push(v, n, buf + off) < 0) {
+			strs_free(*v, *n);
+			*v = NULL;
+			*n = 0;
+			return -1;
+		}
+	return 0;
+}
+
 /* NUL-terminated strings of dirfd/name into *v (NULL-terminated). */
 static int
 read_strs(int dirfd, const char *name, char ***v, size_t *n)
@@ -279,20 +305,10 @@ read_strs(int dirfd, const char *name, char ***v, size_t *n)
 
 	if (buf == NULL)
 		return -1;
-	if (len > 0 && buf[len - 1] != '\0') {
-		free(buf);
-		errno = EINVAL;
-		return -1;
-	}
-	*v = calloc(1, sizeof **v);
-	*n = 0;
-	for (size_t off = 0; *v != NULL && off < len; off += strlen(buf + off) + 1)
-		if (strs_push(v, n, buf + off) < 0) {
-			free(buf);
-			return -1;
-		}
+	int rc = runrec_parse_strs(buf, len, v, n), e = errno;
 	free(buf);
-	return *v == NULL ? -1 : 0;
+	errno = e;
+	return rc;
 }
 
 /* One string: the file holds exactly one. */
@@ -314,42 +330,74 @@ read_str(int dirfd, const char *name, char **s)
 	return 0;
 }
 
+/* Decimal digits at *p into *v (at most max), *p moved past them. */
 static int
-parse_stream(const char *line, const char *tag, struct capture *c)
+parse_uint(const char **p, uint64_t max, uint64_t *v)
 {
-	char sha[65];
-	uint64_t size;
-	int end = 0;
-	char fmt[64];
+	const char *s = *p;
 
-	snprintf(fmt, sizeof fmt, "%s %%" SCNu64 " %%64[0-9a-f]%%n", tag);
-	if (sscanf(line, fmt, &size, sha, &end) != 2 || strlen(sha) != 64 || line[end] != '\n')
+	*v = 0;
+	if (*s < '0' || *s > '9')
 		return -1;
-	c->size = size;
-	memcpy(c->sha, sha, sizeof sha);
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (*v > (max - d) / 10)
+			return -1;
+		*v = *v * 10 + d;
+	}
+	*p = s;
 	return 0;
+}
+
+/* "TAG SIZE SHA256\n" at *p; *p moved past the newline. */
+static int
+parse_stream(const char **p, const char *tag, struct capture *c)
+{
+	const char *s = *p;
+	size_t tl = strlen(tag);
+
+	if (strncmp(s, tag, tl) != 0 || s[tl] != ' ')
+		return -1;
+	s += tl + 1;
+	if (parse_uint(&s, UINT64_MAX, &c->size) < 0 || *s++ != ' ' ||
+	    strspn(s, "0123456789abcdef") != 64 || s[64] != '\n')
+		return -1;
+	memcpy(c->sha, s, 64);
+	c->sha[64] = '\0';
+	*p = s + 65;
+	return 0;
+}
+
+int
+runrec_parse_outcome(const char *buf, size_t len, struct outcome *o)
+{
+	const char *s = buf;
+	uint64_t status;
+
+	/* buf[len] is NUL, and no NUL may come before it */
+	if (strlen(buf) != len || strncmp(s, "status ", 7) != 0)
+		goto bad;
+	s += 7;
+	if (parse_uint(&s, 255, &status) < 0 || *s++ != '\n' ||
+	    parse_stream(&s, "stdout", &o->out) < 0 || parse_stream(&s, "stderr", &o->err) < 0 ||
+	    *s != '\0')
+		goto bad;
+	o->status = (int)status;
+	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
 }
 
 static int
 read_outcome(int dirfd, struct outcome *o)
 {
 	size_t len;
-	char *buf = read_file(dirfd, "outcome", OUTCOME_MAX, &len), *l2, *l3;
-	int end = 0, rc = -1;
+	char *buf = read_file(dirfd, "outcome", OUTCOME_MAX, &len);
 
 	if (buf == NULL)
 		return -1;
-	if (sscanf(buf, "status %d%n", &o->status, &end) != 1 || buf[end] != '\n' ||
-	    o->status < 0 || o->status > 255)
-		goto out;
-	l2 = buf + end + 1;
-	if (parse_stream(l2, "stdout", &o->out) < 0)
-		goto out;
-	l3 = strchr(l2, '\n') + 1; /* parse_stream saw the newline */
-	if (parse_stream(l3, "stderr", &o->err) < 0 || strchr(l3, '\n')[1] != '\0')
-		goto out;
-	rc = 0;
-out:
+	int rc = runrec_parse_outcome(buf, len, o);
 	free(buf);
 	if (rc < 0)
 		errno = EINVAL;

@@ -48,4 +48,15 @@ int runrecs_read(struct runrecs *r, int bundlefd, char *err, size_t errlen);
 
 void runrecs_free(struct runrecs *r);
 
+/* The parsers of the files (the fuzz target's way in).  A list of
+ * NUL-terminated strings, buf[0..len), into *v (NULL-terminated, *n
+ * strings); an outcome file, buf[0..len) with buf[len] == '\0', into o
+ * (status, sizes and hashes).  -1 with EINVAL when malformed. */
+int runrec_parse_strs(const char *buf, size_t len, char ***v, size_t *n);
+int runrec_parse_outcome(const char *buf, size_t len, struct outcome *o);
+/* The outcome file's text for o into buf (RUNREC_OUTCOME_LEN is enough);
+ * its length, as snprintf. */
+#define RUNREC_OUTCOME_LEN 256
+int runrec_format_outcome(const struct outcome *o, char *buf, size_t len);
+
 #endif

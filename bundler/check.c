@@ -31,6 +31,7 @@
 #include "check.h"
 #include "create.h"
 #include "layout.h"
+#include "manifest.h"
 #include "payload.h"
 #include "root.h"
 #include "trace.h"
@@ -626,8 +627,12 @@ cmd_check(int argc, char **argv)
 		if (check_run(&k, payload, hostfd, &rr.v[i], &res) < 0)
 			exit(1);
 		check_print_diffs(stdout, "", &rr.v[i], &res);
-		for (size_t m = 0; m < res.nmissing; m++)
-			printf("%s: missing: %s\n", rr.v[i].label, res.missing[m]);
+		/* escaped as in the manifest, as verify does: one line each */
+		for (size_t m = 0; m < res.nmissing; m++) {
+			char *e = mf_escape(res.missing[m]);
+			printf("%s: missing: %s\n", rr.v[i].label, e ? e : res.missing[m]);
+			free(e);
+		}
 		differ += !check_same(&res);
 		check_result_free(&res);
 	}

@@ -924,7 +924,7 @@ not_added_why(const struct closure *c, const char *path)
 	case EX_SBTRACE:
 		return "sbtrace's own library";
 	default:
-		return "it is not a file or directory that can be bundled";
+		return "gone, or not a file, directory or link a bundle holds";
 	}
 }
 

@@ -4,10 +4,11 @@
  *   sbtrace -q -b ptrace|preload -o W/run.db -- \
  *     bwrap --unshare-all --share-net --die-with-parent \
  *       --ro-bind PAYLOAD / --proc /proc --dev /dev --tmpfs /tmp \
- *       [--bind W W] --chdir CWD --unsetenv TMPDIR --unsetenv SBTRACE_LIB \
- *       -- ARGV...
+ *       [--bind W W] [--dir CWD] --chdir CWD|/ \
+ *       --unsetenv VAR... --setenv K V... -- ARGV...
  *
- * in the recorded environment, W a private directory under /tmp.  The
+ * the command in the recorded environment, W a private directory under
+ * /tmp.  The
  * sandbox holds the payload and nothing of the host: what the program
  * looks for and does not find there is in the trace as a failed access,
  * and what of it the host has is what the bundle lacks.  Under -b
@@ -114,8 +115,11 @@ checker_init(struct checker *k, char *err, size_t errlen)
 		size_t n = o.err.len;
 		while (n > 0 && (o.err.buf[n - 1] == '\n' || o.err.buf[n - 1] == '\r'))
 			n--;
-		snprintf(err, errlen, "a sandbox bwrap can make, and it cannot here: %.*s",
-		    n ? (int)n : 4, n ? (const char *)o.err.buf : "(no message)");
+		if (n > 0)
+			snprintf(err, errlen, "a sandbox bwrap can make, and it cannot here: %.*s",
+			    (int)n, (const char *)o.err.buf);
+		else
+			snprintf(err, errlen, "a sandbox bwrap can make, and it cannot here");
 		outcome_free(&o);
 		return -1;
 	}
@@ -320,7 +324,8 @@ out:
 
 /* Failed lookups that say nothing of the bundle: the kernel's and the
  * session's trees (mounted fresh or not at all), the loader's cache and
- * preload list (never bundled: the loader searches the payload). */
+ * preload list (it does without: it searches the payload's default
+ * directories). */
 static int
 ignored(const char *path)
 {

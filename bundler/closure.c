@@ -490,7 +490,27 @@ closure_add(struct closure *c, const char *path, enum origin o, enum how how, en
 		if (strcmp(norm, w.path) != 0 && closure_excluded(c, norm, ask) == EX_NONE &&
 		    pend_commit(c, &p, o) < 0)
 			goto out;
-		closure_note_excluded(c, norm, why);
+		if (why == EX_PRIVATE) {
+			/* counted by the directory it is really in (the path
+			 * may have reached it through a link): the walk
+			 * stopped at the resolved w.path plus rest's first
+			 * component */
+			char at[PATH_MAX];
+			const char *comp = w.rest + strspn(w.rest, "/");
+			size_t dl = strcmp(w.path, "/") == 0 ? 0 : strlen(w.path);
+			size_t cl = strcspn(comp, "/");
+			if (dl + 1 + cl < sizeof at) {
+				memcpy(at, w.path, dl);
+				at[dl] = '/';
+				memcpy(at + dl + 1, comp, cl);
+				at[dl + 1 + cl] = '\0';
+			} else {
+				strlcpy(at, norm, sizeof at);
+			}
+			closure_note_excluded(c, at, why);
+		} else {
+			closure_note_excluded(c, norm, why);
+		}
 		rc = 1;
 		goto out;
 	case WK_LOOP:

@@ -108,6 +108,20 @@ if [ -x /bin/busybox ] && file -L /bin/busybox | grep -q 'statically linked' &&
 	expect_eq 0 "$rc" "check agrees"
 fi
 
+# an unprivileged user checks a bundle (bwrap's user namespace; ptrace
+# of its own children)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$SIDEBUNDLE"; then
+	rm -rf "$outside/bb" "$outside/pyc" "$outside/good"
+	env -i PATH=/usr/bin:/bin "$SIDEBUNDLE" create -q --no-check --out-dir "$outside" --name user \
+		--from-host "/bin/cat::trace=/etc/os-release" >/dev/null 2>&1 || fail "create user"
+	chmod -R a+rX "$outside"
+	rc=0
+	out=$(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env -i PATH=/usr/bin:/bin HOME=/nonexistent "$SIDEBUNDLE" check "$outside/user" 2>&1) || rc=$?
+	expect_eq 0 "$rc" "an unprivileged user checks a bundle: $out"
+fi
+
 # no bwrap: check fails saying so, create warns and makes the bundle
 rc=0
 out=$(SIDEBUNDLE_BWRAP=/nonexistent/bwrap "$SIDEBUNDLE" check "$b" 2>&1) || rc=$?

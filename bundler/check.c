@@ -31,6 +31,7 @@
 
 #include "check.h"
 #include "create.h"
+#include "deps.h"
 #include "layout.h"
 #include "manifest.h"
 #include "payload.h"
@@ -86,6 +87,35 @@ find_lib(const char *sbtrace)
 	return NULL;
 }
 
+/* The libraries libsbtrace.so needs besides the C library (an old
+ * glibc's libdl.so.2): a payload need not have them, so under -b
+ * preload they go into W with it. */
+static void
+lib_needs(struct checker *k)
+{
+	struct deps d = { 0 };
+	struct deps_opts o = { NULL, NULL, NULL };
+	char err[256];
+
+	if (deps_analyse(&d, &o, k->lib, err, sizeof err) == 0) {
+		for (size_t i = 0; i < d.n; i++) {
+			const struct dep *x = &d.v[i];
+			const char *b = x->path ? strrchr(x->path, '/') : NULL;
+			if (x->kind != DEP_NEEDED || x->parent != 0 || b == NULL ||
+			    strncmp(b + 1, "libc.so", 7) == 0)
+				continue;
+			char **v = reallocarray(k->needs, k->nneeds + 1, sizeof *v);
+			if (v == NULL || (v[k->nneeds] = strdup(x->path)) == NULL) {
+				k->needs = v ? v : k->needs;
+				break;
+			}
+			k->needs = v;
+			k->nneeds++;
+		}
+	}
+	deps_free(&d);
+}
+
 int
 checker_init(struct checker *k, char *err, size_t errlen)
 {
@@ -128,7 +158,8 @@ checker_init(struct checker *k, char *err, size_t errlen)
 		snprintf(err, errlen, "sbtrace, and it is not next to sidebundle nor on PATH");
 		return -1;
 	}
-	k->lib = find_lib(k->sbtrace);
+	if ((k->lib = find_lib(k->sbtrace)) != NULL)
+		lib_needs(k);
 	return 0;
 }
 
@@ -138,6 +169,9 @@ checker_free(struct checker *k)
 	free(k->bwrap);
 	free(k->sbtrace);
 	free(k->lib);
+	for (size_t i = 0; i < k->nneeds; i++)
+		free(k->needs[i]);
+	free(k->needs);
 	memset(k, 0, sizeof *k);
 }
 
@@ -246,7 +280,7 @@ recorded(const struct runrec *r, const char *kv)
  */
 static int
 environment(struct checker *k, const char *w, const struct runrec *r, struct args *a,
-    struct args *env)
+    struct args *env, int libpath)
 {
 	char buf[PATH_MAX + 32];
 
@@ -277,6 +311,10 @@ environment(struct checker *k, const char *w, const struct runrec *r, struct arg
 		if (push(a, "--setenv") < 0 || push(a, buf) < 0 || push(a, r->env[i] + n + 1) < 0)
 			return -1;
 	}
+	/* the library's own needs the payload lacks, copied into w */
+	if (libpath &&
+	    (push(a, "--setenv") < 0 || push(a, "LD_LIBRARY_PATH") < 0 || push(a, w) < 0))
+		return -1;
 	snprintf(buf, sizeof buf, "TMPDIR=%s", w);
 	if (push(env, buf) < 0)
 		return -1;
@@ -287,7 +325,7 @@ environment(struct checker *k, const char *w, const struct runrec *r, struct arg
 /* The sbtrace command line and its environment for one run. */
 static int
 command(struct checker *k, const char *payload, const char *w, const struct runrec *r,
-    struct args *a, struct args *env, int *cwd_missing)
+    struct args *a, struct args *env, int libpath, int *cwd_missing)
 {
 	char db[PATH_MAX];
 	char *cwd = cwd_in_payload(payload, r->cwd);
@@ -308,8 +346,8 @@ command(struct checker *k, const char *payload, const char *w, const struct runr
 	if (in_tmp && (push(a, "--dir") < 0 || push(a, r->cwd) < 0))
 		goto out;
 	const char *dir = cwd ? cwd : in_tmp ? r->cwd : "/";
-	if (push(a, "--chdir") < 0 || push(a, dir) < 0 || environment(k, w, r, a, env) < 0 ||
-	    push(a, "--") < 0)
+	if (push(a, "--chdir") < 0 || push(a, dir) < 0 ||
+	    environment(k, w, r, a, env, libpath) < 0 || push(a, "--") < 0)
 		goto out;
 	for (size_t i = 0; i < r->argc; i++)
 		if (push(a, r->argv[i]) < 0)
@@ -422,6 +460,34 @@ copy_audit(const struct checker *k, const char *w)
 	return access(audit, R_OK) == 0 ? copy_to(audit, w, "libsbtrace-audit.so") : 0;
 }
 
+/* Copy into w the libraries the preload library needs that the payload
+ * lacks; 1 when there were any (the command gets LD_LIBRARY_PATH=w), 0,
+ * or -1. */
+static int
+copy_needs(const struct checker *k, const char *payload, const char *w)
+{
+	struct root r;
+	int n = 0;
+
+	if (k->nneeds == 0 || root_init(&r, payload) < 0)
+		return 0;
+	for (size_t i = 0; i < k->nneeds; i++) {
+		char *have = root_realpath(&r, k->needs[i]);
+		if (have != NULL) {
+			free(have);
+			continue;
+		}
+		if (copy_to(k->needs[i], w, strrchr(k->needs[i], '/') + 1) < 0) {
+			warn("check: copying %s", k->needs[i]);
+			root_free(&r);
+			return -1;
+		}
+		n++;
+	}
+	root_free(&r);
+	return n > 0;
+}
+
 /* One attempt with the current backend; 1 when the trace did not start
  * (ptrace refused: try again with the library). */
 static int
@@ -441,7 +507,10 @@ attempt(struct checker *k, const char *payload, const char *w, int hostfd, const
 		warn("check: copying %s", k->lib);
 		return -1;
 	}
-	if (command(k, payload, w, r, &a, &env, &res->cwd_missing) < 0)
+	int libpath = !k->ptrace ? copy_needs(k, payload, w) : 0;
+	if (libpath < 0)
+		return -1;
+	if (command(k, payload, w, r, &a, &env, libpath, &res->cwd_missing) < 0)
 		goto out;
 	if (capture_run(a.v, env.v, k->verbose ? STDERR_FILENO : -1, &res->o) < 0)
 		goto out;

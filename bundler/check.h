@@ -16,8 +16,10 @@ struct checker {
 	char *bwrap;   /* resolved */
 	char *sbtrace; /* the sbtrace to trace with */
 	char *lib;     /* its libsbtrace.so, for -b preload */
-	int ptrace;    /* 1 until ptrace turned out not to be permitted */
-	int verbose;   /* show the empty-root run's output as it comes */
+	char **needs;  /* the libraries it needs but the C library, as the host has them */
+	size_t nneeds;
+	int ptrace;  /* 1 until ptrace turned out not to be permitted */
+	int verbose; /* show the empty-root run's output as it comes */
 };
 
 struct check_result {

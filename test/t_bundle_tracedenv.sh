@@ -64,8 +64,10 @@ if [ -e /usr/share/zoneinfo/posixrules ]; then
 	setdb "json_object('TZ', 'CET-1CEST')" posix
 	expect_match '^/usr/share/zoneinfo/posixrules$' "$(bundle posix posix)" "a POSIX rule reads posixrules"
 fi
+# (what the trace itself read, /etc/localtime where the library records
+# glibc's reads, is bundled whatever the rule says)
 setdb "json_object('TZ', '')" utc
-expect_nomatch 'zoneinfo' "$(bundle utc utc TZ=Asia/Tokyo)" "TZ empty: UTC, no file"
+expect_nomatch 'Asia/Tokyo' "$(bundle utc utc TZ=Asia/Tokyo)" "TZ empty: UTC, not our own TZ"
 
 # newer than we know
 cp "$DB" v3.db && sqlite3 v3.db 'PRAGMA user_version = 3'

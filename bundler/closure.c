@@ -2,6 +2,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,9 @@ closure_free(struct closure *c)
 		free(c->items[i].target);
 	}
 	free(c->items);
+	for (size_t i = 0; i < c->npriv; i++)
+		free(c->priv[i].path);
+	free(c->priv);
 	strmap_free(&c->index);
 	strmap_free(&c->created);
 	if (c->rootfd >= 0)
@@ -63,10 +67,11 @@ type_name(enum mf_type t)
 
 /* Record an item, or lower the origin of the one already there.  A path
  * seen as two different types (possible only with --copy-dir DEST) keeps
- * the first with a warning.  Takes ownership of src and target. */
+ * the first with a warning.  Takes ownership of src and target; mt is
+ * the mtime to keep, NULL when there is none. */
 static int
-item_put(struct closure *c, const char *path, enum mf_type type, unsigned mode, char *src,
-    char *target, enum origin o)
+item_put(struct closure *c, const char *path, enum mf_type type, unsigned mode,
+    const struct timespec *mt, char *src, char *target, enum origin o)
 {
 	int added;
 	size_t *v = strmap_put(&c->index, path, c->n, &added);
@@ -101,6 +106,10 @@ item_put(struct closure *c, const char *path, enum mf_type type, unsigned mode, 
 	it->src = src;
 	it->target = target;
 	it->origin = o;
+	if (mt != NULL) {
+		it->mtime = *mt;
+		it->has_mtime = 1;
+	}
 	return 0;
 nomem:
 	warn("%s", path);
@@ -110,9 +119,10 @@ nomem:
 }
 
 int
-closure_add_dir(struct closure *c, const char *path, unsigned mode, enum origin o)
+closure_add_dir(struct closure *c, const char *path, unsigned mode, const struct stat *st,
+    enum origin o)
 {
-	return item_put(c, path, MF_DIR, mode, NULL, NULL, o);
+	return item_put(c, path, MF_DIR, mode, st ? &st->st_mtim : NULL, NULL, NULL, o);
 }
 
 /* --- exclusion ------------------------------------------------------- */
@@ -139,19 +149,46 @@ created(const struct closure *c, const char *path)
 	return 0;
 }
 
+int
+closure_add_private(struct closure *c, const char *dir, const char *what)
+{
+	for (size_t i = 0; i < c->npriv; i++)
+		if (strcmp(c->priv[i].path, dir) == 0)
+			return 0;
+	struct private_dir *v = reallocarray(c->priv, c->npriv + 1, sizeof *v);
+	if (v == NULL)
+		return -1;
+	c->priv = v;
+	if ((v[c->npriv].path = strdup(dir)) == NULL)
+		return -1;
+	v[c->npriv].what = what;
+	v[c->npriv++].left_out = 0;
+	return 0;
+}
+
+/* The private directory path is in, or NULL. */
+static struct private_dir *
+private_of(const struct closure *c, const char *path)
+{
+	for (size_t i = 0; i < c->npriv; i++)
+		if (under(path, c->priv[i].path))
+			return &c->priv[i];
+	return NULL;
+}
+
 enum excl_reason
-closure_excluded(const struct closure *c, const char *path, int explicit)
+closure_excluded(const struct closure *c, const char *path, enum ask ask)
 {
 	static const char *const sys[] = { "/proc", "/sys", "/dev", "/run", "/tmp" };
 
-	if (explicit == 2)
+	if (ask == ASK_ENTRY)
 		return EX_NONE;
 	if ((c->outdir && under(path, c->outdir)) || (c->tmpdir && under(path, c->tmpdir)))
 		return EX_OUTPUT;
 	for (size_t i = 0; i < c->nexcludes; i++)
 		if (glob_match(c->excludes[i], path))
 			return EX_GLOB;
-	if (explicit)
+	if (ask == ASK_NAMED)
 		return EX_NONE;
 	for (size_t i = 0; i < sizeof sys / sizeof *sys; i++)
 		if (under(path, sys[i]))
@@ -161,6 +198,8 @@ closure_excluded(const struct closure *c, const char *path, int explicit)
 		return EX_SBTRACE;
 	if (created(c, path))
 		return EX_CREATED;
+	if (ask == ASK_USED && private_of(c, path) != NULL)
+		return EX_PRIVATE;
 	return EX_NONE;
 }
 
@@ -172,14 +211,19 @@ static const char *const reason_text[EX_COUNT] = {
 	[EX_OUTPUT] = "inside the bundle being written",
 	[EX_GONE] = "no longer exist",
 	[EX_SPECIAL] = "devices, fifos or sockets",
+	[EX_PRIVATE] = "under the trace's working directory or $HOME",
 };
 
 void
 closure_note_excluded(struct closure *c, const char *path, enum excl_reason r)
 {
+	struct private_dir *pd = r == EX_PRIVATE ? private_of(c, path) : NULL;
+
 	c->excluded[r]++;
+	if (pd != NULL)
+		pd->left_out++;
 	if (c->verbose)
-		warnx("left out %s: %s", path, reason_text[r]);
+		warnx("left out %s: %s", path, pd ? pd->what : reason_text[r]);
 }
 
 void
@@ -188,9 +232,18 @@ closure_report(const struct closure *c, int quiet)
 	if (quiet)
 		return;
 	for (int r = EX_SYSTEM; r < EX_COUNT; r++)
-		if (c->excluded[r])
+		if (c->excluded[r] && r != EX_PRIVATE)
 			fprintf(stderr, "sidebundle: left out %zu path%s %s\n", c->excluded[r],
 			    c->excluded[r] == 1 ? "" : "s", reason_text[r]);
+	/* the user's own files: a warning, since the program may need them */
+	for (size_t i = 0; i < c->npriv; i++) {
+		const struct private_dir *pd = &c->priv[i];
+		if (pd->left_out)
+			warnx("warning: left out %zu path%s under %s %s: they are the user's, "
+			      "not the program's; --include GLOB bundles what is needed "
+			      "(-v lists them)",
+			    pd->left_out, pd->left_out == 1 ? "" : "s", pd->what, pd->path);
+	}
 }
 
 /* --- resolving a path component by component ------------------------ */
@@ -201,7 +254,8 @@ struct pending {
 };
 
 static int
-pend(struct pending *p, const char *path, enum mf_type t, unsigned mode, char *src, char *target)
+pend(struct pending *p, const char *path, enum mf_type t, unsigned mode, const struct timespec *mt,
+    char *src, char *target)
 {
 	if (p->n == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 16;
@@ -221,6 +275,10 @@ pend(struct pending *p, const char *path, enum mf_type t, unsigned mode, char *s
 	it->mode = mode;
 	it->src = src;
 	it->target = target;
+	if (mt != NULL) {
+		it->mtime = *mt;
+		it->has_mtime = 1;
+	}
 	if (it->path == NULL) {
 		free(src);
 		free(target);
@@ -249,7 +307,8 @@ pend_commit(struct closure *c, struct pending *p, enum origin o)
 
 	for (size_t i = 0; i < p->n; i++) {
 		struct item *it = &p->v[i];
-		if (item_put(c, it->path, it->type, it->mode, it->src, it->target, o) < 0)
+		if (item_put(c, it->path, it->type, it->mode, it->has_mtime ? &it->mtime : NULL,
+			it->src, it->target, o) < 0)
 			rc = -1;
 		it->src = it->target = NULL;
 	}
@@ -267,7 +326,7 @@ enum walk_rc { WK_OK, WK_MISSING, WK_NOTDIR, WK_EXCLUDED, WK_LOOP, WK_ERR };
 struct cwalk {
 	struct closure *c;
 	struct pending *p;
-	int explicit;
+	enum ask ask;
 	enum excl_reason why;
 };
 
@@ -286,7 +345,7 @@ cw_lstat(void *ctx, const char *path, struct stat *st)
 {
 	struct cwalk *cw = ctx;
 
-	if ((cw->why = closure_excluded(cw->c, path, cw->explicit)) != EX_NONE) {
+	if ((cw->why = closure_excluded(cw->c, path, cw->ask)) != EX_NONE) {
 		errno = EXCLUDED_ERRNO;
 		return -1;
 	}
@@ -324,10 +383,10 @@ cw_visit(void *ctx, const char *path, const struct stat *st, const char *target)
 		if (own_link(cw->c, path) != NULL)
 			return 0;
 		char *t = strdup(target);
-		return t == NULL ? -1 : pend(cw->p, path, MF_SYMLINK, 0, NULL, t);
+		return t == NULL ? -1 : pend(cw->p, path, MF_SYMLINK, 0, &st->st_mtim, NULL, t);
 	}
 	if (S_ISDIR(st->st_mode))
-		return pend(cw->p, path, MF_DIR, st->st_mode, NULL, NULL);
+		return pend(cw->p, path, MF_DIR, st->st_mode, &st->st_mtim, NULL, NULL);
 	return 0;
 }
 
@@ -338,11 +397,11 @@ cw_visit(void *ctx, const char *path, const struct stat *st, const char *target)
  * and w->rest what does not.  WK_NOTDIR: a file is used as a directory.
  */
 static enum walk_rc
-walk(struct closure *c, const char *path, struct pending *p, struct sb_walk *w, int explicit,
+walk(struct closure *c, const char *path, struct pending *p, struct sb_walk *w, enum ask ask,
     enum excl_reason *why)
 {
 	static const struct sb_walk_ops ops = { cw_lstat, cw_readlink, cw_visit };
-	struct cwalk cw = { c, p, explicit, EX_NONE };
+	struct cwalk cw = { c, p, ask, EX_NONE };
 
 	if (sb_walk(w, &ops, &cw, "", path, 0) == 0) {
 		if (w->len == 0)
@@ -396,10 +455,10 @@ read_link(int dirfd, const char *name, size_t size)
 }
 
 static int add_tree(struct closure *c, const char *hostdir, const char *paydir, enum origin o,
-    int explicit);
+    enum ask ask);
 
 int
-closure_add(struct closure *c, const char *path, enum origin o, enum how how, int explicit)
+closure_add(struct closure *c, const char *path, enum origin o, enum how how, enum ask ask)
 {
 	struct pending p = { 0 };
 	enum excl_reason why = EX_NONE;
@@ -416,7 +475,7 @@ closure_add(struct closure *c, const char *path, enum origin o, enum how how, in
 		warn("%s", path);
 		return -1;
 	}
-	enum walk_rc wr = walk(c, norm, &p, &w, explicit, &why);
+	enum walk_rc wr = walk(c, norm, &p, &w, ask, &why);
 	switch (wr) {
 	case WK_OK:
 		break;
@@ -428,10 +487,30 @@ closure_add(struct closure *c, const char *path, enum origin o, enum how how, in
 	case WK_EXCLUDED:
 		/* the links that led here still work, as on the host: keep
 		 * them unless the path itself is the excluded one */
-		if (strcmp(norm, w.path) != 0 && closure_excluded(c, norm, explicit) == EX_NONE &&
+		if (strcmp(norm, w.path) != 0 && closure_excluded(c, norm, ask) == EX_NONE &&
 		    pend_commit(c, &p, o) < 0)
 			goto out;
-		closure_note_excluded(c, norm, why);
+		if (why == EX_PRIVATE) {
+			/* counted by the directory it is really in (the path
+			 * may have reached it through a link): the walk
+			 * stopped at the resolved w.path plus rest's first
+			 * component */
+			char at[PATH_MAX];
+			const char *comp = w.rest + strspn(w.rest, "/");
+			size_t dl = strcmp(w.path, "/") == 0 ? 0 : strlen(w.path);
+			size_t cl = strcspn(comp, "/");
+			if (dl + 1 + cl < sizeof at) {
+				memcpy(at, w.path, dl);
+				at[dl] = '/';
+				memcpy(at + dl + 1, comp, cl);
+				at[dl + 1 + cl] = '\0';
+			} else {
+				strlcpy(at, norm, sizeof at);
+			}
+			closure_note_excluded(c, at, why);
+		} else {
+			closure_note_excluded(c, norm, why);
+		}
 		rc = 1;
 		goto out;
 	case WK_LOOP:
@@ -445,7 +524,8 @@ closure_add(struct closure *c, const char *path, enum origin o, enum how how, in
 	if (S_ISREG(w.st.st_mode)) {
 		if (how != HOW_CHAIN) {
 			char *src = strdup(w.path);
-			if (src == NULL || pend(&p, w.path, MF_FILE, w.st.st_mode, src, NULL) < 0)
+			if (src == NULL ||
+			    pend(&p, w.path, MF_FILE, w.st.st_mode, NULL, src, NULL) < 0)
 				goto out;
 		}
 	} else if (!S_ISDIR(w.st.st_mode)) {
@@ -457,7 +537,7 @@ closure_add(struct closure *c, const char *path, enum origin o, enum how how, in
 		goto out;
 	rc = 0;
 	if (how == HOW_TREE && S_ISDIR(w.st.st_mode))
-		rc = add_tree(c, w.path, w.path, o, explicit);
+		rc = add_tree(c, w.path, w.path, o, ask);
 out:
 	pend_free(&p);
 	free(norm);
@@ -467,7 +547,7 @@ out:
 /* Add everything below hostdir (a real directory in the root) at paydir,
  * symlinks kept as they are and not followed. */
 static int
-add_tree(struct closure *c, const char *hostdir, const char *paydir, enum origin o, int explicit)
+add_tree(struct closure *c, const char *hostdir, const char *paydir, enum origin o, enum ask ask)
 {
 	int fd = openat(c->rootfd, rel(hostdir), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	DIR *d;
@@ -491,7 +571,7 @@ add_tree(struct closure *c, const char *hostdir, const char *paydir, enum origin
 			rc = -1;
 			break;
 		}
-		enum excl_reason r = closure_excluded(c, hp, explicit);
+		enum excl_reason r = closure_excluded(c, hp, ask);
 		if (r != EX_NONE) {
 			closure_note_excluded(c, hp, r);
 			continue;
@@ -500,15 +580,16 @@ add_tree(struct closure *c, const char *hostdir, const char *paydir, enum origin
 			warn("%s", hp);
 			rc = -1;
 		} else if (S_ISDIR(st.st_mode)) {
-			rc = item_put(c, pp, MF_DIR, st.st_mode, NULL, NULL, o);
+			rc = item_put(c, pp, MF_DIR, st.st_mode, &st.st_mtim, NULL, NULL, o);
 			if (rc == 0)
-				rc = add_tree(c, hp, pp, o, explicit);
+				rc = add_tree(c, hp, pp, o, ask);
 		} else if (S_ISREG(st.st_mode)) {
 			char *src = strdup(hp);
-			rc = src ? item_put(c, pp, MF_FILE, st.st_mode, src, NULL, o) : -1;
+			rc = src ? item_put(c, pp, MF_FILE, st.st_mode, &st.st_mtim, src, NULL, o)
+				 : -1;
 		} else if (S_ISLNK(st.st_mode)) {
 			char *t = read_link(dirfd(d), de->d_name, (size_t)st.st_size);
-			rc = t ? item_put(c, pp, MF_SYMLINK, 0, NULL, t, o) : -1;
+			rc = t ? item_put(c, pp, MF_SYMLINK, 0, &st.st_mtim, NULL, t, o) : -1;
 			if (t == NULL)
 				warn("%s", hp);
 		} else {
@@ -538,7 +619,7 @@ make_dest_dirs(struct closure *c, char *dir, size_t size, const char *rest)
 			rc = -1;
 		else if (strlcpy(dir, pp, size) >= size)
 			rc = -1;
-		else if (item_put(c, dir, MF_DIR, 0755, NULL, NULL, OR_COPY) < 0)
+		else if (item_put(c, dir, MF_DIR, 0755, NULL, NULL, NULL, OR_COPY) < 0)
 			rc = -1;
 	}
 	free(norm);
@@ -563,20 +644,20 @@ closure_copy_dir(struct closure *c, const char *src, const char *dest)
 	if ((s = path_normalize("/", 1, src, strlen(src), &nl)) == NULL ||
 	    (d = path_normalize("/", 1, dest ? dest : src, strlen(dest ? dest : src), &nl)) == NULL)
 		goto sys;
-	if (walk(c, s, &p, &w, 1, &why) != WK_OK || !S_ISDIR(w.st.st_mode)) {
+	if (walk(c, s, &p, &w, ASK_NAMED, &why) != WK_OK || !S_ISDIR(w.st.st_mode)) {
 		warnx("--copy-dir %s: not a directory in %s", s, c->root);
 		goto out;
 	}
 	if (strcmp(s, d) == 0) {
 		if (pend_commit(c, &p, OR_COPY) < 0)
 			goto out;
-		rc = add_tree(c, w.path, w.path, OR_COPY, 1);
+		rc = add_tree(c, w.path, w.path, OR_COPY, ASK_NAMED);
 		goto out;
 	}
 	/* DEST: reuse what exists of it in the root (its links and real
 	 * directories), then make the missing rest as plain directories */
 	pend_free(&p);
-	enum walk_rc wr = walk(c, d, &p, &wd, 1, &why);
+	enum walk_rc wr = walk(c, d, &p, &wd, ASK_NAMED, &why);
 	if ((wr == WK_OK && !S_ISDIR(wd.st.st_mode)) || wr == WK_NOTDIR) {
 		warnx("--copy-dir %s:%s: destination is not a directory", s, d);
 		goto out;
@@ -591,7 +672,7 @@ closure_copy_dir(struct closure *c, const char *src, const char *dest)
 		memcpy(wd.path, "/", 2);
 	if (wr == WK_MISSING && make_dest_dirs(c, wd.path, sizeof wd.path, wd.rest) < 0)
 		goto sys;
-	rc = add_tree(c, w.path, wd.path, OR_COPY, 1);
+	rc = add_tree(c, w.path, wd.path, OR_COPY, ASK_NAMED);
 	goto out;
 sys:
 	warn("--copy-dir %s", src);
@@ -642,4 +723,160 @@ closure_resolve(const struct closure *c, const char *path)
 	if (sb_walk(&w, &ops, (void *)c, "", path, 0) < 0)
 		return NULL;
 	return strdup(w.len > 0 ? w.path : "/");
+}
+
+/* --- relative links -------------------------------------------------- */
+
+/* The path that leads from directory from to to (both absolute and
+ * normal), into out: "../" for each component of from that to does not
+ * share, then the rest of to; "." for from itself.  -1: too long. */
+static int
+relative_to(const char *from, const char *to, char *out, size_t len)
+{
+	const char *f = from, *t = to;
+	size_t n = 0;
+
+	for (;;) {
+		f += strspn(f, "/");
+		t += strspn(t, "/");
+		size_t fl = strcspn(f, "/"), tl = strcspn(t, "/");
+		if (fl == 0 || fl != tl || memcmp(f, t, fl) != 0)
+			break;
+		f += fl;
+		t += tl;
+	}
+	out[0] = '\0';
+	while (*f != '\0') {
+		f += strcspn(f, "/");
+		f += strspn(f, "/");
+		if (n + 4 > len)
+			return -1;
+		memcpy(out + n, "../", 4);
+		n += 3;
+	}
+	if (*t == '\0') {
+		if (n == 0)
+			return strlcpy(out, ".", len) < len ? 0 : -1;
+		out[n - 1] = '\0'; /* "../.." rather than "../../" */
+		return 0;
+	}
+	return strlcpy(out + n, t, len - n) < len - n ? 0 : -1;
+}
+
+static int
+has_dotdot(const char *p)
+{
+	for (const char *s = p; *s != '\0';) {
+		s += strspn(s, "/");
+		size_t l = strcspn(s, "/");
+		if (l == 2 && s[0] == '.' && s[1] == '.')
+			return 1;
+		s += l;
+	}
+	return 0;
+}
+
+/*
+ * Where the absolute link text target leads, as a payload path whose
+ * directory part holds no symbolic link (malloc'd), or NULL when it
+ * leads outside the closure.  The last component is kept as written, so
+ * a chain of links (/usr/lib/libblas.so.3 -> /etc/alternatives/... ->
+ * the real file) stays a chain.  ".." after a link is the kernel's to
+ * judge, not lexical: such a target is replaced by where it leads.
+ */
+static char *
+link_destination(const struct closure *c, const char *target)
+{
+	char *real = closure_resolve(c, target), *norm, *dir;
+	size_t nl;
+
+	if (real == NULL || has_dotdot(target))
+		return real;
+	free(real);
+	if ((norm = path_normalize("/", 1, target, strlen(target), &nl)) == NULL)
+		return NULL;
+	char *slash = strrchr(norm, '/');
+	if (slash == norm) /* "/" itself, or a top-level name */
+		return norm;
+	*slash = '\0';
+	dir = closure_resolve(c, norm);
+	*slash = '/';
+	if (dir == NULL) {
+		free(norm);
+		return NULL;
+	}
+	size_t dl = strlen(dir), bl = strlen(slash);
+	char *out = malloc(dl + bl + 1);
+	if (out != NULL)
+		snprintf(out, dl + bl + 1, "%s%s", strcmp(dir, "/") == 0 ? "" : dir, slash);
+	free(dir);
+	free(norm);
+	return out;
+}
+
+/* Does the relative link text t, from directory dir, climb above the
+ * root?  On disk that leads out of the payload (the kernel does not
+ * stop at it as the bundle's walks do). */
+static int
+climbs_out(const char *dir, const char *t)
+{
+	long depth = 0;
+
+	for (const char *s = dir; *s != '\0';) {
+		s += strspn(s, "/");
+		size_t l = strcspn(s, "/");
+		depth += l > 0;
+		s += l;
+	}
+	for (const char *s = t; *s != '\0';) {
+		s += strspn(s, "/");
+		size_t l = strcspn(s, "/");
+		if (l == 2 && s[0] == '.' && s[1] == '.') {
+			if (--depth < 0)
+				return 1;
+		} else if (l > 0 && !(l == 1 && s[0] == '.')) {
+			depth++;
+		}
+		s += l;
+	}
+	return 0;
+}
+
+int
+closure_relative_links(struct closure *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct item *it = &c->items[i];
+		char from[PATH_MAX], rel[PATH_MAX], abs[PATH_MAX * 2];
+		if (it->type != MF_SYMLINK)
+			continue;
+		/* the link's own directory is real: payload paths hold no
+		 * symbolic link above the last component */
+		strlcpy(from, it->path, sizeof from);
+		*strrchr(from, '/') = '\0';
+		if (it->target[0] != '/' && !climbs_out(from, it->target))
+			continue;
+		/* a relative one that climbs out means, in the bundle, what
+		 * it means in the root: ".." stops at "/" */
+		snprintf(abs, sizeof abs, "%s%s%s", it->target[0] == '/' ? "" : from,
+		    it->target[0] == '/' ? "" : "/", it->target);
+		errno = 0;
+		char *to = link_destination(c, abs);
+		if (to == NULL) {
+			if (errno == ENOMEM)
+				return -1;
+			continue; /* outside the payload: the host's, as written */
+		}
+		if (relative_to(from, to, rel, sizeof rel) == 0) {
+			char *t = strdup(rel);
+			if (t == NULL) {
+				free(to);
+				return -1;
+			}
+			free(it->target);
+			it->target = t;
+		}
+		free(to);
+	}
+	return 0;
 }

@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
 #include "manifest.h"
 #include "strmap.h"
 
@@ -22,7 +24,25 @@ enum excl_reason {
 	EX_OUTPUT,  /* inside the bundle being written */
 	EX_GONE,    /* does not exist (any more) */
 	EX_SPECIAL, /* device, fifo or socket */
+	EX_PRIVATE, /* under the trace's working directory or $HOME */
 	EX_COUNT
+};
+
+/* How a path was asked for, which decides the exclusions that apply:
+ * the user's own choices are never second-guessed by the defaults. */
+enum ask {
+	ASK_USED,    /* a trace or a rule: every exclusion applies */
+	ASK_INCLUDE, /* --include: all but the trace's cwd and $HOME */
+	ASK_NAMED,   /* the static closure, --copy-dir: --exclude only */
+	ASK_ENTRY,   /* an entry itself: nothing */
+};
+
+/* A directory whose contents are the user's, not the program's (the
+ * trace's working directory, $HOME): left out unless --include'd. */
+struct private_dir {
+	char *path;
+	const char *what; /* "the trace's working directory", "$HOME" */
+	size_t left_out;
 };
 
 struct item {
@@ -34,6 +54,8 @@ struct item {
 	enum origin origin;
 	uint64_t size;
 	char sha[65];
+	struct timespec mtime; /* the source's, kept in the payload */
+	int has_mtime;	       /* 0: none known (a directory we made) */
 };
 
 enum how {
@@ -54,27 +76,39 @@ struct closure {
 	size_t nexcludes;
 	const char *outdir; /* DIR/NAME as a host path, or NULL */
 	const char *tmpdir; /* the build directory, or NULL */
+	struct private_dir *priv;
+	size_t npriv;
 	size_t excluded[EX_COUNT];
 	int verbose;
 };
 
 int closure_init(struct closure *c, const char *root);
 void closure_free(struct closure *c);
-/* Add host path (absolute; normalised here).  explicit: a path the user
- * named or its static closure, which the default exclusions (/tmp ...)
- * do not apply to.  Returns 0 when added, 1 when excluded or missing (and
- * counted), -1 on a system error (errno; message printed). */
-int closure_add(struct closure *c, const char *path, enum origin o, enum how how, int explicit);
+/* Add host path (absolute; normalised here), asked for as ask says.
+ * Returns 0 when added, 1 when excluded or missing (and counted), -1 on
+ * a system error (errno; message printed). */
+int closure_add(struct closure *c, const char *path, enum origin o, enum how how, enum ask ask);
 /* --copy-dir SRC[:DEST]. */
 int closure_copy_dir(struct closure *c, const char *src, const char *dest);
-/* Add a payload directory that exists whatever the inputs (mount points). */
-int closure_add_dir(struct closure *c, const char *path, unsigned mode, enum origin o);
+/* Add a payload directory that exists whatever the inputs (mount
+ * points), with the mtime of st when not NULL. */
+int closure_add_dir(struct closure *c, const char *path, unsigned mode, const struct stat *st,
+    enum origin o);
+/* Leave out what is below dir (a private directory, what names it)
+ * unless it is asked for by --include or more; -1 on ENOMEM. */
+int closure_add_private(struct closure *c, const char *dir, const char *what);
 struct item *closure_find(const struct closure *c, const char *path);
 /* The payload path path leads to after following the closure's symlinks
  * (malloc'd), or NULL if it leads nowhere inside the closure. */
 char *closure_resolve(const struct closure *c, const char *path);
-/* Why path is left out (explicit as for closure_add), EX_NONE if not. */
-enum excl_reason closure_excluded(const struct closure *c, const char *path, int explicit);
+/* Why path is left out when asked for so, EX_NONE if not. */
+enum excl_reason closure_excluded(const struct closure *c, const char *path, enum ask ask);
+/* Rewrite each absolute symbolic link whose target is in the closure
+ * (and each relative one that climbs above the root) as a relative one
+ * that stays inside, so that it leads inside the payload wherever the
+ * payload is (host mode: the kernel resolves an absolute link against
+ * the host's root).  -1 on ENOMEM. */
+int closure_relative_links(struct closure *c);
 void closure_note_excluded(struct closure *c, const char *path, enum excl_reason r);
 void closure_report(const struct closure *c, int quiet);
 

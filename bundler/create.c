@@ -1,8 +1,10 @@
 /*
  * sidebundle create: options, then the steps in order: static analysis of
  * the entries, traces, --copy-dir, --include, the glibc rules, the mount
- * points; then payload/, bin/ and manifest.lock in DIR/.NAME.tmp-XXXXXX,
- * renamed into place as a whole.
+ * points; then payload/, bin/, manifest.lock and check/ in
+ * DIR/.NAME.tmp-XXXXXX; then, unless --no-check, the traced runs again
+ * in an empty root, adding what they miss; then the build is renamed
+ * into place as a whole.
  */
 #include <dirent.h>
 #include <err.h>
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "closure.h"
 #include "create.h"
 #include "deps.h"
@@ -26,6 +29,7 @@
 #include "pathglob.h"
 #include "payload.h"
 #include "rules.h"
+#include "runrec.h"
 #include "trace.h"
 #include "words.h"
 
@@ -34,7 +38,11 @@
 	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]...\n"                             \
 	"           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"    \
 	"           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"          \
-	"           [--set-env K=V]... [-r ROOT] [-q] [-v]\n"
+	"           [--set-env K=V]... [--check | --no-check] [-r ROOT] [-q] [-v]\n"
+
+/* create --check: at most this many empty-root runs of each command;
+ * what one finds missing is added before the next */
+#define CHECK_ROUNDS 3
 
 volatile sig_atomic_t sb_interrupted;
 
@@ -47,6 +55,7 @@ struct opts {
 	const char *outdir, *name, *root, *backend, *run_mode;
 	struct strv from, traces, dbs, copies, includes, excludes, env;
 	int quiet, verbose;
+	int check; /* 1 --check, 0 --no-check, -1 where bwrap works */
 };
 
 struct build {
@@ -60,6 +69,8 @@ struct build {
 	struct strv libdirs; /* raw, in search order */
 	struct strv tracedbs;
 	struct trace_result tr;
+	struct runrecs runs; /* the traces we ran, for check/ */
+	char *realdir;	     /* DIR, resolved */
 };
 
 static void
@@ -107,11 +118,12 @@ on_signal(int sig)
 static void
 parse_opts(struct opts *o, int argc, char **argv)
 {
-	static const struct option lo[] = { { "copy-dir", required_argument, NULL, 'c' },
+	static const struct option lo[] = { { "check", no_argument, NULL, 'C' },
+		{ "copy-dir", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' }, { "exclude", required_argument, NULL, 'x' },
 		{ "from-host", required_argument, NULL, 'f' },
 		{ "include", required_argument, NULL, 'i' },
-		{ "name", required_argument, NULL, 'n' },
+		{ "name", required_argument, NULL, 'n' }, { "no-check", no_argument, NULL, 'N' },
 		{ "out-dir", required_argument, NULL, 'o' },
 		{ "run-mode", required_argument, NULL, 'm' },
 		{ "set-env", required_argument, NULL, 'e' },
@@ -122,10 +134,17 @@ parse_opts(struct opts *o, int argc, char **argv)
 
 	o->backend = "auto";
 	o->run_mode = "host";
+	o->check = -1;
 	while ((ch = getopt_long(argc, argv, "+hqr:v", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
 			o->backend = optarg;
+			break;
+		case 'C':
+			o->check = 1;
+			break;
+		case 'N':
+			o->check = 0;
 			break;
 		case 'c':
 			strv_push(&o->copies, optarg);
@@ -328,8 +347,8 @@ add_deps(struct build *b, const struct deps *d, int script_entry, int explicit)
 			fatal += direct;
 			continue;
 		}
-		int ex = x->kind == DEP_ENTRY ? 2 : explicit;
-		if (closure_add(&b->c, x->path, dep_origin(x, script_entry), HOW_OBJECT, ex) < 0)
+		enum ask ask = x->kind == DEP_ENTRY ? ASK_ENTRY : explicit ? ASK_NAMED : ASK_USED;
+		if (closure_add(&b->c, x->path, dep_origin(x, script_entry), HOW_OBJECT, ask) < 0)
 			return -1;
 		note_libdir(b, x);
 	}
@@ -437,22 +456,37 @@ analyse_traced(struct build *b)
 
 /* --- traces ---------------------------------------------------------- */
 
+/* The label of a kept run: the entry's name, or --trace N. */
+static void
+run_label(char *buf, size_t len, const struct entry *e, size_t ntrace)
+{
+	if (e)
+		snprintf(buf, len, "%s", e->name);
+	else
+		snprintf(buf, len, "--trace %zu", ntrace);
+}
+
 static int
 run_traces(struct build *b)
 {
 	struct opts *o = b->o;
-	char *sbtrace = NULL;
+	char *sbtrace = NULL, cwd[PATH_MAX];
 	int n = 0, rc = -1;
 
 	if (strcmp(o->backend, "off") == 0)
 		return 0;
+	if (getcwd(cwd, sizeof cwd) == NULL) {
+		warn("getcwd");
+		return -1;
+	}
 	for (size_t i = 0; i <= b->nentries + o->traces.n; i++) {
 		struct entry *e = i < b->nentries ? &b->entries[i] : NULL;
 		const char *cmd =
 		    !e && i < b->nentries + o->traces.n ? o->traces.v[i - b->nentries] : NULL;
-		char db[PATH_MAX], **w = NULL, **argv = NULL;
+		char db[PATH_MAX], label[NAME_MAX + 16], **w = NULL, **argv = NULL;
 		size_t nw = 0;
 		const char *why;
+		struct outcome out = { 0 };
 		if (e ? e->trace_args == NULL : cmd == NULL)
 			continue;
 		if (sbtrace == NULL && (sbtrace = trace_find_sbtrace()) == NULL) {
@@ -476,7 +510,11 @@ run_traces(struct build *b)
 			argv[2] = (char *)cmd;
 		}
 		snprintf(db, sizeof db, "%s/%s/trace-%d.db", o->outdir, b->tmpname, ++n);
-		int r = trace_run(sbtrace, o->backend, db, argv);
+		int r = trace_run(sbtrace, o->backend, db, argv, &out);
+		run_label(label, sizeof label, e, i - b->nentries + 1);
+		if (r == 0 && runrecs_add(&b->runs, label, argv, cwd, NULL, &out) < 0)
+			err(1, NULL);
+		outcome_free(&out);
 		free(argv);
 		words_free(w, nw);
 		if (r < 0)
@@ -489,16 +527,71 @@ out:
 	return rc;
 }
 
+/* dir without its symbolic links, as the closure's walk sees it. */
+static char *
+real_dir(const struct build *b, const char *dir)
+{
+	char *r = b->o->root ? NULL : realpath(dir, NULL);
+	return r ? r : strdup(dir);
+}
+
+/* Is path, or where it leads, below dir? */
+static int
+leads_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	char *r = realpath(path, NULL);
+	int below = (strncmp(path, dir, n) == 0 && path[n] == '/') ||
+	    (r && strncmp(r, dir, n) == 0 && r[n] == '/');
+	free(r);
+	return below;
+}
+
+/*
+ * The trace's working directories and $HOME hold the user's files, not
+ * the program's (and bwrap and chroot modes bind the user's own over
+ * them): what a trace used there is left out unless --include'd.  Not
+ * "/", and not a directory an entry is in: bundling ~/tools/bin/x needs
+ * what x finds beside it.
+ */
+static int
+add_private_dir(struct build *b, const char *dir, const char *what)
+{
+	if (dir == NULL || dir[0] != '/')
+		return 0;
+	char *r = real_dir(b, dir);
+	if (r == NULL)
+		return -1;
+	int keep = strcmp(r, "/") == 0;
+	for (size_t i = 0; i < b->nentries && !keep; i++) {
+		const struct entry *e = &b->entries[i];
+		keep = leads_below(e->path, r) || (e->interp && leads_below(e->interp, r));
+	}
+	int rc = keep ? 0 : closure_add_private(&b->c, r, what);
+	free(r);
+	return rc;
+}
+
 static int
 read_traces(struct build *b)
 {
+	size_t ndb = b->tracedbs.n + b->o->dbs.n;
+
 	for (int phase = 0; phase < 2; phase++) {
-		for (size_t i = 0; i < b->tracedbs.n + b->o->dbs.n; i++) {
+		for (size_t i = 0; i < ndb; i++) {
 			const char *db =
 			    i < b->tracedbs.n ? b->tracedbs.v[i] : b->o->dbs.v[i - b->tracedbs.n];
 			if (trace_read_db(&b->c, db, &b->tr, phase) < 0)
 				return -1;
 		}
+		if (phase > 0 || ndb == 0)
+			continue;
+		/* before the paths are read: the runs' cwds are known now */
+		for (size_t i = 0; i < b->tr.ncwds; i++)
+			if (add_private_dir(b, b->tr.cwds[i], "the trace's working directory") < 0)
+				goto nomem;
+		if (add_private_dir(b, getenv("HOME"), "$HOME") < 0)
+			goto nomem;
 	}
 	/* ours are not kept: only the bundle goes into place */
 	for (size_t i = 0; i < b->tracedbs.n; i++) {
@@ -513,6 +606,9 @@ read_traces(struct build *b)
 		}
 	}
 	return 0;
+nomem:
+	warn(NULL);
+	return -1;
 }
 
 /* --- other inputs ---------------------------------------------------- */
@@ -521,7 +617,7 @@ static int
 include_one(const char *path, void *arg)
 {
 	struct build *b = arg;
-	return closure_add(&b->c, path, OR_INCLUDE, HOW_TREE, 0) < 0 ? -1 : 0;
+	return closure_add(&b->c, path, OR_INCLUDE, HOW_TREE, ASK_INCLUDE) < 0 ? -1 : 0;
 }
 
 static int
@@ -559,13 +655,14 @@ add_inputs(struct build *b)
 	for (size_t i = 0; i < sizeof mounts / sizeof *mounts; i++) {
 		struct stat st;
 		unsigned mode = strcmp(mounts[i], "/tmp") == 0 ? 01777 : 0755;
-		if (fstatat(b->c.rootfd, mounts[i] + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISDIR(st.st_mode))
+		int there = fstatat(b->c.rootfd, mounts[i] + 1, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode);
+		if (there)
 			mode = st.st_mode & 07777;
 		struct item *it = closure_find(&b->c, mounts[i]);
 		if (it && it->type != MF_DIR)
 			continue;
-		if (closure_add_dir(&b->c, mounts[i], mode, OR_RULE) < 0)
+		if (closure_add_dir(&b->c, mounts[i], mode, there ? &st : NULL, OR_RULE) < 0)
 			return -1;
 	}
 	return 0;
@@ -809,8 +906,153 @@ summary(const struct build *b)
 		    b->o->outdir, b->o->name, nf, (unsigned long long)bytes, nd, nl);
 }
 
+/* --- the empty-root check ----------------------------------------------- */
+
+/* Why path, missing in the empty root, cannot be added. */
+static const char *
+not_added_why(const struct closure *c, const char *path)
+{
+	switch (closure_excluded(c, path, ASK_USED)) {
+	case EX_PRIVATE:
+		return "under the trace's working directory or $HOME: --include it";
+	case EX_CREATED:
+		return "the traced command made it";
+	case EX_GLOB:
+		return "--exclude";
+	case EX_OUTPUT:
+		return "inside the bundle being written";
+	case EX_SBTRACE:
+		return "sbtrace's own library";
+	default:
+		return "gone, or not a file, directory or link a bundle holds";
+	}
+}
+
+/* Add what one empty-root run missed; the number added. */
+static size_t
+add_missing(struct build *b, const struct runrec *r, const struct check_result *res, int last)
+{
+	size_t added = 0;
+
+	for (size_t i = 0; i < res->nmissing; i++) {
+		const char *p = res->missing[i];
+		if (last) {
+			warnx("check: %s: %s is missing", r->label, p);
+			continue;
+		}
+		size_t before = b->c.n;
+		int rc = closure_add(&b->c, p, OR_TRACE, HOW_OBJECT, ASK_USED);
+		if (rc < 0)
+			return SIZE_MAX;
+		if (rc == 0 && b->c.n > before) {
+			added++;
+			if (!b->o->quiet)
+				fprintf(stderr, "sidebundle: check: %s: %s was missing: added\n",
+				    r->label, p);
+		} else if (rc > 0) {
+			warnx("check: %s: %s was missing: not added (%s)", r->label, p,
+			    not_added_why(&b->c, p));
+		}
+		/* else another path of this round brought it (/lib/x and
+		 * /usr/lib/x are one file where /lib leads to usr/lib) */
+	}
+	return added;
+}
+
+/* payload/ and manifest.lock again, from the closure as it is now. */
 static int
-build(struct build *b, char *realdir)
+rewrite(struct build *b, const struct strv *libdirs)
+{
+	if (rules_apply(&b->c, &b->tr) < 0 || closure_relative_links(&b->c) < 0)
+		return -1;
+	if (tree_remove(b->buildfd, SB_LAYOUT_PAYLOAD) < 0 ||
+	    unlinkat(b->buildfd, MANIFEST_FILE, 0) < 0) {
+		warn("%s/%s", b->o->outdir, b->tmpname);
+		return -1;
+	}
+	return payload_write(&b->c, b->buildfd) < 0 || write_manifest(b, libdirs) < 0 ? -1 : 0;
+}
+
+/*
+ * create --check: each kept run again in an empty root made of the
+ * payload being built; what a run looked for there and the host has is
+ * added, and the runs are made again, at most CHECK_ROUNDS times.  What
+ * still differs is a warning: the bundle is made, and `sidebundle
+ * check` says the same later.
+ */
+static int
+check_build(struct build *b, const struct strv *libdirs)
+{
+	struct checker k;
+	char why[1024], payload[PATH_MAX];
+	int rc = -1;
+
+	if (b->runs.n == 0 || b->o->check == 0)
+		return 0;
+	if (checker_init(&k, why, sizeof why) < 0) {
+		if (b->o->check == 1) {
+			warnx("--check needs %s", why);
+			return -1;
+		}
+		if (!b->o->quiet)
+			warnx("warning: the bundle is not checked in an empty root: that needs %s "
+			      "(--no-check: do not try)",
+			    why);
+		return 0;
+	}
+	snprintf(payload, sizeof payload, "%s/%s/%s", b->realdir, b->tmpname, SB_LAYOUT_PAYLOAD);
+	struct check_result *res = calloc(b->runs.n, sizeof *res);
+	if (res == NULL)
+		err(1, NULL);
+	for (int round = 1; round <= CHECK_ROUNDS && !sb_interrupted; round++) {
+		size_t added = 0, differ = 0;
+		int last = round == CHECK_ROUNDS;
+		for (size_t i = 0; i < b->runs.n; i++) {
+			check_result_free(&res[i]);
+			if (check_run(&k, payload, b->c.rootfd, &b->runs.v[i], &res[i]) < 0) {
+				/* the check's own failure (said above) is the bundle's
+				 * only when the user asked for the check */
+				if (b->o->check == 1 || sb_interrupted)
+					goto out;
+				warnx("warning: the bundle is not checked in an empty root");
+				rc = 0;
+				goto out;
+			}
+			size_t n = add_missing(b, &b->runs.v[i], &res[i], last);
+			if (n == SIZE_MAX)
+				goto out;
+			added += n;
+			differ += !check_same(&res[i]);
+		}
+		if (added > 0) {
+			if (rewrite(b, libdirs) < 0)
+				goto out;
+			continue;
+		}
+		for (size_t i = 0; i < b->runs.n; i++)
+			check_print_diffs(stderr, "sidebundle: check: warning: ", &b->runs.v[i],
+			    &res[i]);
+		if (differ > 0)
+			warnx("check: warning: %zu of %zu run%s differ%s in an empty root "
+			      "(sidebundle check %s/%s tells again)",
+			    differ, b->runs.n, b->runs.n == 1 ? "" : "s", differ == 1 ? "s" : "",
+			    b->o->outdir, b->o->name);
+		else if (!b->o->quiet)
+			fprintf(stderr, "sidebundle: check: %zu run%s the same in an empty root\n",
+			    b->runs.n, b->runs.n == 1 ? "" : "s");
+		break;
+	}
+	rc = sb_interrupted ? -1 : 0;
+out:
+	for (size_t i = 0; i < b->runs.n; i++)
+		check_result_free(&res[i]);
+	free(res);
+	checker_free(&k);
+	return rc;
+}
+
+static int
+build(struct build *b)
 {
 	struct strv libdirs = { 0 };
 	char outpath[PATH_MAX], tmppath[PATH_MAX];
@@ -824,18 +1066,22 @@ build(struct build *b, char *realdir)
 	b->c.excludes = b->o->excludes.v;
 	b->c.nexcludes = b->o->excludes.n;
 	if (b->o->root == NULL) {
-		snprintf(outpath, sizeof outpath, "%s/%s", realdir, b->o->name);
-		snprintf(tmppath, sizeof tmppath, "%s/%s", realdir, b->tmpname);
+		snprintf(outpath, sizeof outpath, "%s/%s", b->realdir, b->o->name);
+		snprintf(tmppath, sizeof tmppath, "%s/%s", b->realdir, b->tmpname);
 		b->c.outdir = outpath;
 		b->c.tmpdir = tmppath;
 	}
 	if (analyse_entries(b) < 0 || sb_interrupted || run_traces(b) < 0 || sb_interrupted ||
 	    read_traces(b) < 0 || analyse_traced(b) < 0 || sb_interrupted || add_inputs(b) < 0 ||
-	    sb_interrupted)
+	    sb_interrupted || closure_relative_links(&b->c) < 0)
 		goto out;
 	resolve_libdirs(b, &libdirs);
 	if (payload_write(&b->c, b->buildfd) < 0 || write_bin(b) < 0 ||
 	    write_manifest(b, &libdirs) < 0 || sb_interrupted)
+		goto out;
+	if (b->runs.n > 0 && runrecs_write(&b->runs, b->buildfd) < 0)
+		goto out;
+	if (check_build(b, &libdirs) < 0 || sb_interrupted)
 		goto out;
 	if (install(b) < 0)
 		goto out;
@@ -852,7 +1098,6 @@ cmd_create(int argc, char **argv)
 	struct opts o = { 0 };
 	struct build b = { .o = &o, .dirfd = -1, .buildfd = -1, .c = { .rootfd = -1 } };
 	struct sigaction sa = { .sa_handler = on_signal };
-	char *realdir = NULL;
 	int rc = 1;
 
 	parse_opts(&o, argc, argv);
@@ -865,9 +1110,9 @@ cmd_create(int argc, char **argv)
 	if (open_outdir(&b) < 0)
 		goto out;
 	remove_stale(&b);
-	if (check_target(&b) < 0 || make_builddir(&b, &realdir) < 0)
+	if (check_target(&b) < 0 || make_builddir(&b, &b.realdir) < 0)
 		goto out;
-	if (build(&b, realdir) == 0)
+	if (build(&b) == 0)
 		rc = 0;
 	else if (tree_remove(b.dirfd, b.tmpname) < 0)
 		warn("%s/%s", o.outdir, b.tmpname);
@@ -881,7 +1126,8 @@ out:
 	for (size_t i = 0; i < b.nentries; i++)
 		entry_free(&b.entries[i]);
 	free(b.entries);
-	free(realdir);
+	free(b.realdir);
+	runrecs_free(&b.runs);
 	strv_free(&b.libdirs);
 	strv_free(&b.tracedbs);
 	strv_free(&o.from);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "create.h"
 #include "deps_cmd.h"
 #include "verify.h"
@@ -42,6 +43,8 @@ main(int argc, char **argv)
 		return cmd_create(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
 	warnx("unknown command %s", cmd);
 	fputs(usage_text, stderr);
 	return 2;

@@ -161,6 +161,8 @@ copy_file(struct writer *w, struct item *it, int pfd, const char *base)
 	}
 	/* the modification time is kept for programs that compare it (a
 	 * Python .pyc records its source's); it is not in the manifest */
+	it->mtime = st.st_mtim;
+	it->has_mtime = 1;
 	struct timespec ts[2] = { st.st_mtim, st.st_mtim };
 	if (fchmod(out, it->mode) < 0 || futimens(out, ts) < 0) {
 		warn("payload%s", it->path);
@@ -178,18 +180,21 @@ out:
 }
 
 /*
- * Identical content with the same mode is stored once: the later copies
- * become hard links to the first.  Different modes are never merged (a
- * link shares the inode, and so the mode).  When linking is refused
- * (EMLINK, EXDEV, EPERM on some filesystems) the copy is written again.
+ * Identical content with the same mode and mtime is stored once: the
+ * later copies become hard links to the first.  Different modes or
+ * mtimes are never merged (a link shares the inode, and so both; two
+ * empty __init__.py of different ages must keep their own, or the .pyc
+ * beside one goes stale).  When linking is refused (EMLINK, EXDEV, EPERM
+ * on some filesystems) the copy is written again.
  */
 static int
 dedup(struct writer *w, struct item *it, size_t idx, int pfd, const char *base)
 {
-	char key[80];
+	char key[128];
 	int added;
 
-	snprintf(key, sizeof key, "%s:%04o", it->sha, it->mode);
+	snprintf(key, sizeof key, "%s:%04o:%lld.%09ld", it->sha, it->mode,
+	    (long long)it->mtime.tv_sec, (long)it->mtime.tv_nsec);
 	size_t *first = strmap_put(&w->dedup, key, idx, &added);
 	if (first == NULL) {
 		warn("payload%s", it->path);
@@ -250,6 +255,13 @@ write_item(struct writer *w, size_t idx)
 			warn("payload%s", it->path);
 			return -1;
 		}
+		if (it->has_mtime) {
+			struct timespec ts[2] = { it->mtime, it->mtime };
+			if (utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0) {
+				warn("payload%s", it->path);
+				return -1;
+			}
+		}
 		return 0;
 	case MF_FILE:
 		if (copy_file(w, it, pfd, base) < 0)
@@ -259,17 +271,23 @@ write_item(struct writer *w, size_t idx)
 	return -1;
 }
 
-/* Give directories their modes, deepest first, so that a read-only
- * directory is closed only after everything inside it was written. */
+/*
+ * Give directories their modes and the host's mtimes, deepest first
+ * (the items are sorted), once everything inside was written: a
+ * read-only directory is closed only after it was filled, and a
+ * directory's mtime is set after the last entry made in it (fontconfig
+ * checks its caches against it).
+ */
 static int
-fix_dir_modes(struct writer *w)
+fix_dirs(struct writer *w)
 {
 	for (size_t i = w->c->n; i-- > 0;) {
 		const struct item *it = &w->c->items[i];
+		struct timespec ts[2] = { it->mtime, it->mtime };
 		if (it->type != MF_DIR)
 			continue;
 		int fd = payload_open_dir(w->payfd, it->path);
-		if (fd < 0 || fchmod(fd, it->mode) < 0) {
+		if (fd < 0 || fchmod(fd, it->mode) < 0 || (it->has_mtime && futimens(fd, ts) < 0)) {
 			warn("payload%s", it->path);
 			if (fd >= 0)
 				close(fd);
@@ -306,7 +324,7 @@ payload_write(struct closure *c, int buildfd)
 	if (w.cachefd >= 0)
 		close(w.cachefd);
 	w.cachefd = -1;
-	if (fix_dir_modes(&w) < 0)
+	if (fix_dirs(&w) < 0)
 		goto out;
 	rc = 0;
 out:

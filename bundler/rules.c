@@ -1,12 +1,17 @@
 /*
  * glibc's runtime files: what a program needs that neither its ELF
  * headers nor (always) a trace show.  Each rule adds paths with origin
- * "rule"; sidebundle(1) lists them.
+ * "rule"; sidebundle(1) lists them.  The rules that depend on the
+ * environment read the traced processes' (processes.env), not ours: the
+ * bundle is made for the way the program ran.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +36,7 @@ add_if(struct closure *c, const char *path, enum how how)
 {
 	if (!exists_in(c, path, how == HOW_TREE) && !exists_in(c, path, 0))
 		return 0;
-	return closure_add(c, path, OR_RULE, how, 0) < 0 ? -1 : 0;
+	return closure_add(c, path, OR_RULE, how, ASK_USED) < 0 ? -1 : 0;
 }
 
 /*
@@ -91,39 +96,194 @@ rule_gconv(struct closure *c)
 	return 0;
 }
 
-/* The locale create runs in is the one the bundle is made for: the
- * locale data a trace would have read through the mmapped archive. */
-static int
-rule_locale(struct closure *c)
-{
-	const char *vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
-	const char *loc = NULL;
-	char p[PATH_MAX];
+/* --- the traced environment ------------------------------------------ */
 
-	for (size_t i = 0; i < 3 && loc == NULL; i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			loc = v;
+#define MAX_VALUES 64
+
+extern char **environ;
+
+/*
+ * The values the traced processes gave the variables a predicate picks,
+ * each once (pointers into tr or the environment).  Where the trace does
+ * not say (no trace, a schema-1 database, a process whose environment
+ * was not read), our own environment stands in: the traces we run
+ * ourselves inherit it.
+ */
+static size_t
+env_values(const struct trace_result *tr, int (*pick)(const char *kv, void *arg), void *arg,
+    const char **out)
+{
+	size_t n = 0;
+	int own = tr == NULL || tr->dbs == 0 || tr->env_unknown;
+
+	for (int pass = 0; pass < 2; pass++) {
+		char *const *v = pass == 0 ? (tr ? tr->env : NULL) : own ? environ : NULL;
+		size_t nv = pass == 0 ? (tr ? tr->nenv : 0) : SIZE_MAX;
+		for (size_t i = 0; v != NULL && i < nv && v[i] != NULL && n < MAX_VALUES; i++) {
+			const char *eq = strchr(v[i], '=');
+			if (eq == NULL || !pick(v[i], arg))
+				continue;
+			size_t k;
+			for (k = 0; k < n && strcmp(out[k], eq + 1) != 0; k++)
+				;
+			if (k == n)
+				out[n++] = eq + 1;
+		}
 	}
-	if (loc == NULL || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0)
+	return n;
+}
+
+/* kv names the variable arg. */
+static int
+is_var(const char *kv, void *arg)
+{
+	size_t n = strlen(arg);
+	return strncmp(kv, arg, n) == 0 && kv[n] == '=';
+}
+
+/* kv names a locale: LANG, LC_ALL or any LC_ category. */
+static int
+is_locale_var(const char *kv, void *arg)
+{
+	return is_var(kv, "LANG") || (strncmp(kv, "LC_", 3) == 0 && kv[3] != '=');
+}
+
+/* --- locales ------------------------------------------------------------ */
+
+/* glibc's normalised codeset (_nl_normalize_codeset): "en_US.UTF-8" is
+ * also looked for as "en_US.utf8". */
+static void
+normalize_locale(const char *loc, char *out, size_t len)
+{
+	const char *dot = strchr(loc, '.'), *at = strchr(loc, '@');
+	size_t o = 0;
+
+	if (dot == NULL || (at != NULL && at < dot)) {
+		strlcpy(out, loc, len);
+		return;
+	}
+	const char *cs = dot + 1, *end = at ? at : cs + strlen(cs);
+	int digits = 1;
+	for (const char *p = cs; p < end; p++)
+		digits &= !isalpha((unsigned char)*p);
+	snprintf(out, len, "%.*s.%s", (int)(dot - loc), loc, digits ? "iso" : "");
+	o = strlen(out);
+	for (const char *p = cs; p < end && o + 1 < len; p++)
+		if (isalnum((unsigned char)*p))
+			out[o++] = (char)tolower((unsigned char)*p);
+	out[o] = '\0';
+	if (at)
+		strlcat(out, at, len);
+}
+
+/* The data of locale loc: its directory in each of dirs, else the
+ * archive; 1 when loc is a locale that needs data. */
+static int
+add_locale(struct closure *c, const char *loc, const char *const *dirs, size_t nd)
+{
+	char norm[NAME_MAX + 1], p[PATH_MAX];
+	int found = 0;
+
+	if (*loc == '\0' || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0)
 		return 0;
-	if (strchr(loc, '/') != NULL || strcmp(loc, "..") == 0) {
+	if (strchr(loc, '/') != NULL || strcmp(loc, "..") == 0 || strlen(loc) > NAME_MAX) {
 		warnx("locale %s: not a locale name, no locale data bundled", loc);
 		return 0;
 	}
-	if (strcmp(loc, "C.UTF-8") == 0 || strcmp(loc, "C.utf8") == 0) {
-		if (add_if(c, "/usr/lib/locale/C.utf8", HOW_TREE) < 0)
-			return -1;
-	} else {
-		snprintf(p, sizeof p, "/usr/lib/locale/%s", loc);
-		if (exists_in(c, p, 1)) {
-			if (add_if(c, p, HOW_TREE) < 0)
-				return -1;
-		} else if (add_if(c, "/usr/lib/locale/locale-archive", HOW_OBJECT) < 0) {
-			return -1;
+	normalize_locale(loc, norm, sizeof norm);
+	for (size_t i = 0; i < nd; i++) {
+		for (int k = 0; k < 2; k++) {
+			snprintf(p, sizeof p, "%s/%s", dirs[i], k ? norm : loc);
+			if (exists_in(c, p, 1)) {
+				found = 1;
+				if (add_if(c, p, HOW_TREE) < 0)
+					return -1;
+			}
 		}
 	}
-	return add_if(c, "/usr/share/locale/locale.alias", HOW_OBJECT);
+	/* glibc looks in the archive first, for any name */
+	if (!found && add_if(c, "/usr/lib/locale/locale-archive", HOW_OBJECT) < 0)
+		return -1;
+	return 1;
+}
+
+/*
+ * The locales the traced processes ran in (LC_ALL, LC_*, LANG: every
+ * value, since each category may name another), in LOCPATH's
+ * directories when it is set, else /usr/lib/locale.  C.UTF-8 always:
+ * it is small, and Python, Perl and others coerce the C locale to it,
+ * after which glibc reads /usr/lib/locale/C.utf8 by itself.
+ */
+static int
+rule_locale(struct closure *c, const struct trace_result *tr)
+{
+	const char *locs[MAX_VALUES], *lp[MAX_VALUES], *dirs[MAX_VALUES];
+	size_t nl = env_values(tr, is_locale_var, NULL, locs);
+	size_t nlp = env_values(tr, is_var, "LOCPATH", lp), nd = 0;
+	char *buf[MAX_VALUES] = { 0 };
+	int need_alias = 0, rc = 0;
+
+	if (add_if(c, "/usr/lib/locale/C.utf8", HOW_TREE) < 0)
+		return -1;
+	/* LOCPATH: a list of directories, searched before the default */
+	for (size_t i = 0; i < nlp && nd < MAX_VALUES - 1; i++) {
+		if ((buf[i] = strdup(lp[i])) == NULL)
+			return -1;
+		for (char *s = buf[i], *d; (d = strsep(&s, ":")) != NULL && nd < MAX_VALUES - 1;)
+			if (d[0] == '/')
+				dirs[nd++] = d;
+	}
+	dirs[nd++] = "/usr/lib/locale";
+	for (size_t i = 0; i < nl && rc >= 0; i++) {
+		const char *loc = locs[i];
+		if (strcmp(loc, "C.UTF-8") == 0 || strcmp(loc, "C.utf8") == 0)
+			continue;
+		rc = add_locale(c, loc, dirs, nd);
+		need_alias |= rc > 0;
+	}
+	for (size_t i = 0; i < nlp; i++)
+		free(buf[i]);
+	if (rc < 0)
+		return -1;
+	return need_alias ? add_if(c, "/usr/share/locale/locale.alias", HOW_OBJECT) : 0;
+}
+
+/* --- time zones --------------------------------------------------------- */
+
+/*
+ * TZ, as tzset(3) reads it: ":" first is dropped; an absolute value is
+ * the file; any other is looked for in TZDIR, else
+ * /usr/share/zoneinfo.  A value no file has is a POSIX rule
+ * ("CET-1CEST"), for which glibc reads posixrules.  An empty TZ is UTC
+ * and reads nothing; an unset one reads /etc/localtime, which the trace
+ * shows with its target.
+ */
+static int
+rule_tz(struct closure *c, const struct trace_result *tr)
+{
+	const char *tzs[MAX_VALUES], *tzdirs[MAX_VALUES];
+	size_t ntz = env_values(tr, is_var, "TZ", tzs);
+	size_t nd = env_values(tr, is_var, "TZDIR", tzdirs);
+	char p[PATH_MAX];
+
+	if (nd == 0)
+		tzdirs[nd++] = "/usr/share/zoneinfo";
+	for (size_t i = 0; i < ntz; i++) {
+		const char *tz = tzs[i] + (tzs[i][0] == ':');
+		if (*tz == '\0')
+			continue;
+		for (size_t k = 0; k < nd; k++) {
+			if (tz[0] == '/' ? k > 0 : tzdirs[k][0] != '/')
+				continue;
+			snprintf(p, sizeof p, "%s%s%s", tz[0] == '/' ? "" : tzdirs[k],
+			    tz[0] == '/' ? "" : "/", tz);
+			if (!exists_in(c, p, 0))
+				snprintf(p, sizeof p, "%s/posixrules", tzdirs[k]);
+			if (add_if(c, p, HOW_OBJECT) < 0)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* NSS: the modules come from the trace; their configuration is read
@@ -177,7 +337,8 @@ rule_python(struct closure *c)
 int
 rules_apply(struct closure *c, const struct trace_result *tr)
 {
-	if (rule_gconv(c) < 0 || rule_locale(c) < 0 || rule_nss(c, tr) < 0 || rule_python(c) < 0)
+	if (rule_gconv(c) < 0 || rule_locale(c, tr) < 0 || rule_tz(c, tr) < 0 ||
+	    rule_nss(c, tr) < 0 || rule_python(c) < 0)
 		return -1;
 	return 0;
 }

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "create.h"
@@ -46,10 +45,10 @@ trace_find_sbtrace(void)
 	return NULL;
 }
 
-/* Did sbtrace record a finished run in db?  Tells "the traced command
- * failed" (a warning) from "the trace itself failed" (an error). */
-static int
-run_recorded(const char *db)
+/* Tells "the traced command failed" (a warning) from "the trace itself
+ * failed" (an error). */
+int
+trace_recorded(const char *db)
 {
 	sqlite3 *h = NULL;
 	sqlite3_stmt *st = NULL;
@@ -68,14 +67,17 @@ run_recorded(const char *db)
 }
 
 int
-trace_run(const char *sbtrace, const char *backend, const char *db, char *const argv[])
+trace_run(const char *sbtrace, const char *backend, const char *db, char *const argv[],
+    struct outcome *o)
 {
 	size_t n = 0;
 	while (argv[n])
 		n++;
 	char **av = calloc(n + 9, sizeof *av);
-	if (av == NULL)
+	if (av == NULL) {
+		warn(NULL);
 		return -1;
+	}
 	size_t k = 0;
 	av[k++] = (char *)sbtrace;
 	av[k++] = "-q";
@@ -87,49 +89,25 @@ trace_run(const char *sbtrace, const char *backend, const char *db, char *const 
 	for (size_t i = 0; i < n; i++)
 		av[k++] = argv[i];
 	av[k] = NULL;
-
-	pid_t pid = fork();
-	if (pid < 0) {
-		warn("fork");
-		free(av);
-		return -1;
-	}
-	if (pid == 0) {
-		/* a program waiting for input (a REPL) must not hang the
-		 * build: the trace reads from /dev/null */
-		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || dup2(fd, 0) < 0)
-			_exit(126);
-		execv(sbtrace, av);
-		warn("%s", sbtrace);
-		_exit(127);
-	}
+	int rc = capture_run(av, NULL, STDERR_FILENO, o);
 	free(av);
-	int status;
-	for (;;) {
-		if (waitpid(pid, &status, 0) >= 0)
-			break;
-		if (errno != EINTR) {
-			warn("waitpid");
-			return -1;
-		}
-		if (sb_interrupted)
-			kill(pid, SIGTERM);
-	}
-	if (sb_interrupted)
+	if (rc < 0 || sb_interrupted)
 		return -1;
-	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	if (!run_recorded(db)) {
-		warnx("tracing %s failed (sbtrace exit status %d)", argv[0], code);
+	if (!trace_recorded(db)) {
+		warnx("tracing %s failed (sbtrace exit status %d)", argv[0], o->status);
 		return -1;
 	}
-	if (code != 0)
+	if (o->status != 0)
 		warnx("warning: traced command %s exited with status %d; its trace is used anyway",
-		    argv[0], code);
+		    argv[0], o->status);
 	return 0;
 }
 
 /* --- reading --------------------------------------------------------- */
+
+/* The newest schema this reader knows: version 2 added processes.env.
+ * It reads every older one too (sbtrace-db(5): readers must). */
+#define TRACE_DB_NEWEST (SB_DB_VERSION > 2 ? SB_DB_VERSION : 2)
 
 struct reader {
 	const char *db;
@@ -172,9 +150,9 @@ check_db(struct reader *r)
 	}
 	if (pragma_int(r, "PRAGMA user_version", &ver) < 0)
 		return -1;
-	if (ver < 1 || ver > SB_DB_VERSION) {
-		warnx("%s: sbtrace database version %d, this sidebundle reads %d", r->db, ver,
-		    SB_DB_VERSION);
+	if (ver < 1 || ver > TRACE_DB_NEWEST) {
+		warnx("%s: sbtrace database version %d, this sidebundle reads 1 to %d", r->db, ver,
+		    TRACE_DB_NEWEST);
 		return -1;
 	}
 	return 0;
@@ -224,20 +202,108 @@ load_created(struct reader *r, struct closure *c)
 	return rc == SQLITE_DONE ? 0 : dberr(r, "reading created paths");
 }
 
+/* Add s to v[0..n) unless it is there. */
+static int
+add_once(char ***v, size_t *n, const char *s)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*v)[i], s) == 0)
+			return 0;
+	char **p = reallocarray(*v, *n + 1, sizeof *p);
+	if (p == NULL)
+		return -1;
+	*v = p;
+	if ((p[*n] = strdup(s)) == NULL)
+		return -1;
+	++*n;
+	return 0;
+}
+
 static int
 add_elf(struct trace_result *tr, const char *path)
 {
-	for (size_t i = 0; i < tr->nelves; i++)
-		if (strcmp(tr->elves[i], path) == 0)
-			return 0;
-	char **v = reallocarray(tr->elves, tr->nelves + 1, sizeof *v);
-	if (v == NULL)
+	return add_once(&tr->elves, &tr->nelves, path);
+}
+
+static int
+load_cwds(struct reader *r, struct trace_result *tr)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(r->h, "SELECT DISTINCT cwd FROM runs WHERE cwd IS NOT NULL", -1, &st,
+		NULL) != SQLITE_OK)
+		return dberr(r, "reading the runs");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *p = (const char *)sqlite3_column_text(st, 0);
+		if (p != NULL && p[0] == '/' && add_once(&tr->cwds, &tr->ncwds, p) < 0) {
+			sqlite3_finalize(st);
+			warn("%s", r->db);
+			return -1;
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : dberr(r, "reading the runs");
+}
+
+/* Does processes have column col (a later schema's)? */
+static int
+has_column(struct reader *r, const char *col)
+{
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (sqlite3_prepare_v2(r->h, "SELECT 1 FROM pragma_table_info('processes') WHERE name = ?",
+		-1, &st, NULL) != SQLITE_OK)
+		return dberr(r, "reading the schema");
+	sqlite3_bind_text(st, 1, col, -1, SQLITE_STATIC);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/*
+ * The environment the traced processes had (schema 2: processes.env, a
+ * JSON object of the variables that change what glibc reads), each
+ * K=V once over all of them.  A process without it (schema 1, or a
+ * process whose environment could not be read) makes it unknown.
+ */
+static int
+load_env(struct reader *r, struct trace_result *tr)
+{
+	static const char sql[] =
+	    "SELECT DISTINCT j.key, j.value FROM (SELECT env FROM processes"
+	    "  WHERE env IS NOT NULL AND json_valid(env)) p, json_each(p.env) j"
+	    " WHERE j.type = 'text' ORDER BY j.key, j.value";
+	sqlite3_stmt *st;
+	int rc, has = has_column(r, "env"), unknown = 0;
+
+	if (has < 0)
 		return -1;
-	tr->elves = v;
-	if ((v[tr->nelves] = strdup(path)) == NULL)
+	if (!has) {
+		tr->env_unknown = 1;
+		return 0;
+	}
+	if (pragma_int(r, "SELECT count(*) FROM processes WHERE env IS NULL", &unknown) < 0)
 		return -1;
-	tr->nelves++;
-	return 0;
+	tr->env_unknown |= unknown > 0;
+	if (sqlite3_prepare_v2(r->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return dberr(r, "reading the environment");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		const char *v = (const char *)sqlite3_column_text(st, 1);
+		char *kv;
+		if (k == NULL || v == NULL || *k == '\0' || strchr(k, '=') != NULL)
+			continue;
+		if (asprintf(&kv, "%s=%s", k, v) < 0 || add_once(&tr->env, &tr->nenv, kv) < 0) {
+			sqlite3_finalize(st);
+			warn("%s", r->db);
+			return -1;
+		}
+		free(kv);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : dberr(r, "reading the environment");
 }
 
 /*
@@ -280,7 +346,7 @@ load_used(struct reader *r, struct closure *c, struct trace_result *tr)
 			warnx("%s: path %s is not absolute, ignored", r->db, p);
 			continue;
 		}
-		int added = closure_add(c, p, OR_TRACE, (enum how)how, 0);
+		int added = closure_add(c, p, OR_TRACE, (enum how)how, ASK_USED);
 		if (added < 0)
 			goto fail;
 		if (added == 0 &&
@@ -325,8 +391,12 @@ trace_read_db(struct closure *c, const char *db, struct trace_result *tr, int ph
 		goto out;
 	}
 	sqlite3_busy_timeout(r.h, 5000);
-	if (check_db(&r) < 0 || (phase == 0 ? load_created(&r, c) : load_used(&r, c, tr)) < 0)
+	if (check_db(&r) < 0)
 		goto out;
+	if (phase == 0 ? load_created(&r, c) < 0 || load_cwds(&r, tr) < 0
+		       : load_used(&r, c, tr) < 0 || load_env(&r, tr) < 0)
+		goto out;
+	tr->dbs += phase;
 	rc = 0;
 out:
 	sqlite3_close(r.h);
@@ -339,5 +409,11 @@ trace_result_free(struct trace_result *tr)
 	for (size_t i = 0; i < tr->nelves; i++)
 		free(tr->elves[i]);
 	free(tr->elves);
+	for (size_t i = 0; i < tr->nenv; i++)
+		free(tr->env[i]);
+	free(tr->env);
+	for (size_t i = 0; i < tr->ncwds; i++)
+		free(tr->cwds[i]);
+	free(tr->cwds);
 	memset(tr, 0, sizeof *tr);
 }

@@ -13,6 +13,9 @@
 #define SB_LAYOUT_MANIFEST "manifest.lock"
 #define SB_LAYOUT_PAYLOAD "payload"
 #define SB_LAYOUT_BIN "bin"
+/* the traced runs and their outcome, for `sidebundle check`
+ * (sidebundle-check(5)); the bundler's alone */
+#define SB_LAYOUT_CHECK "check"
 /* bin/...: the static launcher every entry links to, and host mode's
  * path-mapping shim beside it */
 #define SB_LAYOUT_LAUNCHER ".sidebundle-launcher"

@@ -25,6 +25,7 @@
 
 #include "launcher.h"
 #include "layout.h"
+#include "userns.h"
 
 struct args {
 	char **v;
@@ -157,58 +158,18 @@ mirror(struct args *a, const char *payload, const char *dir, struct split *sp, s
 	return 0;
 }
 
-static long
-read_sysctl(const char *path)
-{
-	char buf[32];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-
-	if (fd >= 0)
-		close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return strtol(buf, NULL, 10);
-}
-
-/* The checks of a host that refuses unprivileged user namespaces; 0 when
+/* The settings that refuse user namespaces (common/userns.c); 0 when
  * none says so (bwrap's own error then tells the rest). */
 static int
 check_userns(const char *bwrap)
 {
-	struct stat st;
-	const char *alt = "or run the bundle in host mode (SIDEBUNDLE_RUN_MODE=host)";
+	char why[512];
 
-	if (stat(bwrap, &st) == 0 && (st.st_mode & S_ISUID) && st.st_uid == 0)
-		return 0; /* a setuid bwrap needs none */
-	if (read_sysctl("/proc/sys/user/max_user_namespaces") == 0) {
-		warnx("bwrap mode needs user namespaces, and they are disabled here "
-		      "(user.max_user_namespaces = 0): as root, run "
-		      "'sysctl -w user.max_user_namespaces=15000', %s",
-		    alt);
-		return -1;
-	}
-	if (geteuid() == 0)
+	if (sb_userns_refusal(bwrap, why, sizeof why) == NULL)
 		return 0;
-	if (read_sysctl("/proc/sys/kernel/unprivileged_userns_clone") == 0) {
-		warnx("bwrap mode needs unprivileged user namespaces, and they are "
-		      "disabled here (kernel.unprivileged_userns_clone = 0): as root, run "
-		      "'sysctl -w kernel.unprivileged_userns_clone=1', or make bwrap "
-		      "setuid root, %s",
-		    alt);
-		return -1;
-	}
-	if (read_sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1) {
-		warnx("bwrap mode needs unprivileged user namespaces, and AppArmor "
-		      "restricts them here (kernel.apparmor_restrict_unprivileged_userns = 1): "
-		      "give bwrap an AppArmor profile that allows userns (Ubuntu: "
-		      "the bwrap-userns-restrict profile), or as root run "
-		      "'sysctl -w kernel.apparmor_restrict_unprivileged_userns=0', %s",
-		    alt);
-		return -1;
-	}
-	return 0;
+	warnx("bwrap mode needs %s, or run the bundle in host mode (SIDEBUNDLE_RUN_MODE=host)",
+	    why);
+	return -1;
 }
 
 static char *

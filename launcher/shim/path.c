@@ -3,7 +3,8 @@
  * payload's copy for reading, stat, access, readlink, realpath, dlopen;
  * a directory to list or enter is the host's when the host has one,
  * else the payload's.  Writes and creations are never redirected: the
- * payload stays as it was made.  Relative paths are left alone.
+ * payload stays as it was made; those into the payload's caches fail
+ * (cache.c).  Relative paths are left alone.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -63,12 +64,21 @@ reading(int flags)
 		m_;                                                                                \
 	})
 #define OPEN_PATH(path, flags) (reading(flags) ? MAPPED(path, !((flags)&O_NOFOLLOW)) : (path))
+/* A write into one of the payload's caches fails (cache.c). */
+#define OPEN_GUARD(path, flags)                                                                    \
+	do {                                                                                       \
+		if (!reading(flags) && shim_cache_path(path)) {                                    \
+			errno = EROFS;                                                             \
+			return -1;                                                                 \
+		}                                                                                  \
+	} while (0)
 
 #define WRAP_OPEN(name)                                                                            \
 	SH_EXPORT int name(const char *path, int flags, ...)                                       \
 	{                                                                                          \
 		MAP_BUF;                                                                           \
 		mode_t mode = OPEN_MODE(flags, flags);                                             \
+		OPEN_GUARD(path, flags);                                                           \
 		return NEXT(name, -1, OPEN_PATH(path, flags), flags, mode);                        \
 	}
 WRAP_OPEN(open)
@@ -81,6 +91,7 @@ WRAP_OPEN(__open64)
 	{                                                                                          \
 		MAP_BUF;                                                                           \
 		mode_t mode = OPEN_MODE(flags, flags);                                             \
+		OPEN_GUARD(path, flags);                                                           \
 		return NEXT(name, -1, dirfd, OPEN_PATH(path, flags), flags, mode);                 \
 	}
 WRAP_OPENAT(openat)
@@ -90,6 +101,7 @@ WRAP_OPENAT(openat64)
 	SH_EXPORT int name(const char *path, int flags)                                            \
 	{                                                                                          \
 		MAP_BUF;                                                                           \
+		OPEN_GUARD(path, flags);                                                           \
 		return NEXT(name, -1, OPEN_PATH(path, flags), flags);                              \
 	}
 WRAP_OPEN_2(__open_2)
@@ -99,6 +111,7 @@ WRAP_OPEN_2(__open64_2)
 	SH_EXPORT int name(int dirfd, const char *path, int flags)                                 \
 	{                                                                                          \
 		MAP_BUF;                                                                           \
+		OPEN_GUARD(path, flags);                                                           \
 		return NEXT(name, -1, dirfd, OPEN_PATH(path, flags), flags);                       \
 	}
 WRAP_OPENAT_2(__openat_2)
@@ -111,10 +124,22 @@ fopen_reads(const char *mode)
 	return mode != NULL && mode[0] == 'r' && strchr(mode, '+') == NULL;
 }
 
+/* A stream for writing into one of the payload's caches fails. */
+static int
+fopen_refused(const char *path, const char *mode)
+{
+	if (fopen_reads(mode) || !shim_cache_path(path))
+		return 0;
+	errno = EROFS;
+	return 1;
+}
+
 #define WRAP_FOPEN(name)                                                                           \
 	SH_EXPORT FILE *name(const char *path, const char *mode)                                   \
 	{                                                                                          \
 		MAP_BUF;                                                                           \
+		if (fopen_refused(path, mode))                                                     \
+			return NULL;                                                               \
 		return NEXT(name, NULL, fopen_reads(mode) ? MAPPED(path, 1) : path, mode);         \
 	}
 WRAP_FOPEN(fopen)
@@ -124,6 +149,8 @@ WRAP_FOPEN(fopen64)
 	SH_EXPORT FILE *name(const char *path, const char *mode, FILE *s)                          \
 	{                                                                                          \
 		MAP_BUF;                                                                           \
+		if (fopen_refused(path, mode))                                                     \
+			return NULL;                                                               \
 		return NEXT(name, NULL, fopen_reads(mode) ? MAPPED(path, 1) : path, mode, s);      \
 	}
 WRAP_FREOPEN(freopen)
@@ -178,11 +205,23 @@ statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *st)
 	return NEXT(statx, -1, dirfd, MAPPED(path, FOLLOWS(flags)), flags, mask, st);
 }
 
-/* access: not for a check of write permission, which is the host's. */
+/* access: not for a check of write permission, which is the host's,
+ * but for the payload's caches, which are read-only (cache.c). */
+static int
+access_refused(const char *path, int mode)
+{
+	if (!(mode & W_OK) || !shim_cache_path(path))
+		return 0;
+	errno = EROFS;
+	return 1;
+}
+
 #define WRAP_ACCESS(name)                                                                          \
 	SH_EXPORT int name(const char *path, int mode)                                             \
 	{                                                                                          \
 		MAP_BUF;                                                                           \
+		if (access_refused(path, mode))                                                    \
+			return -1;                                                                 \
 		return NEXT(name, -1, (mode & W_OK) ? path : MAPPED(path, 1), mode);               \
 	}
 WRAP_ACCESS(access)
@@ -193,6 +232,8 @@ SH_EXPORT int
 faccessat(int dirfd, const char *path, int mode, int flags)
 {
 	MAP_BUF;
+	if (access_refused(path, mode))
+		return -1;
 	return NEXT(faccessat, -1, dirfd, (mode & W_OK) ? path : MAPPED(path, FOLLOWS(flags)), mode,
 	    flags);
 }

@@ -60,6 +60,13 @@ shim_active(void)
  */
 SH_HIDDEN int shim_map(const char *path, char *out, int follow);
 
+/*
+ * Is the absolute path in one of the payload's caches (a directory the
+ * payload has under /var/cache, or a __pycache__ beside a payload
+ * directory)?  Writes there fail with EROFS (cache.c).  Preserves errno.
+ */
+SH_HIDDEN int shim_cache_path(const char *path);
+
 /* Raw syscalls (they set errno, as libc's would). */
 SH_HIDDEN int sh_open(const char *path, int flags);
 SH_HIDDEN void sh_close(int fd);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "real.h"
+#include "route.h"
 #include "sb.h"
 
 SB_EXPORT DIR *
@@ -130,25 +131,7 @@ sb_dlmopen_traced(Lmid_t lmid, const char *file, int flags)
 	return h;
 }
 
-#if defined(__x86_64__)
-/* route(file) with the arguments kept; then jump where it says, or to
- * the traced call.  The stack is the caller's again at each jump. */
-#define SB_ROUTE(name, route, traced)                                                              \
-	__asm__(".text\n"                                                                          \
-		".globl " #name "\n"                                                               \
-		".type " #name ",@function\n" #name ":\n"                                          \
-		"	endbr64\n"                                                                       \
-		"	push %rdi\n"                                                                     \
-		"	push %rsi\n"                                                                     \
-		"	push %rdx\n"                                                                     \
-		"	call " #route "\n"                                                         \
-		"	pop %rdx\n"                                                                      \
-		"	pop %rsi\n"                                                                      \
-		"	pop %rdi\n"                                                                      \
-		"	test %rax, %rax\n"                                                               \
-		"	jz " #traced "\n"                                                          \
-		"	jmp *%rax\n"                                                                     \
-		".size " #name ", .-" #name "\n")
+#ifdef SB_ROUTE_ASM
 SB_ROUTE(dlopen, sb_dlopen_route, sb_dlopen_traced);
 SB_ROUTE(dlmopen, sb_dlmopen_route, sb_dlmopen_traced);
 #else

@@ -40,3 +40,15 @@ cc -o abs abs.c -ldl || fail "cc abs"
 expect_eq missing "$(trace ./abs)" "dlopen of a missing path"
 expect_eq 1 "$(q "SELECT count(*) FROM accesses WHERE op = 'dlopen' AND path = '$PWD/nothere.so'
 	AND result = 2")" "its dlopen row, ENOENT"
+
+# The same in a bundle run in host mode, where host mode's shim wraps
+# dlopen: the bare name still goes by liba's RUNPATH, in the payload.
+if [ -x "$SB_BUILD/sidebundle" ] && [ -x "$SB_BUILD/sidebundle-launcher" ]; then
+	# what the trace reads under the test directory (/tmp, the trace's
+	# cwd) is left out: the libraries go in with --copy-dir
+	"$SB_BUILD/sidebundle" create -q --no-check --out-dir out --name m --from-host "$PWD/main" \
+		--copy-dir "$PWD/lib" --run-mode host >create.log 2>&1 || fail "create: $(cat create.log)"
+	mv lib lib.away # only the payload's copies are there now
+	expect_eq 42 "$(out/m/bin/main)" "host mode: liba finds libb by its RUNPATH in the payload"
+	mv lib.away lib
+fi

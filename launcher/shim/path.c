@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "route.h"
 #include "shim.h"
 
 struct statx;
@@ -390,11 +391,34 @@ chdir(const char *path)
 WRAP_SCANDIR(scandir, dirent)
 WRAP_SCANDIR(scandir64, dirent64)
 
-/* dlopen by absolute path: the payload's library (ld.so's own search
- * for a bare name already uses --library-path). */
-SH_EXPORT void *
-dlopen(const char *path, int flags)
+/*
+ * dlopen by absolute path: the payload's library.  A bare name goes to
+ * the C library by a jump (common/route.h): it is searched by the
+ * calling object's RUNPATH, and ld.so's own search already uses
+ * --library-path.
+ */
+SH_HIDDEN void *sh_dlopen_route(const char *path);
+SH_HIDDEN void *sh_dlopen_mapped(const char *path, int flags);
+
+void *
+sh_dlopen_route(const char *path)
+{
+	return path != NULL && strchr(path, '/') == NULL ? (void *)REAL(dlopen) : NULL;
+}
+
+void *
+sh_dlopen_mapped(const char *path, int flags)
 {
 	MAP_BUF;
 	return NEXT(dlopen, NULL, MAPPED(path, 1), flags);
 }
+
+#ifdef SB_ROUTE_ASM
+SB_ROUTE(dlopen, sh_dlopen_route, sh_dlopen_mapped);
+#else
+SH_EXPORT void *
+dlopen(const char *path, int flags)
+{
+	return sh_dlopen_mapped(path, flags);
+}
+#endif

@@ -332,6 +332,9 @@ drain(struct collector *c)
 	}
 	if (n == -1)
 		warn("read %s", c->ch.fifo);
+	/* the FIFO is empty: a record still incomplete never will be */
+	else if (stream_idle(c->stream) == -1)
+		warn("trace stream");
 	return total;
 }
 
@@ -535,11 +538,17 @@ finish(struct collector *c, int exec_error)
 		errx(1, "%s: %s", opt_output,
 		    model_failed(c->model) ? model_errmsg(c->model) : db_errmsg(c->db));
 	if (ss->garbage > 0)
-		warnx("%llu bytes of garbage skipped in the trace stream",
-		    (unsigned long long)ss->garbage);
-	if (ss->dropped > 0)
-		warnx("%llu fragmented messages lost in the trace stream",
-		    (unsigned long long)ss->dropped);
+		warnx("trace stream: %llu bytes of garbage skipped, %llu false record headers "
+		      "among them (bad checksum or cut short)",
+		    (unsigned long long)ss->garbage, (unsigned long long)ss->bad);
+	if (ss->dropped > 0 || ss->orphans > 0)
+		warnx(
+		    "trace stream: %llu fragmented messages lost (%llu bytes), %llu of them evicted "
+		    "to hold at most %u unfinished ones in %u MiB (%llu bytes held at most); "
+		    "%llu stray fragments",
+		    (unsigned long long)ss->dropped, (unsigned long long)ss->dropped_bytes,
+		    (unsigned long long)ss->evicted, STREAM_PENDING_MAX, STREAM_PENDING_BYTES >> 20,
+		    (unsigned long long)ss->pending_peak, (unsigned long long)ss->orphans);
 	ms = model_stats(c->model);
 	if (ms->malformed > 0)
 		warnx("%llu malformed messages ignored", (unsigned long long)ms->malformed);

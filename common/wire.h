@@ -8,7 +8,11 @@
  * processes never interleave.  A message larger than one record is sent
  * as several records (fragments) that share pid, tid, image and ts_ns;
  * the first has SB_FRAG_FIRST set, the last SB_FRAG_LAST, a whole
- * message in one record has both.  All integers are in host byte order:
+ * message in one record has both, and off says where each one's body
+ * goes in the message.  Every record carries a checksum of itself
+ * (sb_wire_sum), so a reader can tell a record from bytes that only
+ * look like one and resynchronise on the next magic without losing the
+ * records of other writers.  All integers are in host byte order:
  * writer and reader run on the same machine.
  *
  * This header is included by the preload library, so it must stay free
@@ -21,7 +25,7 @@
 
 #include "schema.h" /* the mode bits records carry */
 
-#define SB_WIRE_VERSION 1
+#define SB_WIRE_VERSION 2
 #define SB_WIRE_MAGIC 0x5342 /* bytes "BS" on the wire (little-endian) */
 #define SB_REC_MAX 4096	     /* PIPE_BUF on Linux: the atomic write size */
 
@@ -58,11 +62,66 @@ struct sb_hdr {
 	uint32_t tid;	  /* gettid() when fragmented or exec, else 0 */
 	uint64_t image;	  /* first 8 bytes of AT_RANDOM: new at each exec */
 	uint64_t ts_ns;	  /* CLOCK_REALTIME at the start of the message */
+	uint32_t sum;	  /* sb_wire_sum() of the record, computed with sum 0 */
+	uint32_t off;	  /* where this record's body starts in the message */
 };
+/* Whole 64-bit words, which sb_wire_sum() relies on. */
+_Static_assert(sizeof(struct sb_hdr) == 40, "sb_hdr is 40 bytes");
 
 #define SB_FRAG_FIRST 0x1
 #define SB_FRAG_LAST 0x2
 #define SB_FRAG_WHOLE (SB_FRAG_FIRST | SB_FRAG_LAST)
+
+/*
+ * The record checksum: the header (with sum 0) and the body n bytes
+ * after it, a 64-bit word at a time (multiply, rotate), folded to 32
+ * bits.  Not a defence against a writer that means harm (any process
+ * that can write the FIFO can write valid records); it tells records
+ * from garbage, from a header whose len lies, and from a record cut
+ * short.  Integer arithmetic only: the libc-free audit module uses it.
+ * The rotation keeps a bit flipped in two words from cancelling out, as
+ * it would with a multiply alone.
+ */
+#define SB_SUM_K 0x9e3779b97f4a7c15ull
+
+static inline uint64_t
+sb_sum_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * SB_SUM_K;
+	return h << 31 | h >> 33;
+}
+
+static inline uint64_t
+sb_sum_load(const unsigned char *p)
+{
+	uint64_t w;
+
+	__builtin_memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static inline uint32_t
+sb_wire_sum(const struct sb_hdr *hdr, const void *body, unsigned n)
+{
+	const unsigned char *p = (const unsigned char *)hdr;
+	uint64_t h = SB_SUM_K, w = 0;
+	unsigned i;
+
+	for (i = 0; i < sizeof(*hdr); i += 8)
+		h = sb_sum_word(h, sb_sum_load(p + i));
+	for (p = (const unsigned char *)body; n >= 8; p += 8, n -= 8)
+		h = sb_sum_word(h, sb_sum_load(p));
+	if (n > 0) {
+		for (i = 0; i < n; i++)
+			w |= (uint64_t)p[i] << (8 * i);
+		h = sb_sum_word(h, w);
+	}
+	/* murmur3's finaliser: every bit of h reaches the 32 kept */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return (uint32_t)(h ^ h >> 32);
+}
 
 /*
  * Message bodies.  Each starts with the fixed struct below, followed by a

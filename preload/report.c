@@ -93,7 +93,11 @@ flush(struct sb_out *o, int last)
 {
 	o->hdr.frag = (uint8_t)((o->first ? SB_FRAG_FIRST : 0) | (last ? SB_FRAG_LAST : 0));
 	o->hdr.len = (uint16_t)(sizeof(o->hdr) + o->n);
+	o->hdr.sum = 0;
+	o->hdr.sum = sb_wire_sum(&o->hdr, o->body, (unsigned)o->n);
 	send_record(o->fd, &o->hdr, sizeof(o->hdr) + o->n);
+	/* the next fragment's body follows this one's in the message */
+	o->hdr.off += (uint32_t)o->n;
 	o->first = 0;
 	o->n = 0;
 }
@@ -128,6 +132,7 @@ sb_out_begin(struct sb_out *o, int type, int with_tid)
 	o->hdr.tid = with_tid ? (uint32_t)sb_gettid() : 0;
 	o->hdr.image = sb.image;
 	o->hdr.ts_ns = sb_now_ns();
+	o->hdr.off = 0;
 	o->n = 0;
 	o->first = 1;
 	return 1;

@@ -44,10 +44,11 @@ got_reset(void)
 	ngot = 0;
 }
 
-/* Write a record with the given fields into out; returns its length. */
+/* Write a record with the given fields, its body at offset off of its
+ * message, into out; returns its length. */
 static size_t
-rec(unsigned char *out, uint32_t pid, uint64_t ts, uint8_t type, uint8_t frag,
-    const void *body, size_t n)
+rec_off(unsigned char *out, uint32_t pid, uint64_t ts, uint8_t type, uint8_t frag,
+    uint32_t off, const void *body, size_t n)
 {
 	struct sb_hdr h = {
 		.magic = SB_WIRE_MAGIC,
@@ -59,10 +60,19 @@ rec(unsigned char *out, uint32_t pid, uint64_t ts, uint8_t type, uint8_t frag,
 		.tid = pid,
 		.image = 0x1122334455667788ull ^ pid,
 		.ts_ns = ts,
+		.off = off,
 	};
-	memcpy(out, &h, sizeof(h));
 	memcpy(out + sizeof(h), body, n);
+	h.sum = sb_wire_sum(&h, out + sizeof(h), (unsigned)n);
+	memcpy(out, &h, sizeof(h));
 	return sizeof(h) + n;
+}
+
+static size_t
+rec(unsigned char *out, uint32_t pid, uint64_t ts, uint8_t type, uint8_t frag,
+    const void *body, size_t n)
+{
+	return rec_off(out, pid, ts, type, frag, 0, body, n);
 }
 
 /* A body of n bytes derived from seed. */
@@ -252,8 +262,10 @@ test_garbage(void)
 	CHECK(ngot == 0, "a truncated record was delivered");
 	stream_finish(s);
 	CHECK(ngot == 0, "a truncated record was delivered at finish");
-	CHECK(stream_stats(s)->garbage == n - 3, "finish counted %llu",
-	    (unsigned long long)stream_stats(s)->garbage);
+	CHECK(stream_stats(s)->garbage == n - 3 && stream_stats(s)->bad == 1,
+	    "finish counted %llu bytes, %llu bad",
+	    (unsigned long long)stream_stats(s)->garbage,
+	    (unsigned long long)stream_stats(s)->bad);
 	stream_free(s);
 }
 
@@ -270,7 +282,8 @@ fragments(unsigned char *out, uint32_t pid, uint64_t ts,
 		uint8_t frag = (off == 0 ? SB_FRAG_FIRST : 0) |
 		    (off + len == mlen ? SB_FRAG_LAST : 0);
 		offsets[k++] = n;
-		n += rec(out + n, pid, ts, SB_MSG_START, frag, m + off, len);
+		n += rec_off(out + n, pid, ts, SB_MSG_START, frag, (uint32_t)off,
+		    m + off, len);
 	}
 	offsets[k] = n;
 	*nrec = k;
@@ -335,8 +348,8 @@ test_fragments(void)
 	n = 0;
 	n += rec(two + n, 1, 1, SB_MSG_START, SB_FRAG_FIRST, "ab", 2);
 	n += rec(two + n, 1, 2, SB_MSG_START, SB_FRAG_FIRST, "xy", 2);
-	n += rec(two + n, 1, 1, SB_MSG_START, SB_FRAG_LAST, "cd", 2);
-	n += rec(two + n, 1, 2, SB_MSG_START, SB_FRAG_LAST, "zz", 2);
+	n += rec_off(two + n, 1, 1, SB_MSG_START, SB_FRAG_LAST, 2, "cd", 2);
+	n += rec_off(two + n, 1, 2, SB_MSG_START, SB_FRAG_LAST, 2, "zz", 2);
 	s = new_stream();
 	stream_feed(s, two, n);
 	CHECK(ngot == 2 && got[0].len == 4 && memcmp(got[0].body, "abcd", 4) == 0 &&
@@ -346,12 +359,14 @@ test_fragments(void)
 
 	/* orphans: a middle and a last without their first */
 	n = 0;
-	n += rec(two + n, 1, 1, SB_MSG_START, 0, "mid", 3);
-	n += rec(two + n, 1, 1, SB_MSG_START, SB_FRAG_LAST, "end", 3);
+	n += rec_off(two + n, 1, 1, SB_MSG_START, 0, 3, "mid", 3);
+	n += rec_off(two + n, 1, 1, SB_MSG_START, SB_FRAG_LAST, 6, "end", 3);
 	s = new_stream();
 	stream_feed(s, two, n);
 	CHECK(ngot == 0, "orphan fragments delivered");
-	CHECK(stream_stats(s)->dropped == 2, "dropped %llu, not 2",
+	CHECK(stream_stats(s)->orphans == 2 && stream_stats(s)->dropped == 0,
+	    "orphans %llu, dropped %llu, not 2 and 0",
+	    (unsigned long long)stream_stats(s)->orphans,
 	    (unsigned long long)stream_stats(s)->dropped);
 	stream_free(s);
 
@@ -359,7 +374,7 @@ test_fragments(void)
 	n = 0;
 	n += rec(two + n, 1, 1, SB_MSG_START, SB_FRAG_FIRST, "old", 3);
 	n += rec(two + n, 1, 1, SB_MSG_START, SB_FRAG_FIRST, "new", 3);
-	n += rec(two + n, 1, 1, SB_MSG_START, SB_FRAG_LAST, "!", 1);
+	n += rec_off(two + n, 1, 1, SB_MSG_START, SB_FRAG_LAST, 3, "!", 1);
 	s = new_stream();
 	stream_feed(s, two, n);
 	CHECK(ngot == 1 && got[0].len == 4 && memcmp(got[0].body, "new!", 4) == 0,
@@ -385,13 +400,194 @@ test_fragments(void)
 		stream_feed(s, two, n);
 	}
 	for (uint32_t pid = 1; pid <= STREAM_PENDING_MAX + 10; pid++) {
-		n = rec(two, pid, 1, SB_MSG_START, SB_FRAG_LAST, "q", 1);
+		n = rec_off(two, pid, 1, SB_MSG_START, SB_FRAG_LAST, 1, "q", 1);
 		stream_feed(s, two, n);
 	}
 	CHECK(ngot == STREAM_PENDING_MAX, "%zu of the pending messages delivered",
 	    ngot);
-	CHECK(stream_stats(s)->dropped == 20, "dropped %llu, not 20 (10 evicted, "
-	    "10 orphaned lasts)", (unsigned long long)stream_stats(s)->dropped);
+	CHECK(stream_stats(s)->dropped == 10 && stream_stats(s)->evicted == 10 &&
+		stream_stats(s)->orphans == 10,
+	    "dropped %llu evicted %llu orphans %llu, not 10 each (10 evicted, "
+	    "their lasts orphaned)", (unsigned long long)stream_stats(s)->dropped,
+	    (unsigned long long)stream_stats(s)->evicted,
+	    (unsigned long long)stream_stats(s)->orphans);
+	stream_free(s);
+}
+
+/*
+ * The attack of issue 10: another writer sends bare 32-byte headers
+ * whose len says 4096.  Every valid record around them arrives, and the
+ * counts say exactly what was skipped, however the reads fall.
+ */
+static void
+test_forged(void)
+{
+	enum { NREC = 600, FAKE = 32 };
+	static unsigned char buf[NREC * (FAKE + 200)];
+	unsigned char body[160];
+	size_t n = 0, nfake = 0, ends[NREC * 2], nends = 0;
+	struct sb_hdr fake = {.magic = SB_WIRE_MAGIC, .len = SB_REC_MAX,
+	    .version = SB_WIRE_VERSION, .type = SB_MSG_ACCESS, .frag = SB_FRAG_WHOLE};
+
+	for (int i = 0; i < NREC; i++) {
+		fill(body, sizeof(body), (unsigned)i);
+		if (i % 3 == 0) {
+			memcpy(buf + n, &fake, FAKE);
+			n += FAKE;
+			nfake++;
+			ends[nends++] = n;
+		}
+		n += rec(buf + n, 7, (uint64_t)i, SB_MSG_ACCESS, SB_FRAG_WHOLE, body,
+		    40 + (size_t)i % 120);
+		ends[nends++] = n;
+	}
+	for (size_t step = 1; step <= 65536; step *= 4) {
+		struct stream *s = new_stream();
+		for (size_t i = 0; i < n; i += step)
+			stream_feed(s, buf + i, n - i < step ? n - i : step);
+		stream_finish(s);
+		const struct stream_stats *st = stream_stats(s);
+		CHECK(ngot == NREC && st->garbage == nfake * FAKE && st->bad == nfake,
+		    "step %zu: %zu of %d records, %llu garbage (want %zu), %llu bad (want %zu)",
+		    step, ngot, NREC, (unsigned long long)st->garbage, nfake * FAKE,
+		    (unsigned long long)st->bad, nfake);
+		int order = 1;
+		for (size_t i = 0; i < ngot; i++)
+			order &= got[i].hdr.ts_ns == i;
+		CHECK(order, "step %zu: records out of order or altered", step);
+		stream_free(s);
+	}
+	/* each write read on its own, the FIFO empty after it: an idle
+	 * after every write delivers each record at once */
+	struct stream *s = new_stream();
+	size_t prev = 0, late = 0;
+	for (size_t i = 0; i < nends; i++) {
+		size_t before = ngot;
+		stream_feed(s, buf + prev, ends[i] - prev);
+		stream_idle(s);
+		/* a real record is delivered by the end of its own write */
+		if (i + 1 < nends && ngot == before && ends[i] - prev != FAKE)
+			late++;
+		prev = ends[i];
+	}
+	CHECK(late == 0 && ngot == NREC && stream_stats(s)->bad == nfake,
+	    "idle: %zu late, %zu delivered, %llu bad", late, ngot,
+	    (unsigned long long)stream_stats(s)->bad);
+	stream_free(s);
+}
+
+/* A record whose body was changed, or whose header was, is skipped;
+ * the record after it is not. */
+static void
+test_checksum(void)
+{
+	unsigned char buf[2 * SB_REC_MAX], body[300];
+	size_t n, first;
+	int bad = 0;
+
+	fill(body, sizeof(body), 3);
+	first = rec(buf, 1, 1, SB_MSG_ACCESS, SB_FRAG_WHOLE, body, sizeof(body));
+	n = first + rec(buf + first, 2, 2, SB_MSG_ACCESS, SB_FRAG_WHOLE, body, 10);
+	for (size_t i = 0; i < first; i++) {
+		for (int bit = 0; bit < 8; bit++) {
+			unsigned char copy[sizeof(buf)];
+			memcpy(copy, buf, n);
+			copy[i] ^= (unsigned char)(1u << bit);
+			struct stream *s = new_stream();
+			stream_feed(s, copy, n);
+			stream_finish(s);
+			if (ngot != 1 || got[0].hdr.pid != 2 ||
+			    stream_stats(s)->garbage != first) {
+				if (bad++ < 5)
+					printf("FAIL: bit %d of byte %zu: %zu messages, "
+					       "%llu garbage\n", bit, i, ngot,
+					    (unsigned long long)stream_stats(s)->garbage);
+			}
+			stream_free(s);
+		}
+	}
+	checks++;
+	failures += bad > 0;
+}
+
+/* A fragment lost between two others: the message is not delivered
+ * with a hole in it. */
+static void
+test_missing_fragment(void)
+{
+	unsigned char buf[4 * SB_REC_MAX];
+	size_t n = 0;
+
+	n += rec_off(buf + n, 1, 1, SB_MSG_START, SB_FRAG_FIRST, 0, "aaaa", 4);
+	/* "bbbb" at 4 never arrives */
+	n += rec_off(buf + n, 1, 1, SB_MSG_START, SB_FRAG_LAST, 8, "cccc", 4);
+	n += rec_off(buf + n, 2, 1, SB_MSG_START, SB_FRAG_FIRST, 0, "xx", 2);
+	n += rec_off(buf + n, 2, 1, SB_MSG_START, 0, 2, "yy", 2);
+	n += rec_off(buf + n, 2, 1, SB_MSG_START, SB_FRAG_LAST, 4, "zz", 2);
+	struct stream *s = new_stream();
+	stream_feed(s, buf, n);
+	stream_finish(s);
+	CHECK(ngot == 1 && got[0].hdr.pid == 2 && got[0].len == 6 &&
+		memcmp(got[0].body, "xxyyzz", 6) == 0,
+	    "%zu messages", ngot);
+	CHECK(stream_stats(s)->dropped == 1 && stream_stats(s)->orphans == 1 &&
+		stream_stats(s)->started == 2,
+	    "dropped %llu orphans %llu started %llu",
+	    (unsigned long long)stream_stats(s)->dropped,
+	    (unsigned long long)stream_stats(s)->orphans,
+	    (unsigned long long)stream_stats(s)->started);
+	stream_free(s);
+}
+
+/*
+ * 1024 keys that never finish, each grown far beyond its share: the
+ * memory held stays within STREAM_PENDING_BYTES (plus one growth step),
+ * and a message of another writer begun in the middle of it arrives.
+ */
+static void
+test_pending_cap(void)
+{
+	enum { KEYS = 1024, ROUNDS = 40, CHUNK = SB_REC_MAX - sizeof(struct sb_hdr) };
+	static unsigned char rbuf[SB_REC_MAX], body[CHUNK], legit[3 * CHUNK];
+	struct stream *s = new_stream();
+	size_t n;
+
+	fill(body, sizeof(body), 9);
+	fill(legit, sizeof(legit), 10);
+	for (uint32_t k = 0; k < KEYS; k++) {
+		n = rec_off(rbuf, 1000 + k, 5, SB_MSG_START, SB_FRAG_FIRST, 0, body, CHUNK);
+		stream_feed(s, rbuf, n);
+	}
+	for (uint32_t r = 1; r <= ROUNDS; r++) {
+		if (r == ROUNDS / 2) {
+			n = rec_off(rbuf, 1, 6, SB_MSG_START, SB_FRAG_FIRST, 0, legit, CHUNK);
+			stream_feed(s, rbuf, n);
+		}
+		for (uint32_t k = 0; k < KEYS; k++) {
+			n = rec_off(rbuf, 1000 + k, 5, SB_MSG_START, 0, r * CHUNK, body, CHUNK);
+			stream_feed(s, rbuf, n);
+		}
+		if (r == ROUNDS / 2) {
+			n = rec_off(rbuf, 1, 6, SB_MSG_START, 0, CHUNK, legit + CHUNK, CHUNK);
+			stream_feed(s, rbuf, n);
+		}
+		if (r == ROUNDS / 2 + 1) {
+			n = rec_off(rbuf, 1, 6, SB_MSG_START, SB_FRAG_LAST, 2 * CHUNK,
+			    legit + 2 * CHUNK, CHUNK);
+			stream_feed(s, rbuf, n);
+		}
+	}
+	const struct stream_stats *st = stream_stats(s);
+	CHECK(st->pending_peak <= STREAM_PENDING_BYTES + 2 * (size_t)ROUNDS * CHUNK,
+	    "peak %llu bytes pending", (unsigned long long)st->pending_peak);
+	CHECK(st->evicted > 0, "nothing evicted");
+	CHECK(ngot == 1 && got[0].hdr.pid == 1 && got[0].len == sizeof(legit) &&
+		memcmp(got[0].body, legit, sizeof(legit)) == 0,
+	    "the other writer's message: %zu delivered", ngot);
+	stream_finish(s);
+	CHECK(st->dropped == KEYS && st->started == KEYS + 1 && st->pending_bytes == 0,
+	    "dropped %llu started %llu pending %llu", (unsigned long long)st->dropped,
+	    (unsigned long long)st->started, (unsigned long long)st->pending_bytes);
 	stream_free(s);
 }
 
@@ -411,8 +607,9 @@ test_hostile(void)
 		seed = seed * 1103515245 + 12345;
 		buf[i] = (unsigned char)(seed >> 16);
 	}
-	/* plant headers with random frag bits and lengths */
-	for (size_t off = 0; off + 64 < N; off += 997) {
+	/* plant headers with random frag bits and lengths, every other
+	 * one with the right checksum for the random body after it */
+	for (size_t off = 0; off + 128 < N; off += 997) {
 		struct sb_hdr h = {
 			.magic = SB_WIRE_MAGIC,
 			.version = SB_WIRE_VERSION,
@@ -421,6 +618,9 @@ test_hostile(void)
 			.pid = buf[off + 2] % 4,
 			.type = SB_MSG_ACCESS,
 		};
+		if (buf[off + 3] & 1)
+			h.sum = sb_wire_sum(&h, buf + off + sizeof(h),
+			    h.len - (unsigned)sizeof(h));
 		memcpy(buf + off, &h, sizeof(h));
 	}
 	for (size_t i = 0; i < N;) {
@@ -435,8 +635,9 @@ test_hostile(void)
 	const struct stream_stats *st = stream_stats(s);
 	CHECK(st->records > 0 && st->garbage > 0, "records %llu garbage %llu",
 	    (unsigned long long)st->records, (unsigned long long)st->garbage);
-	CHECK(st->garbage <= N, "garbage %llu exceeds the input",
-	    (unsigned long long)st->garbage);
+	CHECK(st->garbage + st->bytes == N, "garbage %llu and records %llu "
+	    "do not add up to the input", (unsigned long long)st->garbage,
+	    (unsigned long long)st->bytes);
 	stream_free(s);
 	free(buf);
 }
@@ -448,6 +649,10 @@ main(void)
 	test_splits();
 	test_garbage();
 	test_fragments();
+	test_forged();
+	test_checksum();
+	test_missing_fragment();
+	test_pending_cap();
 	test_hostile();
 	got_reset();
 	printf("stream: %d checks, %d failed\n", checks, failures);

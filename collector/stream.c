@@ -321,7 +321,9 @@ stream_feed(struct stream *s, const void *data, size_t n)
 int
 stream_idle(struct stream *s)
 {
-	return s->carry_len > 0 ? feed(s, NULL, 0, 1) : 0;
+	static const unsigned char none[1];
+
+	return s->carry_len > 0 ? feed(s, none, 0, 1) : 0;
 }
 
 void

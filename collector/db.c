@@ -533,3 +533,46 @@ db_access_set_count(struct db *db, int64_t id, int64_t count)
 	sqlite3_bind_int64(st, 2, id);
 	return step(db, st, "update count");
 }
+
+int
+db_access_each(struct db *db, int64_t process_id,
+    int (*fn)(void *ctx, int64_t id, const struct db_access *a), void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->h,
+		"SELECT id, op, path, raw_path, mode, result, count, ts_ns"
+		" FROM accesses WHERE process_id = ?",
+		-1, &st, NULL) != SQLITE_OK)
+		return fail(db, "read accesses");
+	sqlite3_bind_int64(st, 1, process_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_access a = { .process_id = process_id,
+			.op = (const char *)sqlite3_column_text(st, 1),
+			.path = (const char *)sqlite3_column_text(st, 2),
+			.path_len = (size_t)sqlite3_column_bytes(st, 2),
+			.raw = (const char *)sqlite3_column_text(st, 3),
+			.raw_len = (size_t)sqlite3_column_bytes(st, 3),
+			.mode = (uint32_t)sqlite3_column_int64(st, 4),
+			.result = sqlite3_column_int(st, 5),
+			.count = sqlite3_column_int64(st, 6),
+			.ts_ns = sqlite3_column_int64(st, 7) };
+
+		if (a.op == NULL || a.path == NULL || a.raw == NULL) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		if (fn(ctx, sqlite3_column_int64(st, 0), &a) == -1) {
+			rc = SQLITE_DONE;
+			break;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		fail(db, "read accesses");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}

@@ -78,6 +78,11 @@ int db_process_update(struct db *db, const struct db_process *p);
 int db_access_insert(struct db *db, const struct db_access *a, int64_t *id);
 int db_access_set_count(struct db *db, int64_t id, int64_t count);
 
+/* Call fn for every accesses row of process_id (the strings valid only
+ * during the call) until it returns -1; 0, or -1 on a database error. */
+int db_access_each(struct db *db, int64_t process_id,
+    int (*fn)(void *ctx, int64_t id, const struct db_access *a), void *ctx);
+
 /* Rows written in the open transaction (0 when none is open). */
 size_t db_txn_rows(const struct db *db);
 int db_commit(struct db *db);

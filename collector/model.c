@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,17 @@ struct proc {
 	int ptraced;	    /* recorded by the ptrace backend */
 	int ended;	    /* exited, or exec replaced it */
 	int dirty;	    /* row differs from what was written */
+	/* The folded accesses of this image (default mode).  Written out
+	 * and freed at the first commit after the image has ended, so the
+	 * memory is that of live images; a record that still comes later
+	 * (a destructor after the exit record, another thread) brings the
+	 * rows back from the database first, so rows and counts stay
+	 * exact. */
+	struct htab accs;
+	int gone;    /* its pid is not running it any more */
+	int queued;  /* on the list of tables to free */
+	int retired; /* table freed, its rows only in the database */
+	int revived; /* retired and brought back: kept to the end */
 };
 
 /* pid -> the image that pid runs now (or last ran). */
@@ -40,18 +52,36 @@ struct imgent {
 	struct proc *proc;
 };
 
-/* A folded access (default mode): key (process, op, mode, result, path). */
+/* A folded access (default mode): key (op, mode, result, path) in the
+ * table of its process.  Millions of these can be alive: kept small. */
 struct acc {
 	int64_t id; /* 0 until inserted */
-	int64_t proc_id;
-	uint16_t op;
-	uint32_t mode;
-	int32_t result;
 	int64_t count;
 	int64_t ts_ns; /* first call */
-	int dirty;
-	size_t path_len, raw_len;
-	char data[]; /* path NUL raw NUL */
+	uint32_t mode;
+	int32_t result;
+	uint32_t path_len, raw_len; /* raw_len RAW_SAME: raw is the path */
+	uint16_t op;
+	uint8_t dirty;
+	char data[]; /* path NUL, then raw NUL unless RAW_SAME */
+};
+#define RAW_SAME UINT32_MAX
+
+static const char *
+acc_raw(const struct acc *a, size_t *len)
+{
+	if (a->raw_len == RAW_SAME) {
+		*len = a->path_len;
+		return a->data;
+	}
+	*len = a->raw_len;
+	return a->data + a->path_len + 1;
+}
+
+/* A folded row to write at the next commit, and whose it is. */
+struct dirty {
+	struct acc *acc;
+	int64_t proc_id;
 };
 
 /* An exec whose caller has not learnt its outcome yet. */
@@ -71,11 +101,14 @@ struct model {
 	int all_calls;
 	struct model_child child;
 	struct proc *root;
-	struct htab by_img, by_pid, by_image, spawned, accs;
+	struct htab by_img, by_pid, by_image, spawned;
 	struct proc **procs;
 	size_t nprocs, capprocs;
-	struct acc **dirty;
+	struct dirty *dirty;
 	size_t ndirty, capdirty;
+	struct proc **retire; /* ended images whose tables go at the next commit */
+	size_t nretire, capretire;
+	int64_t next_gone_check; /* CLOCK_MONOTONIC: look for killed images */
 	struct pend *pend;
 	size_t npend;
 	int64_t first_change; /* CLOCK_MONOTONIC of the first unwritten change */
@@ -124,7 +157,6 @@ eq_imgent(const void *val, const void *key)
 }
 
 struct acckey {
-	int64_t proc_id;
 	uint16_t op;
 	uint32_t mode;
 	int32_t result;
@@ -135,8 +167,8 @@ struct acckey {
 static uint64_t
 hash_acc(const struct acckey *k)
 {
-	uint64_t h = hash_u64(hash_u64(0, (uint64_t)k->proc_id),
-	    ((uint64_t)k->op << 32 | k->mode) ^ ((uint64_t)(uint32_t)k->result << 48));
+	uint64_t h =
+	    hash_u64(0, ((uint64_t)k->op << 32 | k->mode) ^ ((uint64_t)(uint32_t)k->result << 48));
 
 	return hash_bytes(k->path, k->path_len, h);
 }
@@ -147,9 +179,8 @@ eq_acc(const void *val, const void *key)
 	const struct acc *a = val;
 	const struct acckey *k = key;
 
-	return a->proc_id == k->proc_id && a->op == k->op && a->mode == k->mode &&
-	    a->result == k->result && a->path_len == k->path_len &&
-	    memcmp(a->data, k->path, k->path_len) == 0;
+	return a->op == k->op && a->mode == k->mode && a->result == k->result &&
+	    a->path_len == k->path_len && memcmp(a->data, k->path, k->path_len) == 0;
 }
 
 /* --- errors ----------------------------------------------------------- */
@@ -244,14 +275,15 @@ model_free(struct model *m)
 		return;
 	for (i = 0; i < m->nprocs; i++) {
 		proc_free_strings(m->procs[i]);
+		htab_free(&m->procs[i]->accs, free);
 		free(m->procs[i]);
 	}
 	free(m->procs);
+	free(m->retire);
 	htab_free(&m->by_img, NULL);
 	htab_free(&m->by_pid, free);
 	htab_free(&m->by_image, free);
 	htab_free(&m->spawned, free);
-	htab_free(&m->accs, free);
 	for (i = 0; i < m->npend; i++)
 		pend_free(&m->pend[i]);
 	free(m->pend);
@@ -428,12 +460,33 @@ proc_alloc(uint32_t pid, uint64_t image, const char *backend)
 	return p;
 }
 
+/* p has ended, or its pid has gone: free its folding table at the next
+ * commit, when every row of it has been written. */
+static void
+retire_later(struct model *m, struct proc *p)
+{
+	if (p->queued || p->revived || p->accs.n == 0)
+		return;
+	if (m->nretire == m->capretire) {
+		size_t cap = m->capretire ? m->capretire * 2 : 64;
+		struct proc **v = reallocarray(m->retire, cap, sizeof(*v));
+
+		if (v == NULL)
+			return; /* it stays until the end: only memory */
+		m->retire = v;
+		m->capretire = cap;
+	}
+	m->retire[m->nretire++] = p;
+	p->queued = 1;
+}
+
 static void
 proc_end(struct model *m, struct proc *p, int64_t ts)
 {
 	if (p->ended)
 		return;
 	p->ended = 1;
+	retire_later(m, p);
 	if (p->row.end_ns == 0)
 		p->row.end_ns = ts;
 	p->dirty = 1;
@@ -509,28 +562,110 @@ proc_of(struct model *m, const struct sb_hdr *h)
 /* --- accesses --------------------------------------------------------- */
 
 static int
-dirty_push(struct model *m, struct acc *a)
+dirty_push(struct model *m, struct proc *p, struct acc *a)
 {
 	if (a->dirty)
 		return 0;
 	if (m->ndirty == m->capdirty) {
 		size_t cap = m->capdirty ? m->capdirty * 2 : 1024;
-		struct acc **v = reallocarray(m->dirty, cap, sizeof(*v));
+		struct dirty *v = reallocarray(m->dirty, cap, sizeof(*v));
 
 		if (v == NULL)
 			return -1;
 		m->dirty = v;
 		m->capdirty = cap;
 	}
-	m->dirty[m->ndirty++] = a;
+	m->dirty[m->ndirty].acc = a;
+	m->dirty[m->ndirty++].proc_id = p->row.id;
 	a->dirty = 1;
 	return 0;
 }
 
-static void
-record(struct model *m, const struct db_access *a, uint16_t op)
+/* A folded row with its id and count, new or from the database. */
+static struct acc *
+acc_add(struct model *m, struct proc *p, const struct db_access *a, uint16_t op, uint64_t h)
 {
-	struct acckey k = { a->process_id, op, a->mode, a->result, a->path, a->path_len };
+	int same = a->raw_len == a->path_len && memcmp(a->raw, a->path, a->path_len) == 0;
+	struct acc *n;
+
+	if (a->path_len >= RAW_SAME || a->raw_len >= RAW_SAME ||
+	    (n = malloc(sizeof(*n) + a->path_len + 1 + (same ? 0 : a->raw_len + 1))) == NULL) {
+		oom(m);
+		return NULL;
+	}
+	*n = (struct acc){ .op = op,
+		.mode = a->mode,
+		.result = a->result,
+		.count = a->count,
+		.ts_ns = a->ts_ns,
+		.path_len = (uint32_t)a->path_len,
+		.raw_len = same ? RAW_SAME : (uint32_t)a->raw_len };
+	memcpy(n->data, a->path, a->path_len);
+	n->data[a->path_len] = '\0';
+	if (!same) {
+		memcpy(n->data + a->path_len + 1, a->raw, a->raw_len);
+		n->data[a->path_len + 1 + a->raw_len] = '\0';
+	}
+	if (htab_add(&p->accs, h, n) == -1) {
+		free(n);
+		oom(m);
+		return NULL;
+	}
+	return n;
+}
+
+static uint16_t
+op_number(const char *name)
+{
+	for (uint16_t op = 1; op < SB_OP_MAX; op++)
+		if (op_names[op] != NULL && strcmp(op_names[op], name) == 0)
+			return op;
+	return 0;
+}
+
+/* One row of a retired image, read back from the database. */
+static int
+revive_row(void *ctx, int64_t id, const struct db_access *a)
+{
+	struct proc *p = ((void **)ctx)[1];
+	struct model *m = ((void **)ctx)[0];
+	uint16_t op = op_number(a->op);
+	struct acckey k = { op, a->mode, a->result, a->path, a->path_len };
+	struct acc *n;
+
+	if (op == 0)
+		return 0; /* not a row of ours: leave it alone */
+	if ((n = acc_add(m, p, a, op, hash_acc(&k))) == NULL)
+		return -1;
+	n->id = id;
+	return 0;
+}
+
+/*
+ * A record for an image whose table was freed: load its rows back, so
+ * that a call it made before folds into its row again.  Only a late
+ * record (a thread still running after the exit record, a pid wrongly
+ * thought gone) comes here; the image keeps its table from now on.
+ */
+static int
+revive(struct model *m, struct proc *p)
+{
+	void *ctx[2] = { m, p };
+
+	p->retired = 0;
+	p->revived = 1;
+	m->st.revived++;
+	if (db_access_each(m->db, p->row.id, revive_row, ctx) == -1) {
+		db_failed(m);
+		return -1;
+	}
+	return m->failed ? -1 : 0;
+}
+
+static void
+record(struct model *m, struct proc *p, const struct db_access *a, uint16_t op)
+{
+	struct acckey k = { op, a->mode, a->result, a->path, a->path_len };
 	struct htab_ent *e;
 	struct acc *n;
 	uint64_t h;
@@ -543,39 +678,24 @@ record(struct model *m, const struct db_access *a, uint16_t op)
 		m->st.accesses++;
 		return;
 	}
+	if (p->retired && revive(m, p) == -1)
+		return;
 	h = hash_acc(&k);
-	if ((e = htab_find(&m->accs, h, eq_acc, &k)) != NULL) {
+	if ((e = htab_find(&p->accs, h, eq_acc, &k)) != NULL) {
 		n = e->val;
 		n->count++;
-		if (dirty_push(m, n) == -1)
+		if (dirty_push(m, p, n) == -1)
 			oom(m);
 		return;
 	}
-	n = malloc(sizeof(*n) + a->path_len + a->raw_len + 2);
-	if (n == NULL) {
-		oom(m);
+	if ((n = acc_add(m, p, a, op, h)) == NULL)
 		return;
-	}
-	*n = (struct acc){ .proc_id = a->process_id,
-		.op = op,
-		.mode = a->mode,
-		.result = a->result,
-		.count = 1,
-		.ts_ns = a->ts_ns,
-		.path_len = a->path_len,
-		.raw_len = a->raw_len };
-	memcpy(n->data, a->path, a->path_len);
-	n->data[a->path_len] = '\0';
-	memcpy(n->data + a->path_len + 1, a->raw, a->raw_len);
-	n->data[a->path_len + 1 + a->raw_len] = '\0';
-	if (htab_add(&m->accs, h, n) == -1) {
-		free(n);
-		oom(m);
-		return;
-	}
 	m->st.accesses++;
-	if (dirty_push(m, n) == -1)
+	if (dirty_push(m, p, n) == -1)
 		oom(m);
+	/* a late record of an image that had ended with an empty table */
+	if (p->ended || p->gone)
+		retire_later(m, p);
 }
 
 /* Is s[0..n) absolute and already what path_normalize() would make of
@@ -629,7 +749,7 @@ record_path(struct model *m, struct proc *p, uint16_t op, uint32_t mode, int32_t
 	} else {
 		a.path = path;
 	}
-	record(m, &a, op);
+	record(m, p, &a, op);
 	free(path);
 }
 
@@ -709,7 +829,7 @@ exec_done(struct model *m, struct pend *e, int32_t result, int traced)
 		.ts_ns = e->ts };
 	int spawn = (e->mode & SB_M_SPAWN) != 0;
 
-	record(m, &a, SB_OP_EXEC);
+	record(m, e->caller, &a, SB_OP_EXEC);
 	if (result != 0)
 		return;
 	if (spawn && e->child_pid != 0)
@@ -909,6 +1029,7 @@ on_exit_msg(struct model *m, struct proc *p, const struct msg *g)
 	p->row.end_ns = (int64_t)g->hdr.ts_ns;
 	p->ended = 1;
 	p->dirty = 1;
+	retire_later(m, p);
 }
 
 static void
@@ -1009,6 +1130,7 @@ proc_set_status(struct model *m, struct proc *p, int status, int64_t ts)
 		p->row.end_ns = ts;
 	p->ended = 1;
 	p->dirty = 1;
+	retire_later(m, p);
 	changed(m);
 }
 
@@ -1067,6 +1189,54 @@ model_child_exit(struct model *m, int status, int64_t ts)
 	proc_set_status(m, p, status, ts);
 }
 
+/* Free the tables of the images that ended: every row of them has been
+ * written and committed. */
+static void
+retire_ended(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nretire; i++) {
+		struct proc *p = m->retire[i];
+
+		p->queued = 0;
+		if (p->revived || p->accs.n == 0)
+			continue;
+		htab_free(&p->accs, free);
+		p->retired = 1;
+		m->st.retired++;
+	}
+	m->nretire = 0;
+}
+
+static int pid_alive(uint32_t pid, uint64_t starttime);
+
+/*
+ * An image killed by a signal sends no exit record, and its pid is not
+ * our child: look, at most once a second, whether the images with big
+ * tables still run.  One that does not is only marked gone (its row is
+ * left as it is); if it was wrongly thought gone, its next record
+ * brings its rows back.
+ */
+static void
+find_gone(struct model *m, int64_t now)
+{
+	size_t i;
+
+	if (now < m->next_gone_check)
+		return;
+	m->next_gone_check = now + MODEL_GONE_NS;
+	for (i = 0; i < m->nprocs; i++) {
+		struct proc *p = m->procs[i];
+
+		if (p->ended || p->gone || p->revived || p->accs.n < MODEL_GONE_ROWS ||
+		    pid_alive(p->pid, p->starttime))
+			continue;
+		p->gone = 1;
+		retire_later(m, p);
+	}
+}
+
 static int
 flush(struct model *m)
 {
@@ -1080,18 +1250,17 @@ flush(struct model *m)
 		p->dirty = 0;
 	}
 	for (i = 0; i < m->ndirty && !m->failed; i++) {
-		struct acc *a = m->dirty[i];
-		struct db_access r = { .process_id = a->proc_id,
+		struct acc *a = m->dirty[i].acc;
+		struct db_access r = { .process_id = m->dirty[i].proc_id,
 			.op = op_names[a->op],
 			.path = a->data,
 			.path_len = a->path_len,
-			.raw = a->data + a->path_len + 1,
-			.raw_len = a->raw_len,
 			.mode = a->mode,
 			.result = a->result,
 			.count = a->count,
 			.ts_ns = a->ts_ns };
 
+		r.raw = acc_raw(a, &r.raw_len);
 		a->dirty = 0;
 		if (a->id == 0 ? db_access_insert(m->db, &r, &a->id)
 			       : db_access_set_count(m->db, a->id, a->count))
@@ -1100,6 +1269,8 @@ flush(struct model *m)
 	m->ndirty = 0;
 	if (!m->failed && db_commit(m->db) == -1)
 		db_failed(m);
+	if (!m->failed)
+		retire_ended(m);
 	m->first_change = 0;
 	return m->failed ? -1 : 0;
 }
@@ -1118,6 +1289,7 @@ model_tick(struct model *m, int64_t now)
 	age = now - m->first_change;
 	if (age < MODEL_COMMIT_NS && m->ndirty + db_txn_rows(m->db) < MODEL_COMMIT_ROWS)
 		return MODEL_COMMIT_NS - age;
+	find_gone(m, now);
 	return flush(m) == -1 ? -2 : -1;
 }
 
@@ -1143,8 +1315,12 @@ pid_alive(uint32_t pid, uint64_t starttime)
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		/* no /proc (not mounted, masked): ask about the pid alone */
+		if (access("/proc/self/stat", F_OK) == -1)
+			return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 		return 0;
+	}
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
 	if (n <= 0 || sb_procstat_parse(buf, (size_t)n, &ps) == -1 || ps.state == 'Z' ||
@@ -1167,6 +1343,7 @@ model_any_alive(struct model *m)
 			return 1;
 		/* gone without a word (killed): no need to look again */
 		p->ended = 1;
+		retire_later(m, p);
 	}
 	return 0;
 }

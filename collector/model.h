@@ -19,6 +19,10 @@
 #define MODEL_COMMIT_ROWS 20000
 /* Execs awaiting their outcome at once; beyond, the oldest counts as done. */
 #define MODEL_PENDING_MAX 4096
+/* Images with at least this many folded rows are checked for having
+ * been killed (no exit record) this often, so their tables can go. */
+#define MODEL_GONE_ROWS 4096
+#define MODEL_GONE_NS 1000000000LL
 
 struct model;
 
@@ -27,6 +31,8 @@ struct model_stats {
 	uint64_t accesses;  /* accesses rows written */
 	uint64_t calls;	    /* accesses folded into them */
 	uint64_t malformed; /* messages ignored: bad body, op or type */
+	uint64_t retired;   /* folding tables freed: their image ended */
+	uint64_t revived;   /* of those, read back for a late record */
 };
 
 /* What sbtrace itself knows about its direct child. */

@@ -359,6 +359,16 @@ db_commit(struct db *db)
 	return 0;
 }
 
+void
+db_rollback(struct db *db)
+{
+	/* SQLite may have rolled back already (SQLITE_FULL can) */
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	db->in_txn = 0;
+	db->txn_rows = 0;
+}
+
 size_t
 db_txn_rows(const struct db *db)
 {

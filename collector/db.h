@@ -86,5 +86,7 @@ int db_access_each(struct db *db, int64_t process_id,
 /* Rows written in the open transaction (0 when none is open). */
 size_t db_txn_rows(const struct db *db);
 int db_commit(struct db *db);
+/* Give up the open transaction, if any (after a failed write). */
+void db_rollback(struct db *db);
 
 #endif

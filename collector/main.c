@@ -302,14 +302,25 @@ struct collector {
 	int child_done;
 	int stop_signal;
 	int sigfd;
+	char db_err[1024]; /* the database could not be set up: why */
+	int db_said;	   /* the write error was reported */
+	const char *command;
 };
 
-static void __attribute__((noreturn)) die_db(struct collector *c)
+/*
+ * A database write failed (a full disk): the model records nothing from
+ * now on, but sbtrace goes on reading the FIFO, so that no writer
+ * blocks, and waits for the command, as strace does.  Say so once now;
+ * finish() says what was kept.
+ */
+static void
+check_db(struct collector *c)
 {
-	const char *msg = c->model ? model_errmsg(c->model) : db_errmsg(c->db);
-
-	channel_close(&c->ch);
-	errx(1, "%s: %s", opt_output, msg);
+	if (c->db_said || !model_failed(c->model))
+		return;
+	c->db_said = 1;
+	warnx("%s: %s: recording stops; %s runs on and is waited for", opt_output,
+	    model_errmsg(c->model), c->command);
 }
 
 /* Read everything the FIFO holds now into the stream; returns the
@@ -324,11 +335,9 @@ drain(struct collector *c)
 		total += (size_t)n;
 		if (stream_feed(c->stream, c->buf, (size_t)n) == -1)
 			warn("trace stream");
-		if (model_failed(c->model))
-			die_db(c);
 		/* keep commits on time even under a steady flood */
-		if (model_tick(c->model, now_mono_ns()) == -2)
-			die_db(c);
+		(void)model_tick(c->model, now_mono_ns());
+		check_db(c);
 	}
 	if (n == -1)
 		warn("read %s", c->ch.fifo);
@@ -425,8 +434,8 @@ collect(struct collector *c)
 
 	for (;;) {
 		now = now_mono_ns();
-		if ((commit = model_tick(c->model, now)) == -2)
-			die_db(c);
+		commit = model_tick(c->model, now);
+		check_db(c);
 		if (c->child_done) {
 			if (deadline == 0)
 				deadline = now + opt_linger * 1000000000LL;
@@ -489,6 +498,11 @@ prepare_db(struct collector *c)
 	}
 }
 
+/*
+ * The command runs already: a database that cannot be set up now (a
+ * full disk) leaves it to run on, traced into nothing, and waited for;
+ * c->db_err says why.
+ */
 static void
 begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t start_ns)
 {
@@ -503,10 +517,66 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t sta
 	if (uname(&un) == -1)
 		err(1, "uname");
 	r.host = un.nodename;
-	if (c->db == NULL && db_open(&c->db, opt_output, 1, msg, sizeof(msg)) == -1)
-		errx(1, "%s", msg);
-	if (db_run_begin(c->db, &r, &c->run_id) == -1)
-		errx(1, "%s: %s", opt_output, db_errmsg(c->db));
+	if (c->db == NULL && db_open(&c->db, opt_output, 1, msg, sizeof(msg)) == -1) {
+		size_t n = strlen(opt_output);
+
+		/* the messages name the file themselves */
+		strlcpy(c->db_err,
+		    strncmp(msg, opt_output, n) == 0 && strncmp(msg + n, ": ", 2) == 0 ? msg + n + 2
+										       : msg,
+		    sizeof(c->db_err));
+		c->db = NULL;
+		return;
+	}
+	if (db_run_begin(c->db, &r, &c->run_id) == -1) {
+		strlcpy(c->db_err, db_errmsg(c->db), sizeof(c->db_err));
+		db_rollback(c->db);
+		c->run_id = 0;
+	}
+}
+
+/* Remove a database this run created and put nothing in. */
+static void
+remove_db(void)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+	char name[PATH_MAX + 16];
+
+	for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+		snprintf(name, sizeof(name), "%s%s", opt_output, sfx[i]);
+		(void)unlink(name);
+	}
+}
+
+/*
+ * The end of the run into its row, and everything closed.  Returns 0,
+ * or -1 with why in err: the rows were kept up to the last commit.
+ */
+static int
+close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, uint64_t events,
+    char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (c->db == NULL)
+		return -1;
+	if (failed)
+		db_rollback(c->db);
+	/* what it can, even after a failure: the end, status and events */
+	if (c->run_id != 0 &&
+	    (db_run_end(c->db, c->run_id, now_realtime_ns(), has_exit, exit_code, sig, events) ==
+		    -1 ||
+		db_commit(c->db) == -1)) {
+		snprintf(err, errlen, "%s", db_errmsg(c->db));
+		db_rollback(c->db);
+		rc = -1;
+	}
+	if (db_close(c->db) == -1 && rc == 0) {
+		snprintf(err, errlen, "closing the database failed");
+		rc = -1;
+	}
+	c->db = NULL;
+	return rc;
 }
 
 /* Write the end of the run and return sbtrace's exit status. */
@@ -515,7 +585,8 @@ finish(struct collector *c, int exec_error)
 {
 	const struct stream_stats *ss;
 	const struct model_stats *ms;
-	int status = c->child_status, code, has_exit = 0, sig = 0;
+	int status = c->child_status, code, has_exit = 0, sig = 0, failed, run_failed;
+	char run_err[1024] = "";
 
 	stream_finish(c->stream);
 	channel_close(&c->ch);
@@ -530,13 +601,10 @@ finish(struct collector *c, int exec_error)
 		code = WEXITSTATUS(status);
 	if (exec_error != 0 || (c->child_done && WIFEXITED(status)))
 		has_exit = 1;
-	if (model_finish(c->model) == -1 ||
-	    db_run_end(c->db, c->run_id, now_realtime_ns(), has_exit,
-		exec_error != 0 ? code : (has_exit ? WEXITSTATUS(status) : 0), sig,
-		ss->records) == -1 ||
-	    db_close(c->db) == -1)
-		errx(1, "%s: %s", opt_output,
-		    model_failed(c->model) ? model_errmsg(c->model) : db_errmsg(c->db));
+	failed = model_failed(c->model) || model_finish(c->model) == -1;
+	run_failed = close_db(c, failed, has_exit,
+			 exec_error != 0 ? code : (has_exit ? WEXITSTATUS(status) : 0), sig,
+			 ss->records, run_err, sizeof(run_err)) == -1;
 	if (ss->garbage > 0)
 		warnx("trace stream: %llu bytes of garbage skipped, %llu false record headers "
 		      "among them (bad checksum or cut short)",
@@ -552,6 +620,25 @@ finish(struct collector *c, int exec_error)
 	ms = model_stats(c->model);
 	if (ms->malformed > 0)
 		warnx("%llu malformed messages ignored", (unsigned long long)ms->malformed);
+	if (failed && ms->kept_processes == 0 && c->run_id == 0 && !opt_append) {
+		/* nothing of the run is in it: no database is better than
+		 * an empty one */
+		remove_db();
+		warnx("trace incomplete: %s: %s; nothing was kept, and %s was removed", opt_output,
+		    model_errmsg(c->model), opt_output);
+		return code;
+	}
+	if (failed || run_failed) {
+		warnx("trace incomplete: %s: %s; kept %llu processes and %llu accesses (run %lld), "
+		      "%llu of %llu messages not recorded%s%s",
+		    opt_output, failed ? model_errmsg(c->model) : run_err,
+		    (unsigned long long)ms->kept_processes, (unsigned long long)ms->kept_accesses,
+		    (long long)c->run_id, (unsigned long long)(ms->messages - ms->kept_messages),
+		    (unsigned long long)ms->messages,
+		    failed && run_failed ? "; the run's end not written either: " : "",
+		    failed && run_failed ? run_err : "");
+		return code;
+	}
 	if (!opt_quiet && exec_error == 0)
 		fprintf(stderr,
 		    "sbtrace: %llu processes, %llu accesses recorded in %s "
@@ -656,6 +743,9 @@ main(int argc, char **argv)
 	if ((c.model = model_new(c.db, c.run_id, opt_all)) == NULL ||
 	    (c.stream = stream_new(on_message, &c)) == NULL)
 		err(1, NULL);
+	if (c.db_err[0] != '\0')
+		model_set_failed(c.model, c.db_err);
+	c.command = argv[cmd];
 	if (c.tracer != NULL)
 		ptracer_set_model(c.tracer, c.model);
 	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0')

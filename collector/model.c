@@ -207,6 +207,13 @@ model_failed(const struct model *m)
 	return m->failed;
 }
 
+void
+model_set_failed(struct model *m, const char *why)
+{
+	strlcpy(m->err, why, sizeof(m->err));
+	m->failed = 1;
+}
+
 const char *
 model_errmsg(const struct model *m)
 {
@@ -1055,6 +1062,7 @@ model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, si
 	struct msg *g = &m->msg;
 	struct proc *p;
 
+	m->st.messages++;
 	if (m->failed)
 		return;
 	if (msg_decode(g, hdr, body, len) == -1) {
@@ -1269,8 +1277,12 @@ flush(struct model *m)
 	m->ndirty = 0;
 	if (!m->failed && db_commit(m->db) == -1)
 		db_failed(m);
-	if (!m->failed)
+	if (!m->failed) {
+		m->st.kept_processes = m->st.processes;
+		m->st.kept_accesses = m->st.accesses;
+		m->st.kept_messages = m->st.messages;
 		retire_ended(m);
+	}
 	m->first_change = 0;
 	return m->failed ? -1 : 0;
 }

@@ -33,6 +33,9 @@ struct model_stats {
 	uint64_t malformed; /* messages ignored: bad body, op or type */
 	uint64_t retired;   /* folding tables freed: their image ended */
 	uint64_t revived;   /* of those, read back for a late record */
+	uint64_t messages;  /* messages handed to the model */
+	/* what the last successful commit made permanent */
+	uint64_t kept_processes, kept_accesses, kept_messages;
 };
 
 /* What sbtrace itself knows about its direct child. */
@@ -45,7 +48,8 @@ struct model_child {
 	const char *cwd;
 };
 
-/* A model writing into run run_id of db; all_calls: --all. */
+/* A model writing into run run_id of db (NULL: see model_set_failed);
+ * all_calls: --all. */
 struct model *model_new(struct db *db, int64_t run_id, int all_calls);
 void model_free(struct model *m);
 
@@ -70,6 +74,8 @@ int model_finish(struct model *m);
 
 /* Has a database write failed?  The model then ignores messages. */
 int model_failed(const struct model *m);
+/* The database could not be set up (why): a model that records nothing. */
+void model_set_failed(struct model *m, const char *why);
 const char *model_errmsg(const struct model *m);
 
 /* Are traced processes we have heard of (and not seen end) still

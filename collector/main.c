@@ -304,6 +304,7 @@ struct collector {
 	int sigfd;
 	char db_err[1024]; /* the database could not be set up: why */
 	int db_said;	   /* the write error was reported */
+	int forwarded;	   /* a stop signal passed on to the command */
 	const char *command;
 };
 
@@ -364,6 +365,34 @@ batch_pause(const struct collector *c, size_t got)
 		(void)poll(&sig, 1, BATCH_PAUSE_MS);
 }
 
+/*
+ * SIGINT, SIGTERM or SIGHUP.  Processes traced with ptrace cannot run on
+ * without sbtrace (their seccomp filter would make every path syscall
+ * fail with ENOSYS, and PTRACE_O_EXITKILL kills them when we go), so
+ * while there are some and the command runs, the first signal is passed
+ * on to the command and the trace goes on to its end; a second one
+ * stops sbtrace, and the kernel kills them.  Without ptrace, sbtrace
+ * stops and the command runs on untraced.
+ */
+static void
+on_stop_signal(struct collector *c, const struct signalfd_siginfo *si)
+{
+	int sig = (int)si->ssi_signo;
+
+	if (c->forwarded == 0 && c->tracer != NULL && ptracer_ntasks(c->tracer) > 0 &&
+	    !c->child_done && c->child > 0) {
+		c->forwarded = sig;
+		/* one from the terminal reached the process group already */
+		if (si->ssi_code != SI_KERNEL && kill(c->child, sig) == -1 && errno != ESRCH)
+			warn("passing SIG%s on to %s", sigabbrev_np(sig), c->command);
+		warnx("SIG%s passed on to %s, traced to its end with ptrace (a second signal stops "
+		      "sbtrace, and the kernel kills what it traces)",
+		    sigabbrev_np(sig), c->command);
+		return;
+	}
+	c->stop_signal = sig;
+}
+
 static void
 handle_signals(struct collector *c)
 {
@@ -372,7 +401,7 @@ handle_signals(struct collector *c)
 
 	while (read(c->sigfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo != SIGCHLD) {
-			c->stop_signal = (int)si.ssi_signo;
+			on_stop_signal(c, &si);
 			continue;
 		}
 		/* As a subreaper we also inherit orphaned descendants:
@@ -691,6 +720,7 @@ main(int argc, char **argv)
 	int cmd, exec_error = 0, code;
 
 	cmd = parse_options(argc, argv);
+	c.command = argv[cmd];
 	if (backend != BACKEND_PTRACE)
 		find_library(lib, sizeof(lib));
 	if (backend == BACKEND_PTRACE && ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == -1)
@@ -745,7 +775,6 @@ main(int argc, char **argv)
 		err(1, NULL);
 	if (c.db_err[0] != '\0')
 		model_set_failed(c.model, c.db_err);
-	c.command = argv[cmd];
 	if (c.tracer != NULL)
 		ptracer_set_model(c.tracer, c.model);
 	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0')

@@ -73,6 +73,7 @@ struct ptracer {
 	pid_t root;
 	int root_exec_error;
 	int err_fd; /* the root child reports a failed exec here */
+	size_t ntasks;
 	struct task **chunks[(1 << 22) / PID_CHUNK + 1];
 	struct buf body, tmp, argv;
 };
@@ -130,6 +131,7 @@ task_drop(struct ptracer *t, struct task *k)
 	if (k->proc != NULL && --k->proc->threads == 0)
 		free(k->proc);
 	task_free(k);
+	t->ntasks--;
 }
 
 static struct task *
@@ -145,6 +147,7 @@ task_add(struct ptracer *t, pid_t tid, struct tproc *p)
 	k->proc = p;
 	p->threads++;
 	*s = k;
+	t->ntasks++;
 	return k;
 }
 
@@ -979,6 +982,12 @@ ptracer_spawn(struct ptracer *t, char *const argv[], const sigset_t *mask)
 	(void)!write(go[1], &c, 1);
 	close(go[1]);
 	return pid;
+}
+
+size_t
+ptracer_ntasks(const struct ptracer *t)
+{
+	return t->ntasks;
 }
 
 int

@@ -46,6 +46,11 @@ int ptrace_probe_quick(char *why, size_t len);
  */
 pid_t ptracer_spawn(struct ptracer *t, char *const argv[], const sigset_t *mask);
 
+/* Tasks traced now.  They cannot run on without the tracer: the seccomp
+ * filter would make their path syscalls fail (ENOSYS), and
+ * PTRACE_O_EXITKILL kills them when the tracer goes. */
+size_t ptracer_ntasks(const struct ptracer *t);
+
 /* The errno of the root's failed exec, or 0 (it exec'd, or not done). */
 int ptracer_exec_error(struct ptracer *t);
 

@@ -135,21 +135,48 @@ is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/*
+ * This program's absolute path into exe (PATH_MAX bytes): /proc/self/exe,
+ * or, where /proc is missing or masked, argv[0] as the shell found it:
+ * with a slash as it is, else looked up in PATH.  -1 if neither works.
+ */
+static int
+self_path(const char *argv0, char *exe)
+{
+	const char *path = getenv("PATH"), *p, *e;
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", exe, PATH_MAX - 1)) > 0) {
+		exe[n] = '\0';
+		return 0;
+	}
+	if (strchr(argv0, '/') != NULL)
+		return realpath(argv0, exe) != NULL ? 0 : -1;
+	for (p = path != NULL ? path : "/usr/local/bin:/bin:/usr/bin";; p = e + 1) {
+		e = strchrnul(p, ':');
+		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(e - p), p,
+			e > p ? "/" : "", argv0) < sizeof(buf) &&
+		    is_file(buf) && access(buf, X_OK) == 0)
+			return realpath(buf, exe) != NULL ? 0 : -1;
+		if (*e == '\0')
+			return -1;
+	}
+}
+
 /* The library's absolute path, by the order of sbtrace(1) FILES. */
 static void
-find_library(char *out, size_t size)
+find_library(const char *argv0, char *out, size_t size)
 {
 	const char *env = getenv(SB_ENV_LIB);
 	char exe[PATH_MAX], *slash;
-	ssize_t n;
 
 	if (env != NULL && env[0] != '\0') {
 		if (realpath(env, out) == NULL)
 			err(1, "%s=%s", SB_ENV_LIB, env);
 		return;
 	}
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
-		exe[n] = '\0';
+	if (self_path(argv0, exe) == 0) {
 		if ((slash = strrchr(exe, '/')) != NULL)
 			*slash = '\0';
 		if ((size_t)snprintf(out, size, "%s/libsbtrace.so", exe) < size && is_file(out))
@@ -698,6 +725,34 @@ on_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, size_
 	model_message(c->model, hdr, body, len);
 }
 
+/*
+ * Without /proc (not mounted, or masked) nothing can be recorded by
+ * ptrace, which reads the tracees there, and the library records less:
+ * no exe, no directory behind a descriptor.  -b ptrace refuses to run;
+ * otherwise say what is missing, and -b auto leaves static programs
+ * untraced, each with its warning.
+ */
+static void
+check_proc(struct collector *c)
+{
+	char why[256];
+
+	if (ptrace_proc_check(why, sizeof(why)) == 0)
+		return;
+	if (backend == BACKEND_PTRACE)
+		errx(1,
+		    "-b ptrace needs /proc to read the traced processes (%s); mount proc on "
+		    "/proc (a container: do not mask it) or use -b preload",
+		    why);
+	warnx("warning: /proc is not usable (%s): processes.exe stays empty and paths relative "
+	      "to a directory descriptor are recorded without it%s; mount proc on /proc for a "
+	      "full trace",
+	    why, backend == BACKEND_AUTO ? ", and static programs are not traced" : "");
+	if (backend == BACKEND_AUTO)
+		snprintf(c->ptrace_why, sizeof(c->ptrace_why),
+		    "the ptrace backend needs /proc (%s)", why);
+}
+
 /* -b auto without ptrace: one warning per static image left untraced. */
 static void
 warn_untraced(void *ctx, uint32_t pid, const char *exe, uint32_t mode)
@@ -705,9 +760,8 @@ warn_untraced(void *ctx, uint32_t pid, const char *exe, uint32_t mode)
 	struct collector *c = ctx;
 
 	if (mode & SB_M_STATIC)
-		warnx("warning: %s (pid %u) is static and was not traced: "
-		      "ptrace not permitted: %s",
-		    exe, pid, c->ptrace_why);
+		warnx("warning: %s (pid %u) is static and was not traced: %s", exe, pid,
+		    c->ptrace_why);
 }
 
 int
@@ -722,11 +776,17 @@ main(int argc, char **argv)
 	cmd = parse_options(argc, argv);
 	c.command = argv[cmd];
 	if (backend != BACKEND_PTRACE)
-		find_library(lib, sizeof(lib));
+		find_library(argv[0], lib, sizeof(lib));
 	if (backend == BACKEND_PTRACE && ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == -1)
 		errx(1, "ptrace not permitted: %s", c.ptrace_why);
-	if (backend == BACKEND_AUTO && ptrace_probe_quick(c.ptrace_why, sizeof(c.ptrace_why)) == 0)
-		c.ptrace_why[0] = '\0';
+	check_proc(&c);
+	if (backend == BACKEND_AUTO && c.ptrace_why[0] == '\0') {
+		char why[sizeof(c.ptrace_why) - 32];
+
+		if (ptrace_probe_quick(why, sizeof(why)) == -1)
+			snprintf(c.ptrace_why, sizeof(c.ptrace_why), "ptrace not permitted: %s",
+			    why);
+	}
 	exe = which(argv[cmd]);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		err(1, "getcwd");
@@ -762,9 +822,8 @@ main(int argc, char **argv)
 			err(1, "starting %s", argv[cmd]);
 	} else {
 		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && is_static(exe))
-			warnx("warning: %s is static and is not traced: "
-			      "ptrace not permitted: %s",
-			    argv[cmd], c.ptrace_why);
+			warnx("warning: %s is static and is not traced: %s", argv[cmd],
+			    c.ptrace_why);
 		c.child = spawn(argv + cmd, &oldmask, &exec_error);
 	}
 	begin_run(&c, cmdjson.p, cwd, mc.start_ns);

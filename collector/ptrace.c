@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/capability.h>
 #include <linux/ptrace.h>
 
 #include "binfmt.h"
@@ -817,18 +818,62 @@ ptracer_event(struct ptracer *t, pid_t pid, int status)
 
 /* --- starting ------------------------------------------------------- */
 
-/* The Seccomp: field of our own /proc status: 0 none, 2 a filter. */
+/*
+ * Our seccomp mode: 0 none, 2 a filter, -1 not known.  prctl answers
+ * without /proc; the Seccomp: line of /proc/self/status when a filter
+ * denies the prctl itself.
+ */
 static int
 read_seccomp_mode(void)
 {
 	struct buf b = { 0 };
 	char *s;
-	int mode = 0;
+	int mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
 
+	if (mode >= 0)
+		return mode;
 	if (read_file("/proc/self/status", &b) == 0 && (s = strstr(b.p, "\nSeccomp:")) != NULL)
 		mode = atoi(s + 9);
 	buf_free(&b);
 	return mode;
+}
+
+/* Is CAP_SYS_PTRACE in our effective set?  capget needs no /proc. */
+static int
+have_cap_sys_ptrace(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) == -1)
+		return 0;
+	return (d[CAP_SYS_PTRACE / 32].effective >> (CAP_SYS_PTRACE % 32)) & 1;
+}
+
+int
+ptrace_proc_check(char *why, size_t len)
+{
+	static const char *const need[] = { "/proc/self/stat", "/proc/self/auxv",
+		"/proc/self/cmdline" };
+	struct buf b = { 0 };
+	char link[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		int rc = read_file(need[i], &b);
+
+		if (rc == -1 || b.len == 0) {
+			snprintf(why, len, "%s: %s", need[i], rc == -1 ? strerror(errno) : "empty");
+			buf_free(&b);
+			return -1;
+		}
+	}
+	buf_free(&b);
+	if (readlink("/proc/self/exe", link, sizeof(link)) <= 0) {
+		snprintf(why, len, "/proc/self/exe: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -861,7 +906,7 @@ int
 ptrace_probe(char *why, size_t len)
 {
 	pid_t pid;
-	int status, e = 0, scope = -1, fd;
+	int status, e = 0, scope = -1, fd, mode;
 	char buf[64] = "";
 	ssize_t n;
 
@@ -885,7 +930,7 @@ ptrace_probe(char *why, size_t len)
 		}
 		close(fd);
 	}
-	if (read_seccomp_mode() > 0)
+	if ((mode = read_seccomp_mode()) > 0)
 		snprintf(why, len,
 		    "a seccomp filter denies ptrace (%s); run "
 		    "without that filter (a container: --security-opt "
@@ -897,12 +942,21 @@ ptrace_probe(char *why, size_t len)
 		    "kernel.yama.ptrace_scope is 3 (no ptrace "
 		    "until reboot); reboot with a lower scope or use -b "
 		    "preload");
-	else if (scope == 2)
+	else if (scope == 2 && !have_cap_sys_ptrace())
 		snprintf(why, len,
 		    "kernel.yama.ptrace_scope is 2 and sbtrace "
 		    "lacks CAP_SYS_PTRACE; set kernel.yama.ptrace_scope=1, "
 		    "grant CAP_SYS_PTRACE (setcap cap_sys_ptrace+ep) or "
 		    "use -b preload");
+	else if (have_cap_sys_ptrace())
+		/* a capability is no answer to a refusal that ignores it */
+		snprintf(why, len,
+		    "PTRACE_SEIZE: %s although sbtrace has CAP_SYS_PTRACE: %s denies it; "
+		    "run without it or use -b preload",
+		    strerror(e),
+		    mode < 0 ? "a seccomp filter (which could not be checked for) or a security "
+			       "module (AppArmor, SELinux)"
+			     : "a security module (AppArmor, SELinux)");
 	else
 		snprintf(why, len,
 		    "PTRACE_SEIZE: %s; grant CAP_SYS_PTRACE "

@@ -39,6 +39,14 @@ int ptrace_probe(char *why, size_t len);
 int ptrace_probe_quick(char *why, size_t len);
 
 /*
+ * Can the backend read what it needs of the tracees in /proc (their
+ * stat, auxv, cmdline, exe)?  0, or -1 with the path that failed and
+ * why in why.  Also what the library needs for exe and directory
+ * descriptors.
+ */
+int ptrace_proc_check(char *why, size_t len);
+
+/*
  * Fork and exec argv (PATH-searched) with mask as its signal mask,
  * traced from its first instruction.  Returns the pid, or -1 when it
  * could not be started (errno).  Whether its exec failed is known only

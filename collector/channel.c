@@ -8,14 +8,11 @@
 
 #include "channel.h"
 
+/* A private directory under base: c->dir, and the paths in it. */
 static int
-make_dir(struct channel *c)
+make_dir(struct channel *c, const char *base)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	if (tmp == NULL || tmp[0] == '\0')
-		tmp = "/tmp";
-	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/sbtrace.XXXXXX", tmp) >=
+	if ((size_t)snprintf(c->dir, sizeof(c->dir), "%s/sbtrace.XXXXXX", base) >=
 	    sizeof(c->dir) - sizeof("/alive")) {
 		errno = ENAMETOOLONG;
 		return -1;
@@ -60,24 +57,60 @@ open_fifo(struct channel *c)
 	return 0;
 }
 
-int
-channel_open(struct channel *c)
+/* The channel under base; -1 with errno, and c->dir naming what failed. */
+static int
+open_under(struct channel *c, const char *base)
 {
+	char failed[PATH_MAX];
 	int saved;
 
-	memset(c, 0, sizeof(*c));
 	c->fd = c->lockfd = -1;
-	if (make_dir(c) == -1) {
-		c->dir[0] = '\0';
+	if (make_dir(c, base) == -1) {
+		saved = errno;
+		snprintf(c->dir, sizeof(c->dir), "%s/sbtrace.XXXXXX", base);
+		errno = saved;
 		return -1;
 	}
 	if (lock_alive(c) == -1 || open_fifo(c) == -1) {
 		saved = errno;
+		strlcpy(failed, c->lockfd == -1 ? c->alive : c->fifo, sizeof(failed));
 		channel_close(c);
+		strlcpy(c->dir, failed, sizeof(c->dir));
 		errno = saved;
 		return -1;
 	}
 	return 0;
+}
+
+int
+channel_open(struct channel *c, const char *dbdir, char *err, size_t errlen)
+{
+	const char *tmpdir = getenv("TMPDIR"), *xdg = getenv("XDG_RUNTIME_DIR");
+	/* The usual place first; then private or memory-backed ones a
+	 * read-only /tmp or a TMPDIR that does not exist leaves. */
+	const char *base[] = { tmpdir, "/tmp", xdg, "/dev/shm", dbdir };
+	size_t i, j, n = 0;
+
+	memset(c, 0, sizeof(*c));
+	err[0] = '\0';
+	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++) {
+		if (base[i] == NULL || base[i][0] == '\0')
+			continue;
+		for (j = 0; j < i && (base[j] == NULL || strcmp(base[j], base[i]) != 0); j++)
+			;
+		if (j < i)
+			continue; /* tried already */
+		if (open_under(c, base[i]) == 0)
+			return 0;
+		/* c->dir names what failed: the directory or a file in it */
+		n += (size_t)snprintf(err + n, n < errlen ? errlen - n : 0, "%s%s: %s",
+		    n > 0 ? "; " : "", c->dir, strerror(errno));
+		if (n >= errlen)
+			n = errlen;
+		c->dir[0] = '\0';
+	}
+	errno = ENOENT;
+	return -1;
 }
 
 ssize_t

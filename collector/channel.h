@@ -23,9 +23,13 @@ struct channel {
 	int lockfd; /* alive, with an OFD write lock */
 };
 
-/* Make the directory, FIFO and lock under $TMPDIR (or /tmp) and open
- * them.  -1 with errno on failure, everything made removed again. */
-int channel_open(struct channel *c);
+/*
+ * Make the directory, FIFO and lock in a private directory and open
+ * them: under $TMPDIR, /tmp, $XDG_RUNTIME_DIR, /dev/shm or dbdir (the
+ * database's directory), the first that works.  -1 when none does, with
+ * every path tried and why in err, everything made removed again.
+ */
+int channel_open(struct channel *c, const char *dbdir, char *err, size_t errlen);
 
 /* Read what is there: bytes read, 0 when the FIFO is empty, -1 with
  * errno on error.  Retries EINTR. */

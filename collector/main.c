@@ -535,6 +535,49 @@ setup_signals(struct collector *c, sigset_t *old)
 		err(1, "signalfd");
 }
 
+/* What a fatal error leaves behind is removed at exit. */
+static struct channel *cleanup_ch;
+static int cleanup_db; /* the empty file prepare_db() made */
+
+static void
+cleanup(void)
+{
+	char wal[PATH_MAX + 8];
+	struct stat st;
+
+	if (cleanup_ch != NULL)
+		channel_close(cleanup_ch);
+	/* a database that never got its schema is no database; one whose
+	 * pages are all still in its WAL is */
+	snprintf(wal, sizeof(wal), "%s-wal", opt_output);
+	if (cleanup_db && stat(opt_output, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 &&
+	    (stat(wal, &st) == -1 || st.st_size == 0))
+		(void)unlink(opt_output);
+}
+
+/* The FIFO and its lock, in the first private place that works. */
+static void
+open_channel(struct collector *c)
+{
+	char dir[PATH_MAX], abs[PATH_MAX], err[4096];
+	const char *slash = strrchr(opt_output, '/');
+
+	if (slash == NULL)
+		strlcpy(dir, ".", sizeof(dir));
+	else
+		snprintf(dir, sizeof(dir), "%.*s",
+		    slash == opt_output ? 1 : (int)(slash - opt_output), opt_output);
+	/* every traced process opens the FIFO by this path, from its own
+	 * working directory: it must be absolute */
+	if (realpath(dir, abs) == NULL)
+		abs[0] = '\0';
+	if (channel_open(&c->ch, abs, err, sizeof(err)) == -1)
+		errx(1, "cannot make the trace channel: %s", err);
+	cleanup_ch = &c->ch;
+	if (atexit(cleanup) != 0)
+		errx(1, "atexit");
+}
+
 /*
  * Make sure the database can be written before anything runs: an
  * existing one given with -a is checked and opened now; otherwise an
@@ -552,6 +595,7 @@ prepare_db(struct collector *c)
 	} else if (db_precreate(opt_output, msg, sizeof(msg)) == -1) {
 		errx(1, "%s", msg);
 	}
+	cleanup_db = !opt_append;
 }
 
 /*
@@ -767,7 +811,8 @@ warn_untraced(void *ctx, uint32_t pid, const char *exe, uint32_t mode)
 int
 main(int argc, char **argv)
 {
-	struct collector c = { .sigfd = -1 };
+	/* static: the atexit cleanup may still look at its channel */
+	static struct collector c = { .sigfd = -1 };
 	char lib[PATH_MAX], cwd[PATH_MAX], *exe;
 	struct buf cmdjson = { 0 };
 	sigset_t oldmask;
@@ -792,9 +837,9 @@ main(int argc, char **argv)
 		err(1, "getcwd");
 	if (json_add_argv(&cmdjson, argv + cmd) == -1)
 		err(1, NULL);
+	/* the channel first: a failure then leaves no empty database */
+	open_channel(&c);
 	prepare_db(&c);
-	if (channel_open(&c.ch) == -1)
-		err(1, "trace channel");
 	if (backend != BACKEND_PTRACE)
 		set_child_env(lib, &c.ch);
 	setup_signals(&c, &oldmask);

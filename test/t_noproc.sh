@@ -49,7 +49,9 @@ expect_eq 1 "$(q "SELECT count(*) FROM accesses WHERE op = 'open' AND path = '/e
 expect_eq 1 "$(cat t.rc)" "-b ptrace: refused"
 expect_match '^sbtrace: -b ptrace needs /proc to read the traced processes \(/proc/self/stat: No such file or directory\); .*-b preload' \
 	"$(cat t.err)" "-b ptrace: why"
-[ -e t.db ] && _sb_bad "-b ptrace" "no database" "t.db left"
+if [ -e t.db ]; then
+	_sb_bad "-b ptrace" "no database" "t.db left"
+fi
 
 expect_eq 0 "$(cat a.rc)" "-b auto, static command: exit status"
 expect_match "warning: $S is static and is not traced: the ptrace backend needs /proc" \

@@ -306,8 +306,9 @@ execveat(int dirfd, const char *path, char *const argv[], char *const envp[], in
 /*
  * posix_spawn runs libc's internal exec in a CLONE_VFORK child, out of
  * our reach: give it the doctored environment and report from the
- * parent once the child pid is known.  It returns an error number and
- * leaves errno alone; so do we.
+ * parent once the child pid is known.  It returns an error number, and
+ * errno is what the call left in it (glibc's child shares our memory,
+ * so a failed exec leaves its errno here): so it stays.
  */
 static int
 do_spawn(int search, pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
@@ -315,9 +316,9 @@ do_spawn(int search, pid_t *pid, const char *path, const posix_spawn_file_action
 {
 	pid_t child = 0;
 	SB_ENV_DOCTORED(env, envp);
-	int saved = errno;
 	int r = search ? REAL(posix_spawnp)(&child, path, fa, attr, argv, env)
 		       : REAL(posix_spawn)(&child, path, fa, attr, argv, env);
+	int saved = errno;
 	if (pid != NULL)
 		*pid = child;
 	announce(AT_FDCWD, path, argv, search, SB_M_SPAWN, r, r == 0 ? child : 0);

@@ -22,6 +22,7 @@
 
 #include "binfmt.h"
 #include "channel.h"
+#include "command.h"
 #include "db.h"
 #include "json.h"
 #include "model.h"
@@ -290,7 +291,7 @@ which(const char *cmd)
  * every trace.
  */
 static pid_t
-spawn(char **argv, const sigset_t *mask, int *error)
+spawn(char **argv, const char *found, const sigset_t *mask, int *error, int *sh)
 {
 	extern char **environ;
 	posix_spawnattr_t attr;
@@ -306,6 +307,24 @@ spawn(char **argv, const sigset_t *mask, int *error)
 	    (r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK)) != 0)
 		errc(1, r, "posix_spawnattr");
 	r = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
+	if (r == ENOEXEC && found != NULL) {
+		/* A script without "#!": /bin/sh runs it, as execvp does
+		 * (posix_spawnp has not since glibc 2.15), with the file as
+		 * execvp passes it. */
+		size_t n = 0;
+		char **v;
+
+		while (argv[n] != NULL)
+			n++;
+		if ((v = calloc(n + 2, sizeof(*v))) == NULL)
+			err(1, NULL);
+		v[0] = "/bin/sh";
+		v[1] = strchr(argv[0], '/') != NULL ? argv[0] : (char *)found;
+		memcpy(v + 2, argv + 1, n * sizeof(*v));
+		if ((r = posix_spawn(&pid, v[0], NULL, &attr, v, environ)) == 0)
+			*sh = 1;
+		free(v);
+	}
 	posix_spawnattr_destroy(&attr);
 	if (r != 0) {
 		*error = r;
@@ -332,6 +351,7 @@ struct collector {
 	char db_err[1024]; /* the database could not be set up: why */
 	int db_said;	   /* the write error was reported */
 	int forwarded;	   /* a stop signal passed on to the command */
+	int tracer_root;   /* the command was started under ptrace */
 	const char *command;
 };
 
@@ -816,7 +836,9 @@ main(int argc, char **argv)
 	char lib[PATH_MAX], cwd[PATH_MAX], *exe;
 	struct buf cmdjson = { 0 };
 	sigset_t oldmask;
-	int cmd, exec_error = 0, code;
+	int cmd, exec_error = 0, code, sh = 0;
+	struct command_chain chain = { .n = 0 };
+	char *found;
 
 	cmd = parse_options(argc, argv);
 	c.command = argv[cmd];
@@ -835,6 +857,7 @@ main(int argc, char **argv)
 	exe = which(argv[cmd]);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		err(1, "getcwd");
+	found = command_find(argv[cmd], cwd);
 	if (json_add_argv(&cmdjson, argv + cmd) == -1)
 		err(1, NULL);
 	/* the channel first: a failure then leaves no empty database */
@@ -865,12 +888,19 @@ main(int argc, char **argv)
 		c.child = ptracer_spawn(c.tracer, argv + cmd, &oldmask);
 		if (c.child == -1)
 			err(1, "starting %s", argv[cmd]);
+		/* its execvp runs a script without "#!" with /bin/sh */
+		c.tracer_root = 1;
 	} else {
 		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && is_static(exe))
 			warnx("warning: %s is static and is not traced: %s", argv[cmd],
 			    c.ptrace_why);
-		c.child = spawn(argv + cmd, &oldmask, &exec_error);
+		c.child = spawn(argv + cmd, found, &oldmask, &exec_error, &sh);
 	}
+	/* the command's exec rows: what it runs, as the kernel resolves it */
+	if (found != NULL && c.child != -1 &&
+	    command_chain(found, argv[cmd], cwd, sh || (c.tracer_root && command_needs_sh(found)),
+		&chain) == -1)
+		err(1, NULL);
 	begin_run(&c, cmdjson.p, cwd, mc.start_ns);
 	if ((c.buf = malloc(READ_BUF)) == NULL)
 		err(1, NULL);
@@ -884,6 +914,8 @@ main(int argc, char **argv)
 	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0')
 		model_set_untraced_fn(c.model, warn_untraced, &c);
 	mc.exe = exe;
+	mc.execs = chain.e;
+	mc.nexecs = chain.n;
 	if (c.child == -1) {
 		if (exec_error == ENOENT && strchr(argv[cmd], '/') == NULL)
 			warnx("%s: command not found", argv[cmd]);
@@ -901,6 +933,8 @@ main(int argc, char **argv)
 		}
 	}
 	code = finish(&c, exec_error);
+	command_chain_free(&chain);
+	free(found);
 	ptracer_free(c.tracer);
 	model_free(c.model);
 	stream_free(c.stream);

@@ -501,6 +501,33 @@ proc_end(struct model *m, struct proc *p, int64_t ts)
 }
 
 static void resolve_pid(struct model *m, uint32_t pid, uint64_t image);
+static void record(struct model *m, struct proc *p, const struct db_access *a, uint16_t op);
+
+/*
+ * p is the command's image.  Its exec was sbtrace's, which no library
+ * saw: write its rows as the library would have, the file execvp found
+ * and each one the kernel ran for it, so that programs_executed lists
+ * the command like any other program.
+ */
+static void
+root_is(struct model *m, struct proc *p)
+{
+	m->root = p;
+	for (size_t i = 0; i < m->child.nexecs; i++) {
+		const struct model_exec *x = &m->child.execs[i];
+		struct db_access a = { .process_id = p->row.id,
+			.op = op_names[SB_OP_EXEC],
+			.path = x->path,
+			.path_len = strlen(x->path),
+			.raw = x->raw,
+			.raw_len = strlen(x->raw),
+			.mode = x->mode,
+			.count = 1,
+			.ts_ns = m->child.start_ns };
+
+		record(m, p, &a, SB_OP_EXEC);
+	}
+}
 
 /*
  * A row for an image we have not seen: decide how it came to be.
@@ -553,7 +580,7 @@ proc_new(struct model *m, const struct sb_hdr *h, int64_t ppid, uint64_t startti
 		p->row.ppid = ppid;
 	p->row.start_ns = (int64_t)h->ts_ns;
 	if ((p = proc_add(m, p)) != NULL && strcmp(p->row.started_by, "root") == 0)
-		m->root = p;
+		root_is(m, p);
 	return p;
 }
 
@@ -1192,7 +1219,7 @@ model_child_exit(struct model *m, int status, int64_t ts)
 		}
 		if ((p = proc_add(m, p)) == NULL)
 			return;
-		m->root = p;
+		root_is(m, p);
 	}
 	proc_set_status(m, p, status, ts);
 }

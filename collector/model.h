@@ -38,6 +38,14 @@ struct model_stats {
 	uint64_t kept_processes, kept_accesses, kept_messages;
 };
 
+/* An exec row sbtrace writes itself: the command's, and those of the
+ * files the kernel ran for it. */
+struct model_exec {
+	const char *path; /* absolute, normalised */
+	const char *raw;  /* as given */
+	uint32_t mode;	  /* SB_M_* */
+};
+
 /* What sbtrace itself knows about its direct child. */
 struct model_child {
 	pid_t pid;
@@ -46,6 +54,9 @@ struct model_child {
 	const char *argv; /* JSON array */
 	const char *exe;  /* PATH-resolved command, NULL if unknown */
 	const char *cwd;
+	/* the exec rows of the root image: the command and its "#!" chain */
+	const struct model_exec *execs;
+	size_t nexecs;
 };
 
 /* A model writing into run run_id of db (NULL: see model_set_failed);

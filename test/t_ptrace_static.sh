@@ -73,7 +73,11 @@ expect_eq 4 "$?" "busybox sh: exit status" 2>/dev/null
 expect_eq "root fork exec" "$(q "SELECT group_concat(started_by, ' ') FROM (SELECT started_by FROM processes ORDER BY id)")" \
 	"busybox sh: process tree"
 expect_eq '["busybox","cat","/etc/hostname"]' "$(q "SELECT argv FROM processes WHERE started_by = 'exec'")" "exec'd argv"
-expect_eq 1 "$(q "SELECT count(*) FROM accesses WHERE op = 'exec' AND result = 0")" "exec access"
+expect_eq "fork|1" "$(q "SELECT p.started_by || '|' || count(*) FROM accesses a JOIN processes p ON p.id = a.process_id
+	 WHERE a.op = 'exec' AND a.result = 0 AND p.started_by != 'root' GROUP BY p.started_by")" "the fork child's exec access"
+expect_match '^root\|/.*/busybox\|busybox$' "$(q "SELECT p.started_by || '|' || a.path || '|' || a.raw_path
+	 FROM accesses a JOIN processes p ON p.id = a.process_id WHERE a.op = 'exec' AND p.started_by = 'root'")" \
+	"the command's own exec, written by sbtrace"
 
 # -b auto: a static command is traced with ptrace from the start
 "$SBTRACE" -q -o "$DB" -- "$S" fork "$D"

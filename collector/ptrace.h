@@ -39,10 +39,9 @@ int ptrace_probe(char *why, size_t len);
 int ptrace_probe_quick(char *why, size_t len);
 
 /*
- * Can the backend read what it needs of the tracees in /proc (their
- * stat, auxv, cmdline, exe)?  0, or -1 with the path that failed and
- * why in why.  Also what the library needs for exe and directory
- * descriptors.
+ * Can the backend read what it needs of the tracees in /proc (tried on
+ * our own stat and exe)?  0, or -1 with the path that failed and why in
+ * why.  Also what the library needs for exe and directory descriptors.
  */
 int ptrace_proc_check(char *why, size_t len);
 

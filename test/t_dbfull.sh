@@ -4,7 +4,8 @@
 # with what it kept, and exits with the command's status.  The runs row
 # still gets the end, the status and the events.  A database that cannot
 # even be set up is removed, not left empty.  Needs root, for a small
-# tmpfs in a private mount namespace.
+# tmpfs (4 MiB: a commit or two, not 100,000 rows) in a private mount
+# namespace.
 . "$SB_SRC/test/lib.sh"
 
 [ "$(id -u)" = 0 ] || skip "needs root to mount a small tmpfs"
@@ -22,7 +23,7 @@ cp '$PWD'/full/t.db* '$PWD/' 2>/dev/null
 exit 0
 EOF
 
-unshare -m sh inner.sh 3m || fail "the private tmpfs could not be mounted"
+unshare -m sh inner.sh 4m || fail "the private tmpfs could not be mounted"
 expect_eq 3 "$(cat rc)" "exit status: the command's"
 expect_eq done "$(cat done 2>/dev/null)" "the command ran to its end"
 err=$(cat err)

@@ -86,9 +86,11 @@ int
 channel_open(struct channel *c, const char *dbdir, char *err, size_t errlen)
 {
 	const char *tmpdir = getenv("TMPDIR"), *xdg = getenv("XDG_RUNTIME_DIR");
-	/* The usual place first; then private or memory-backed ones a
-	 * read-only /tmp or a TMPDIR that does not exist leaves. */
-	const char *base[] = { tmpdir, "/tmp", xdg, "/dev/shm", dbdir };
+	/* TMPDIR when the user chose one; else a place in memory, since
+	 * making the directory, FIFO and lock on a disk /tmp costs most of
+	 * a millisecond of every trace; then /tmp, which may be on disk,
+	 * and the database's directory, for a read-only /tmp. */
+	const char *base[] = { tmpdir, xdg, "/dev/shm", "/tmp", dbdir };
 	size_t i, j, n = 0;
 
 	memset(c, 0, sizeof(*c));

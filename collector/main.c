@@ -47,6 +47,37 @@ static const char *opt_backend = "auto";
 enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE };
 static enum backend backend = BACKEND_AUTO;
 
+/*
+ * SBTRACE_TIMES=FILE: when sbtrace reached each step of its fixed cost,
+ * for bench/trace, which splits what it adds to a command into the part
+ * before the command starts and the part after it ends.  CLOCK_REALTIME
+ * nanoseconds, one "name value" line each, written as sbtrace exits.
+ */
+enum { T_MAIN, T_SPAWN, T_DB, T_EXIT, T_DONE, T_MAX };
+static int64_t times_at[T_MAX];
+
+static void
+times_mark(int which)
+{
+	if (times_at[which] == 0)
+		times_at[which] = now_realtime_ns();
+}
+
+static void
+times_write(void)
+{
+	static const char *const names[T_MAX] = { "main", "spawn", "db", "exit", "done" };
+	const char *path = getenv("SBTRACE_TIMES");
+	FILE *f;
+
+	if (path == NULL || (f = fopen(path, "we")) == NULL)
+		return;
+	times_mark(T_DONE);
+	for (int i = 0; i < T_MAX; i++)
+		fprintf(f, "%s %lld\n", names[i], (long long)times_at[i]);
+	fclose(f);
+}
+
 static void
 usage(FILE *f)
 {
@@ -469,6 +500,7 @@ handle_signals(struct collector *c)
 				continue;
 			}
 			if (r == c->child && !c->child_done) {
+				times_mark(T_EXIT);
 				c->child_done = 1;
 				c->child_status = status;
 				model_child_exit(c->model, status, now_realtime_ns());
@@ -840,6 +872,7 @@ main(int argc, char **argv)
 	struct command_chain chain = { .n = 0 };
 	char *found;
 
+	times_mark(T_MAIN);
 	cmd = parse_options(argc, argv);
 	c.command = argv[cmd];
 	if (backend != BACKEND_PTRACE)
@@ -882,6 +915,7 @@ main(int argc, char **argv)
 		.cwd = cwd };
 	/* The command starts first; its records wait in the FIFO while
 	 * the database is set up. */
+	times_mark(T_SPAWN);
 	if (c.tracer != NULL && (backend == BACKEND_PTRACE || is_static(exe))) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 			warn("prctl(PR_SET_CHILD_SUBREAPER)");
@@ -902,6 +936,7 @@ main(int argc, char **argv)
 		&chain) == -1)
 		err(1, NULL);
 	begin_run(&c, cmdjson.p, cwd, mc.start_ns);
+	times_mark(T_DB);
 	if ((c.buf = malloc(READ_BUF)) == NULL)
 		err(1, NULL);
 	if ((c.model = model_new(c.db, c.run_id, opt_all)) == NULL ||
@@ -933,6 +968,7 @@ main(int argc, char **argv)
 		}
 	}
 	code = finish(&c, exec_error);
+	times_write();
 	command_chain_free(&chain);
 	free(found);
 	ptracer_free(c.tracer);

@@ -59,6 +59,15 @@ note_ld_cache(unsigned flag)
 	errno = saved;
 }
 
+/* ld.so is done loading (the program's libraries, or a dlopen): what
+ * its records wait for goes out. */
+SB_EXPORT void
+la_activity(uintptr_t *cookie, unsigned flag)
+{
+	if (flag == LA_ACT_CONSISTENT)
+		sb_batch_send();
+}
+
 SB_EXPORT char *
 la_objsearch(const char *name, uintptr_t *cookie, unsigned flag)
 {
@@ -69,6 +78,8 @@ la_objsearch(const char *name, uintptr_t *cookie, unsigned flag)
 		int saved = errno;
 		int err = syscall(SYS_faccessat, AT_FDCWD, name, F_OK) == 0 ? 0 : errno;
 		sb_access(SB_OP_SEARCH, 0, err, AT_FDCWD, name);
+		if (err != 0)
+			sb_batch_send(); /* ld.so may die of it */
 		errno = saved;
 	}
 	return (char *)name;

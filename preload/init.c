@@ -45,8 +45,8 @@ capture_env(char *dst, size_t size, const char *name)
  * close or dup2 onto low fds leave it alone; keep it below 1024 only if
  * the limit forces us to.
  */
-static int
-move_high(int fd)
+static long
+high_fd(void)
 {
 	struct rlimit rl;
 	long want = 1023;
@@ -54,6 +54,14 @@ move_high(int fd)
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    (long)rl.rlim_cur - 1 < want)
 		want = (long)rl.rlim_cur - 1;
+	return want;
+}
+
+static int
+move_high(int fd)
+{
+	long want = high_fd();
+
 	if (want <= fd)
 		return fd;
 	int nfd = (int)syscall(SYS_fcntl, fd, F_DUPFD_CLOEXEC, want);
@@ -86,6 +94,28 @@ sb_open_fifo(int high)
 }
 
 #ifndef SB_FREESTANDING
+/*
+ * The audit copy, loaded before us, has usually opened the FIFO already
+ * and moved it to the same high number we would: use its descriptor
+ * (once it is known to be our FIFO) instead of checking the collector
+ * and opening the FIFO a second time in every process.
+ */
+static int
+adopt_audit_fd(void)
+{
+	const char *path = sb.env_fifo + sizeof(SB_ENV_FIFO);
+	long fd = high_fd();
+	struct stat a, f;
+
+	if (syscall(SYS_fstat, fd, &a) != 0 || !S_ISFIFO(a.st_mode) ||
+	    syscall(SYS_newfstatat, AT_FDCWD, path, &f, 0) != 0 || a.st_dev != f.st_dev ||
+	    a.st_ino != f.st_ino)
+		return -1;
+	sb.fifo_dev = a.st_dev;
+	sb.fifo_ino = a.st_ino;
+	return (int)fd;
+}
+
 /* Field 22 of /proc/self/stat: with the pid, it tells an exec (same
  * value) from a reused pid (different value). */
 static uint64_t
@@ -210,6 +240,11 @@ init_once(void)
 	find_audit_lib();
 	sb.audit = in_audit_namespace();
 #endif
+#ifndef SB_FREESTANDING
+	int fd = sb.audit ? -1 : adopt_audit_fd();
+	if (fd >= 0)
+		goto report; /* the audit copy found the collector alive */
+#endif
 	/* A collector that is gone leaves a FIFO nobody reads: run on
 	 * untraced rather than fill it. */
 	if (!sb_collector_alive())
@@ -218,9 +253,11 @@ init_once(void)
 	if (sb.audit)
 		return;
 #ifndef SB_FREESTANDING
-	int fd = sb_open_fifo(1);
+	fd = sb_open_fifo(1);
 	if (fd < 0)
 		return;
+report:
+	sb.reporting = 1;
 	__atomic_store_n(&sb_fd, fd, __ATOMIC_RELAXED);
 	pthread_atfork(NULL, NULL, on_fork_child);
 	on_exit(on_exit_handler, NULL);

@@ -88,6 +88,44 @@ send_record(int fd, const void *buf, size_t n)
 	}
 }
 
+/*
+ * The audit copy's records wait here and go out together, several
+ * records in one write of at most PIPE_BUF bytes (still atomic): a
+ * process's loads and searches cost one write, one fstat of the fd, one
+ * getpid and one clock reading instead of one each per record.  ld.so
+ * calls the audit callbacks one at a time, under its lock.  Sent when
+ * full, when ld.so is done (la_activity), and at once after a failed
+ * search: ld.so may be about to die of it, and those are the rows that
+ * say why.
+ */
+static struct {
+	unsigned char buf[SB_REC_MAX];
+	size_t n;
+	int fd;
+	uint32_t pid;
+	uint64_t ts;
+} batch;
+
+void
+sb_batch_send(void)
+{
+	if (batch.n > 0)
+		send_record(batch.fd, batch.buf, batch.n);
+	batch.n = 0;
+}
+
+static void
+batch_add(const struct sb_out *o)
+{
+	size_t n = sizeof(o->hdr) + o->n;
+
+	if (batch.n + n > sizeof(batch.buf))
+		sb_batch_send();
+	memcpy(batch.buf + batch.n, &o->hdr, sizeof(o->hdr));
+	memcpy(batch.buf + batch.n + sizeof(o->hdr), o->body, o->n);
+	batch.n += n;
+}
+
 static void
 flush(struct sb_out *o, int last)
 {
@@ -95,17 +133,35 @@ flush(struct sb_out *o, int last)
 	o->hdr.len = (uint16_t)(sizeof(o->hdr) + o->n);
 	o->hdr.sum = 0;
 	o->hdr.sum = sb_wire_sum(&o->hdr, o->body, (unsigned)o->n);
-	send_record(o->fd, &o->hdr, sizeof(o->hdr) + o->n);
+	if (sb.audit)
+		batch_add(o);
+	else
+		send_record(o->fd, &o->hdr, sizeof(o->hdr) + o->n);
 	/* the next fragment's body follows this one's in the message */
 	o->hdr.off += (uint32_t)o->n;
 	o->first = 0;
 	o->n = 0;
 }
 
+/* The audit copy's next record joins a batch under way: same fd, pid
+ * and time, checked once for the batch. */
+static int
+join_batch(struct sb_out *o)
+{
+	if (!sb.audit || batch.n == 0)
+		return 0;
+	o->fd = batch.fd;
+	o->hdr.pid = batch.pid;
+	o->hdr.ts_ns = batch.ts;
+	return 1;
+}
+
 int
 sb_out_begin(struct sb_out *o, int type, int with_tid)
 {
 	sb_ensure_init();
+	if (join_batch(o))
+		goto fill;
 	o->fd = __atomic_load_n(&sb_fd, __ATOMIC_RELAXED);
 	if (o->fd == SB_FD_LOST && syscall(SYS_getpid) == sb.pid) {
 		o->fd = sb_open_fifo(1);
@@ -124,14 +180,20 @@ sb_out_begin(struct sb_out *o, int type, int with_tid)
 	}
 	if (o->fd < 0)
 		return 0;
+	o->hdr.pid = (uint32_t)syscall(SYS_getpid);
+	o->hdr.ts_ns = sb_now_ns();
+	if (sb.audit) {
+		batch.fd = o->fd;
+		batch.pid = o->hdr.pid;
+		batch.ts = o->hdr.ts_ns;
+	}
+fill:
 	o->hdr.magic = SB_WIRE_MAGIC;
 	o->hdr.version = SB_WIRE_VERSION;
 	o->hdr.type = (uint8_t)type;
 	o->hdr.reserved = 0;
-	o->hdr.pid = (uint32_t)syscall(SYS_getpid);
 	o->hdr.tid = with_tid ? (uint32_t)sb_gettid() : 0;
 	o->hdr.image = sb.image;
-	o->hdr.ts_ns = sb_now_ns();
 	o->hdr.off = 0;
 	o->n = 0;
 	o->first = 1;

@@ -77,6 +77,8 @@ struct sb_out {
 };
 
 SB_HIDDEN int sb_out_begin(struct sb_out *o, int type, int with_tid);
+/* Send what the audit copy's records wait for (report.c). */
+SB_HIDDEN void sb_batch_send(void);
 SB_HIDDEN void sb_out_bytes(struct sb_out *o, const void *p, size_t n);
 SB_HIDDEN void sb_out_str(struct sb_out *o, const char *s, size_t n);
 SB_HIDDEN void sb_out_cstr(struct sb_out *o, const char *s);

@@ -10,7 +10,7 @@ lean=$SB_BUILD/libsbtrace-audit.so
 dyn=$(readelf -d "$lean")
 expect_match 'SONAME.*libsbtrace-audit\.so' "$dyn" "readelf -d reads the module"
 expect_nomatch 'NEEDED' "$dyn" "libsbtrace-audit.so needs no library"
-expect_eq "la_objopen la_objsearch la_version" \
+expect_eq "la_activity la_objopen la_objsearch la_version" \
 	"$(nm -D --defined-only "$lean" | awk '{print $3}' | sort | xargs)" \
 	"libsbtrace-audit.so exports only the audit interface"
 
@@ -29,10 +29,12 @@ if command -v iconv >/dev/null && ls /usr/lib/*/gconv/EBCDIC-US.so >/dev/null 2>
 fi
 
 # every DT_NEEDED library of python3, as a load of the python3 process
-if command -v python3 >/dev/null; then
-	py=$(readlink -f "$(command -v python3)")
+# (the system's: a python3 first in PATH may be a wrapper script)
+if [ -x /usr/bin/python3 ]; then
+	py=$(readlink -f /usr/bin/python3)
 	rm -f "$DB"
-	trace_ok python3 -c pass
+	trace_ok /usr/bin/python3 -c pass
+	expect_match NEEDED "$(readelf -d "$py")" "python3 is a dynamic ELF"
 	for so in $(readelf -d "$py" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
 		expect_eq 1 "$(q "SELECT count(*) > 0 FROM accesses a JOIN processes p
 			 ON p.id = a.process_id WHERE p.exe = $(sqlstr "$py")

@@ -55,7 +55,7 @@ expect_eq 1 "$(q "SELECT count(*) FROM accesses WHERE op = 'open' AND path = '/e
 
 expect_eq 1 "$(cat rc2)" "no place for the channel: exit status"
 err=$(cat err2)
-expect_match "^sbtrace: cannot make the trace channel: /tmp/sbtrace\.XXXXXX: Read-only file system; $PWD/no-xdg/sbtrace\.XXXXXX: No such file or directory; /dev/shm/sbtrace\.XXXXXX: Read-only file system; $PWD/ro/sbtrace\.XXXXXX: Read-only file system\$" \
+expect_match "^sbtrace: cannot make the trace channel: $PWD/no-xdg/sbtrace\.XXXXXX: No such file or directory; /dev/shm/sbtrace\.XXXXXX: Read-only file system; /tmp/sbtrace\.XXXXXX: Read-only file system; $PWD/ro/sbtrace\.XXXXXX: Read-only file system\$" \
 	"$err" "no place for the channel: every path tried, and why"
 if [ -e ran ]; then
 	_sb_bad "no place for the channel" "the command not run" "it ran"

@@ -9,10 +9,12 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "newdb.h"
 
-static const char schema_sql[] = {
-#include "schema_sql.h"
-	0
+/* A new database, schema and all, made by collector/mktemplate.c when
+ * sbtrace was built. */
+static const unsigned char template_db[] = {
+#include "template_db.h"
 };
 
 /*
@@ -106,32 +108,13 @@ set_version(struct db *db, int version)
 	return exec_sql(db, sql);
 }
 
-static int
-exec_schema(struct db *db)
-{
-	if (sqlite3_exec(db->h, schema_sql, NULL, NULL, NULL) != SQLITE_OK)
-		return fail(db, "creating the schema");
-	return 0;
-}
-
 /* Turn an empty database into a version-SB_DB_VERSION one. */
 static int
 create_schema(struct db *db)
 {
-	char sql[64];
-
-	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d", SB_DB_APPLICATION_ID);
-	if (exec_sql(db, "BEGIN IMMEDIATE") == -1)
-		return -1;
-	if (exec_schema(db) == -1 || exec_sql(db, sql) == -1 ||
-	    exec_sql(db,
-		"INSERT OR REPLACE INTO meta (key, value)"
-		" VALUES ('application', 'sbtrace')") == -1 ||
-	    set_version(db, SB_DB_VERSION) == -1) {
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	return exec_sql(db, "COMMIT");
+	if (newdb_create_schema(db->h) != SQLITE_OK)
+		return fail(db, "creating the schema");
+	return 0;
 }
 
 static int
@@ -221,6 +204,39 @@ create_file(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* The new (empty) file at path becomes a copy of the template. */
+static int
+write_template(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	size_t done = 0;
+
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: cannot create database: %s", path, strerror(errno));
+		return -1;
+	}
+	while (done < sizeof(template_db)) {
+		ssize_t n = write(fd, template_db + done, sizeof(template_db) - done);
+
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			snprintf(err, errlen, "%s: cannot create database: %s", path,
+			    n == 0 ? "short write" : strerror(errno));
+			/* an empty file is what sbtrace's cleanup removes */
+			(void)!ftruncate(fd, 0);
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	if (close(fd) == -1) {
+		snprintf(err, errlen, "%s: cannot create database: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 prepare_all(struct db *db)
 {
@@ -263,10 +279,6 @@ open_handle(struct db *db, const char *path, int existing, char *err, size_t err
 		snprintf(err, errlen, "%s: %s", path, db->err);
 		return -1;
 	}
-	if (!existing && create_schema(db) == -1) {
-		snprintf(err, errlen, "%s: %s", path, db->err);
-		return -1;
-	}
 	if (prepare_all(db) == -1) {
 		snprintf(err, errlen, "%s: %s", path, db->err);
 		return -1;
@@ -290,7 +302,7 @@ db_open(struct db **dbp, const char *path, int append, char *err, size_t errlen)
 	}
 	if (!append && remove_old(path, err, errlen) == -1)
 		return -1;
-	if (!existing && create_file(path, err, errlen) == -1)
+	if (!existing && write_template(path, err, errlen) == -1)
 		return -1;
 	if ((db = calloc(1, sizeof(*db))) == NULL) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));

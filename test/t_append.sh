@@ -24,3 +24,20 @@ expect_eq 1 "$(sqlite3 new.db 'SELECT count(*) FROM runs')" "-a on a new file: o
 trace_ok true
 expect_eq 1 "$(q "SELECT count(*) FROM runs")" "replaced: one run"
 expect_eq 0 "$(q "SELECT count(*) FROM accesses WHERE path = '/etc/passwd'")" "replaced: old rows gone"
+
+# A new database is a copy of the template made at build time; an empty
+# SQLite file given with -a gets its schema made at run time.  Both must
+# be the same database.
+need sqlite3
+sqlite3 empty.db 'CREATE TABLE t (x); DROP TABLE t' || fail "sqlite3 cannot make empty.db"
+expect_ne 0 "$(stat -c %s empty.db)" "empty.db has a header"
+"$SBTRACE" -q -a -o empty.db -- true
+expect_eq 0 "$?" "-a on an empty SQLite file"
+"$SBTRACE" -q -o fresh.db -- true
+dbshape() {
+	sqlite3 "$1" 'PRAGMA application_id' 'PRAGMA user_version' 'PRAGMA journal_mode' \
+		"SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name" \
+		'SELECT key, value FROM meta ORDER BY key'
+}
+expect_eq "$(dbshape empty.db)" "$(dbshape fresh.db)" "template and run-time schema agree"
+expect_match 'CREATE TABLE processes' "$(dbshape fresh.db)" "the template has the schema"

@@ -918,6 +918,8 @@ not_added_why(const struct closure *c, const char *path)
 	switch (closure_excluded(c, path, ASK_USED)) {
 	case EX_PRIVATE:
 		return "under the trace's working directory or $HOME: --include it";
+	case EX_SECRET:
+		return "it holds secrets: --include it";
 	case EX_CREATED:
 		return "the traced command made it";
 	case EX_GLOB:

@@ -449,7 +449,7 @@ sandbox_init(struct launch *l, uid_t uid, gid_t gid, int statfd)
 		_exit(exec_entry(l, uid, gid));
 	}
 	forward_to = entry;
-	/* init keeps uid 0 but only CAP_KILL, and the entry's filter */
+	/* init keeps its user (root) but only CAP_KILL, and the entry's filter */
 	if (drop_privileges("init", getuid(), getgid(), 1U << SB_CAP_KILL) < 0 ||
 	    seccomp_install() < 0 || forward_signals() < 0) {
 		warn("chroot mode: init");

@@ -747,6 +747,8 @@ write_manifest(struct build *b, const struct strv *libdirs)
 		memcpy(r->sha, it->sha, sizeof r->sha);
 		r->origin = it->origin;
 	}
+	if (launch_bin_records(b->buildfd, &m) < 0)
+		goto out;
 	manifest_sort(&m);
 	fd = openat(b->buildfd, MANIFEST_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0644);
@@ -760,6 +762,7 @@ write_manifest(struct build *b, const struct strv *libdirs)
 nomem:
 	warn(NULL);
 out:
+	launch_bin_records_free(&m);
 	free(m.entries);
 	free(m.recs);
 	return rc;
@@ -915,6 +918,8 @@ not_added_why(const struct closure *c, const char *path)
 	switch (closure_excluded(c, path, ASK_USED)) {
 	case EX_PRIVATE:
 		return "under the trace's working directory or $HOME: --include it";
+	case EX_SECRET:
+		return "it holds secrets: --include it";
 	case EX_CREATED:
 		return "the traced command made it";
 	case EX_GLOB:

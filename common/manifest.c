@@ -138,11 +138,19 @@ cmp_rec(const void *a, const void *b)
 	return strcmp(((const struct mf_rec *)a)->path, ((const struct mf_rec *)b)->path);
 }
 
+static int
+cmp_bin(const void *a, const void *b)
+{
+	return strcmp(((const struct mf_bin *)a)->name, ((const struct mf_bin *)b)->name);
+}
+
 void
 manifest_sort(struct manifest *m)
 {
 	if (m->nentries > 1)
 		qsort(m->entries, m->nentries, sizeof *m->entries, cmp_entry);
+	if (m->nbins > 1)
+		qsort(m->bins, m->nbins, sizeof *m->bins, cmp_bin);
 	if (m->nrecs > 1)
 		qsort(m->recs, m->nrecs, sizeof *m->recs, cmp_rec);
 }
@@ -229,6 +237,18 @@ manifest_write(const struct manifest *m, int fd)
 	for (size_t i = 0; i < m->nlibdirs; i++) {
 		buf_tag(&b, "libdir");
 		buf_field(&b, m->libdirs[i]);
+		buf_end(&b);
+	}
+	for (size_t i = 0; i < m->nbins; i++) {
+		const struct mf_bin *x = &m->bins[i];
+		buf_tag(&b, "bin-file");
+		buf_field(&b, x->name);
+		snprintf(num, sizeof num, "%04o", x->mode & 07777);
+		buf_field(&b, num);
+		char size[32];
+		snprintf(size, sizeof size, "%" PRIu64, x->size);
+		buf_field(&b, size);
+		buf_field(&b, x->sha);
 		buf_end(&b);
 	}
 	for (size_t i = 0; i < m->nrecs; i++)
@@ -478,6 +498,28 @@ parse_entry(struct manifest *m, struct parser *ps, char **f, size_t nf)
 }
 
 static int
+parse_bin(struct manifest *m, struct parser *ps, char **f, size_t nf)
+{
+	struct mf_bin x = { 0 };
+
+	if (nf != 5)
+		return perr(ps, "bin-file: want NAME MODE SIZE SHA256");
+	if (strchr(f[1], '/') != NULL || strcmp(f[1], ".") == 0 || strcmp(f[1], "..") == 0)
+		return perr(ps, "bin-file name %s: must be one path component", f[1]);
+	if (parse_mode(ps, f[2], &x.mode) < 0 || parse_size(ps, f[3], &x.size) < 0 ||
+	    parse_sha(ps, f[4], x.sha) < 0)
+		return -1;
+	if (m->nbins > 0 && strcmp(m->bins[m->nbins - 1].name, f[1]) >= 0)
+		return perr(ps, "bin-file %s: out of order or duplicate", f[1]);
+	if (push(&m->bins, &m->nbins, sizeof *m->bins, ps) < 0)
+		return -1;
+	x.name = f[1];
+	f[1] = NULL;
+	m->bins[m->nbins++] = x;
+	return 0;
+}
+
+static int
 parse_rec(struct manifest *m, struct parser *ps, char **f, size_t nf)
 {
 	struct mf_rec r = { 0 };
@@ -527,7 +569,7 @@ parse_rec(struct manifest *m, struct parser *ps, char **f, size_t nf)
 }
 
 /* Sections must come in the documented order; stage never goes back. */
-enum { ST_MAGIC, ST_NAME, ST_RUNMODE, ST_ENV, ST_ENTRY, ST_LIBDIR, ST_RECS };
+enum { ST_MAGIC, ST_NAME, ST_RUNMODE, ST_ENV, ST_ENTRY, ST_LIBDIR, ST_BIN, ST_RECS };
 
 /* One line; 1 when a header-only read has reached the records. */
 static int
@@ -571,6 +613,8 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f, size_t n
 		want = ST_ENTRY;
 	else if (strcmp(t, "libdir") == 0)
 		want = ST_LIBDIR;
+	else if (strcmp(t, "bin-file") == 0)
+		want = ST_BIN;
 	else if (strcmp(t, "file") == 0 || strcmp(t, "dir") == 0 || strcmp(t, "symlink") == 0)
 		want = ST_RECS;
 	else if (how == MF_HEADER && *stage < ST_RECS)
@@ -600,6 +644,8 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f, size_t n
 			return -1;
 		f[1] = NULL;
 		return 0;
+	case ST_BIN:
+		return parse_bin(m, ps, f, nf);
 	default:
 		return parse_rec(m, ps, f, nf);
 	}
@@ -783,6 +829,9 @@ manifest_free(struct manifest *m)
 	for (size_t i = 0; i < m->nlibdirs; i++)
 		free(m->libdirs[i]);
 	free(m->libdirs);
+	for (size_t i = 0; i < m->nbins; i++)
+		free(m->bins[i].name);
+	free(m->bins);
 	for (size_t i = 0; i < m->nrecs; i++) {
 		free(m->recs[i].path);
 		free(m->recs[i].target);

@@ -45,6 +45,12 @@ const char *setting(const struct launch *l, const char *name);
 /* A boolean setting: "0", "no", "off", "false" are false; def if unset. */
 int setting_bool(const struct launch *l, const char *name, int def);
 
+/* Remove the dynamic loader's variables (every LD_*) the caller passed,
+ * but those the bundle's --set-env values set: in the sandbox modes the
+ * payload is /, where the caller's host paths mean another file or
+ * none. */
+void env_scrub_loader(const struct launch *l);
+
 /* Find an executable named name on $PATH (or name itself if it holds a
  * '/'); malloc'd path or NULL. */
 char *path_search(const char *name);

@@ -339,6 +339,8 @@ make_file(struct unpack *u, struct archive *t, struct archive_entry *e, int pfd,
 	if (n < 0) {
 		close(fd);
 		errno = EIO;
+		if (u->streamed > u->max_bytes)
+			return -1; /* tar_read said why */
 		return fail(u, "%s: %s", real, archive_error_string(t));
 	}
 	if (fchmod(fd, kept) < 0 || futimens(fd, ts) < 0 || close(fd) < 0)
@@ -559,7 +561,9 @@ left:
 	/* device nodes, fifos, sockets: nothing an unprivileged root can
 	 * hold or a bundle needs */
 	u->left_out++;
-	if (join(real, sizeof real, "", name) < 0 || note_owner(u, e, real, 0, 1) < 0)
+	if (snprintf(real, sizeof real, "/%s%s%s", parent, *parent ? "/" : "", base) >=
+		(int)sizeof real ||
+	    note_owner(u, e, real, 0, 1) < 0)
 		return fail(u, "%s: %s", raw, strerror(errno));
 	return 0;
 }

@@ -74,7 +74,7 @@ ojson_check(struct ojson *j, const char *doc, size_t len, char *err, size_t errl
 		snprintf(err, errlen, "not a JSON object");
 	else if (sqlite3_column_type(st, 2) != SQLITE_NULL)
 		/* path is the parent's: "$.a" and key "b" say "$.a.b" */
-		snprintf(err, errlen, "key %s appears twice", sqlite3_column_text(st, 2) + 1);
+		snprintf(err, errlen, "key %s appears twice", sqlite3_column_text(st, 2));
 	else
 		rc = 0;
 	sqlite3_finalize(st);

@@ -37,12 +37,12 @@
 #define CREATE_USAGE                                                                               \
 	"usage: sidebundle create --out-dir DIR --name NAME --from-host PATH[::trace=ARGS]...\n"   \
 	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]...\n"                             \
-	"       sidebundle create --out-dir DIR --name NAME\n"                                     \
-	"           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"        \
-	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]...\n"                             \
 	"           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"    \
 	"           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"          \
-	"           [--set-env K=V]... [--check | --no-check] [-r ROOT] [-q] [-v]\n"
+	"           [--set-env K=V]... [--check | --no-check] [-r ROOT] [-q] [-v]\n"               \
+	"       sidebundle create --out-dir DIR --name NAME\n"                                     \
+	"           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"        \
+	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]... [option]...\n"
 
 /* create --check: at most this many empty-root runs of each command;
  * what one finds missing is added before the next */

@@ -17,6 +17,9 @@
 
 /* Links followed from one member to another, at most. */
 #define MEMBER_HOPS 8
+/* An image archive holds a few files per layer: more is not one (and
+ * the index is searched linearly). */
+#define MEMBERS_MAX 20000
 
 /* name cleaned for the index: leading "./" and '/' and "." components
  * dropped, '/' runs collapsed, ".." kept lexical (never above the
@@ -117,6 +120,12 @@ imgsrc_open_archive(struct imgsrc *s, const char *file, char *err, size_t errlen
 			free(c);
 			continue;
 		}
+		if (s->nm >= MEMBERS_MAX) {
+			free(c);
+			snprintf(err, errlen, "%s: more than %d members: not an image archive",
+			    file, MEMBERS_MAX);
+			goto fail;
+		}
 		struct src_member *dup = find_member(s, c);
 		if (dup != NULL) {
 			dup->count++;
@@ -208,11 +217,15 @@ dir_open(int dirfd, const char *name)
 		s += n + 1;
 	}
 	struct stat st;
-	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) < 0)) {
-		int e = S_ISREG(st.st_mode) ? errno : EINVAL;
-		close(fd);
-		errno = e;
-		return -1;
+	if (fd >= 0) {
+		int e = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : 0;
+		if (e == 0 && fcntl(fd, F_SETFL, 0) < 0)
+			e = errno;
+		if (e != 0) {
+			close(fd);
+			errno = e;
+			return -1;
+		}
 	}
 	return fd;
 }

@@ -516,7 +516,9 @@ apply_entry(struct unpack *u, struct archive *t, struct archive_entry *e)
 		return fail(u, "more than %llu entries", (unsigned long long)u->max_entries);
 	if (clean(raw, name, sizeof name) < 0)
 		return fail(u, "%s: %s", raw,
-		    raw[0] == '/' ? "an absolute name" : "a name that climbs out with \"..\"");
+		    raw[0] == '/'		     ? "an absolute name"
+			: strlen(raw) >= sizeof name ? "a name longer than PATH_MAX"
+						     : "a name that climbs out with \"..\"");
 	if (name[0] == '\0') {
 		/* the root itself: its mode, never anything but a directory */
 		if (type != AE_IFDIR || archive_entry_hardlink(e) != NULL)

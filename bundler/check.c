@@ -88,8 +88,9 @@ find_lib(const char *sbtrace)
 	return NULL;
 }
 
-/* The libraries libsbtrace.so needs besides the C library (an old
- * glibc's libdl.so.2): a payload need not have them, so under -b
+/* The libraries libsbtrace.so needs besides the C library and the
+ * loader (an old glibc's libdl.so.2; a sanitizer's runtime and what
+ * that needs in turn): a payload need not have them, so under -b
  * preload they go into W with it. */
 static void
 lib_needs(struct checker *k)
@@ -102,8 +103,11 @@ lib_needs(struct checker *k)
 		for (size_t i = 0; i < d.n; i++) {
 			const struct dep *x = &d.v[i];
 			const char *b = x->path ? strrchr(x->path, '/') : NULL;
-			if (x->kind != DEP_NEEDED || x->parent != 0 || b == NULL ||
-			    strncmp(b + 1, "libc.so", 7) == 0)
+			int seen = 0;
+			for (size_t j = 0; b != NULL && j < k->nneeds && !seen; j++)
+				seen = strcmp(strrchr(k->needs[j], '/'), b) == 0;
+			if (x->kind != DEP_NEEDED || b == NULL || seen ||
+			    strncmp(b + 1, "libc.so", 7) == 0 || strncmp(b + 1, "ld-", 3) == 0)
 				continue;
 			char **v = reallocarray(k->needs, k->nneeds + 1, sizeof *v);
 			if (v == NULL || (v[k->nneeds] = strdup(x->path)) == NULL) {

@@ -99,6 +99,20 @@ expect_eq "hello from a static binary" "$(out/hello/bin/hello)" "the static entr
 	--trace 'echo "$FOO in $PWD as $(id -un)"' >sh.out 2>sh.err || fail "create sh: $(cat sh.err)"
 expect_match '^bar in /app as app$' "$(cat sh.err)" "--trace runs in the image, its Env, WorkingDir, User"
 
+# where ptrace is refused, the library traces inside the image (its
+# glibc is this host's); asked for ptrace, it is an error
+if "$PROGS/noptrace" /bin/true; then
+	"$PROGS/noptrace" "$SIDEBUNDLE" create --out-dir out --name lib \
+		--from-image oci:lay:v1::trace >lib.out 2>lib.err ||
+		_sb_bad "create under the library" ok "$(cat lib.err)"
+	expect_match '^app$' "$(cat lib.err)" "the library traces inside the image"
+	expect_eq "/usr/bin/id|-un|" "$(tr '\0' '|' <out/lib/check/1/argv 2>&1)" "... and the run is kept"
+	rc=0
+	"$PROGS/noptrace" "$SIDEBUNDLE" create --out-dir out --name pt --trace-backend ptrace \
+		--from-image oci:lay:v1::trace >pt.out 2>&1 || rc=$?
+	expect_eq 1 "$rc" "--trace-backend ptrace where ptrace is refused: an error"
+fi
+
 # errors
 rc=0
 "$SIDEBUNDLE" create --out-dir out --name x --from-image oci:lay:v1::nosuch >e1 2>&1 || rc=$?

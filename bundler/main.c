@@ -17,6 +17,9 @@ static const char usage_text[] =
     "           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"
     "           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"
     "           [--set-env K=V]... [-r ROOT] [-q] [-v]\n"
+    "       sidebundle create --out-dir DIR --name NAME\n"
+    "           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"
+    "           [--trace 'SHELL COMMAND']... [--db TRACE.db]... [option]...\n"
     "       sidebundle verify DIR/NAME\n"
     "       sidebundle --help | --version\n";
 

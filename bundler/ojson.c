@@ -46,14 +46,45 @@ prepare(struct ojson *j, const char *sql, const char *doc, const char *path)
 	return st;
 }
 
-int
-ojson_check(struct ojson *j, const char *doc, size_t len, char *err, size_t errlen)
+/*
+ * The keys of a well-formed document, as Go's encoding/json would read
+ * them against SQLite's paths.  Go binds a key to a struct field when
+ * the two are equal ignoring case (and U+017F, U+212A fold to 's', 'k'),
+ * the last such key winning; it decodes escapes first.  SQLite's path
+ * "$.size" finds the first key written exactly "size" (3.40: escapes
+ * and all, so "\u0073ize" is found by no path).  So a document must
+ * not have, in one object, two keys that are one to Go, nor a key that
+ * Go binds to a field we read unless written exactly as its name.  The
+ * members of a map (annotations, Labels, ...) Go takes exactly; there
+ * only the annotation we read is held to be written plainly.
+ *
+ * A key is written plainly when json_tree's fullkey, made of the raw
+ * text of the keys, is the path made of the decoded one.  Row 1: two
+ * keys that are one; row 2: a field's name written otherwise.
+ */
+static const char keys_sql[] =
+    "WITH m AS (SELECT t.parent AS parent, t.key AS k, t.path AS path, t.fullkey AS fk,"
+    "  t.path GLOB '*.annotations' OR t.path GLOB '*.Labels' OR t.path GLOB '*.ExposedPorts'"
+    "   OR t.path GLOB '*.Volumes' OR t.path GLOB '*.LayerSources' AS map,"
+    "  t.fullkey NOT IN (t.path || '.' || t.key, t.path || '.\"' || t.key || '\"') AS esc"
+    "  FROM json_tree(?1) t WHERE t.parent IS NOT NULL AND typeof(t.key) = 'text'),"
+    " g AS (SELECT *, CASE WHEN map THEN k"
+    "  ELSE replace(replace(lower(k), char(383), 's'), char(8490), 'k') END AS fold FROM m),"
+    " f(n) AS (VALUES ('schemaVersion'), ('mediaType'), ('manifests'), ('config'), ('layers'),"
+    "  ('digest'), ('size'), ('annotations'), ('platform'), ('os'), ('architecture'),"
+    "  ('rootfs'), ('type'), ('diff_ids'), ('Entrypoint'), ('Cmd'), ('Env'), ('WorkingDir'),"
+    "  ('User'), ('Config'), ('Layers'), ('RepoTags'), ('imageLayoutVersion'))"
+    " SELECT (SELECT min(path || '.' || k) || char(10) || max(path || '.' || k) FROM g"
+    "   GROUP BY parent, fold HAVING count(*) > 1 LIMIT 1),"
+    "  (SELECT fk FROM g WHERE CASE WHEN map"
+    "   THEN esc AND k = 'org.opencontainers.image.ref.name'"
+    "   ELSE fold IN (SELECT lower(n) FROM f) AND (esc OR k NOT IN f) END LIMIT 1)";
+
+/* Is doc[0..len) one JSON value of type want, read alike by SQLite and
+ * Go?  0, or -1 with why in err. */
+static int
+check(struct ojson *j, const char *doc, size_t len, const char *want, char *err, size_t errlen)
 {
-	static const char sql[] =
-	    "SELECT json_valid(?1), json_type(?1),"
-	    " (SELECT t.path || '.' || t.key FROM json_tree(?1) t"
-	    "  WHERE json_valid(?1) AND t.parent IS NOT NULL AND typeof(t.key) = 'text'"
-	    "  GROUP BY t.parent, t.key HAVING count(*) > 1 LIMIT 1)";
 	sqlite3_stmt *st;
 	int rc = -1;
 
@@ -61,7 +92,9 @@ ojson_check(struct ojson *j, const char *doc, size_t len, char *err, size_t errl
 		snprintf(err, errlen, "not JSON text (a NUL byte)");
 		return -1;
 	}
-	if ((st = prepare(j, sql, doc, NULL)) == NULL) {
+	if ((st = prepare(j,
+		 "SELECT json_valid(?1), CASE WHEN json_valid(?1) THEN json_type(?1) END", doc,
+		 NULL)) == NULL) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(j->db));
 		return -1;
 	}
@@ -70,15 +103,48 @@ ojson_check(struct ojson *j, const char *doc, size_t len, char *err, size_t errl
 	else if (sqlite3_column_int(st, 0) != 1)
 		snprintf(err, errlen, "not well-formed JSON");
 	else if (sqlite3_column_text(st, 1) == NULL ||
-	    strcmp((const char *)sqlite3_column_text(st, 1), "object") != 0)
-		snprintf(err, errlen, "not a JSON object");
-	else if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-		/* path is the parent's: "$.a" and key "b" say "$.a.b" */
-		snprintf(err, errlen, "key %s appears twice", sqlite3_column_text(st, 2));
+	    strcmp((const char *)sqlite3_column_text(st, 1), want) != 0)
+		snprintf(err, errlen, "not a JSON %s", want);
 	else
 		rc = 0;
 	sqlite3_finalize(st);
+	if (rc < 0)
+		return -1;
+	if ((st = prepare(j, keys_sql, doc, NULL)) == NULL) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(j->db));
+		return -1;
+	}
+	rc = -1;
+	const char *two, *nl;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(j->db));
+	} else if ((two = (const char *)sqlite3_column_text(st, 0)) != NULL) {
+		/* "first\nlast" of the keys that are one; the same when the
+		 * key is there twice as it is */
+		nl = strchr(two, '\n');
+		size_t a = nl ? (size_t)(nl - two) : strlen(two);
+		if (nl != NULL && strlen(nl + 1) == a && strncmp(two, nl + 1, a) == 0)
+			snprintf(err, errlen, "key %.*s appears twice", (int)a, two);
+		else
+			snprintf(err, errlen,
+			    "keys %.*s and %s are one key to Go (which ignores case)", (int)a, two,
+			    nl ? nl + 1 : "");
+	} else if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+		snprintf(err, errlen,
+		    "key %s is written otherwise than the field it names (escaped, or in "
+		    "another case): Go would read it, SQLite would not",
+		    sqlite3_column_text(st, 1));
+	} else {
+		rc = 0;
+	}
+	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+ojson_check(struct ojson *j, const char *doc, size_t len, char *err, size_t errlen)
+{
+	return check(j, doc, len, "object", err, errlen);
 }
 
 int

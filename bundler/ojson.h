@@ -4,7 +4,9 @@
  * our own.  Every document is checked first (ojson_check), because
  * SQLite takes the first of two equal keys where Go, which wrote most
  * image tools, takes the last: a document with a duplicate key means
- * two things and is refused.
+ * two things and is refused.  So is one that Go's encoding/json reads
+ * otherwise: it binds a key to a struct field ignoring case and after
+ * decoding escapes, where SQLite's path matches a key's text exactly.
  *
  * Paths are SQLite JSON paths ("$.config.Env", "$.annotations.\"a.b\"").
  * Every getter returns 1 when the value is there with the wanted type,
@@ -25,7 +27,9 @@ int ojson_open(struct ojson *j);
 void ojson_close(struct ojson *j);
 
 /* Is doc[0..len) one JSON object, well formed, no object in it having
- * a key twice?  0, or -1 with why in err. */
+ * a key twice, nor two keys that differ in case only (but in a map:
+ * annotations, Labels, ...), nor a key Go binds to a field we read that
+ * is not written exactly as its name?  0, or -1 with why in err. */
 int ojson_check(struct ojson *j, const char *doc, size_t len, char *err, size_t errlen);
 
 /* The JSON type name at path ("object", "array", "text", "integer",

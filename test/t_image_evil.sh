@@ -106,6 +106,29 @@ MANIFEST_EXTRA='"manifests":[],' evil mtboth 'a manifest that is an index too' \
 	'a manifest with a "manifests" field: it could be read as an index' plain.tar
 MANIFEST_EXTRA='"schemaVersion":1,' evil dupkey 'a key twice in a manifest' \
 	'key \$\.schemaVersion appears twice' plain.tar
+# keys that SQLite's paths and Go's encoding/json read differently: Go
+# binds a field ignoring case and after escapes, the last key winning
+MANIFEST_EXTRA='"\u006danifests":[],' evil escfield 'an escaped "manifests" in a manifest' \
+	'key \$\."\\u006danifests" is written otherwise than the field it names' plain.tar
+MANIFEST_EXTRA='"SchemaVersion":1,' evil casekey 'a key twice, in two cases' \
+	'keys \$\.SchemaVersion and \$\.schemaVersion are one key to Go' plain.tar
+# refused_config NAME CONFIG ERE: an image whose config's "config" is
+# CONFIG is refused with a message matching ERE
+refused_config() {
+	local rc=0
+	rm -rf "lay-$1"
+	oci_new "lay-$1"
+	oci_image "lay-$1" v1 "$2" good.tar
+	"$SIDEBUNDLE" create -q --out-dir out --name b --from-image "oci:lay-$1" >"$1.err" 2>&1 ||
+		rc=$?
+	expect_eq 1 "$rc" "$1: exit status"
+	expect_match "$3" "$(cat "$1.err")" "$1: the message"
+}
+refused_config entrycase '{"Entrypoint":["/usr/bin/hello"],"entrypoint":["/bin/sh"]}' \
+	'keys \$\.config\.Entrypoint and \$\.config\.entrypoint are one key to Go'
+refused_config entryesc '{"\u0045ntrypoint":["/bin/sh"]}' \
+	'key \$\.config\."\\u0045ntrypoint" is written otherwise than the field it names'
+
 # an index entry that says "index" for a manifest
 rm -rf lay-mtindex
 oci_new lay-mtindex
@@ -163,6 +186,12 @@ expect_eq "" "$(ls -A "$images" | grep -v '\.lock$' | grep -v "^${ok_hex}\$")" \
 	"after every refusal: no cached root, no temporary directory"
 
 # --- not errors: resolved inside the root -----------------------------
+
+# a map's keys are taken exactly, by Go too: labels that differ in case
+oci_new lay-labels
+oci_image lay-labels v1 '{"Entrypoint":["/usr/bin/hello"],"Labels":{"A":"1","a":"2"}}' good.tar
+"$SIDEBUNDLE" create -q --out-dir out --name labels --from-image oci:lay-labels >labels.err 2>&1 ||
+	fail "labels that differ in case only: $(cat labels.err)"
 
 # made NAME LAYER...: an image of good.tar and LAYER... is made into
 # bundle NAME; $root is its unpacked root

@@ -2,6 +2,7 @@
  * JSON through SQLite: see ojson.h.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +81,25 @@ static const char keys_sql[] =
     "   THEN esc AND k = 'org.opencontainers.image.ref.name'"
     "   ELSE fold IN (SELECT lower(n) FROM f) AND (esc OR k NOT IN f) END LIMIT 1)";
 
+/* Does the JSON text doc hold the escape "\u0000"?  SQLite's JSON
+ * functions end a string there (3.40: "a\u0000b" is "a") where Go
+ * keeps the NUL and what follows: such a document means two things.
+ * It is an escape when an odd run of backslashes comes before the 'u'
+ * (outside strings a backslash is not JSON). */
+static int
+nul_escape(const char *doc, size_t len)
+{
+	for (const char *p = doc; (p = memmem(p, len - (size_t)(p - doc), "u0000", 5)) != NULL;
+	     p++) {
+		size_t bs = 0;
+		while (p - bs > doc && p[-1 - (ptrdiff_t)bs] == '\\')
+			bs++;
+		if (bs % 2 == 1)
+			return 1;
+	}
+	return 0;
+}
+
 /* Is doc[0..len) one JSON value of type want, read alike by SQLite and
  * Go?  0, or -1 with why in err. */
 static int
@@ -105,6 +125,8 @@ check(struct ojson *j, const char *doc, size_t len, const char *want, char *err,
 	else if (sqlite3_column_text(st, 1) == NULL ||
 	    strcmp((const char *)sqlite3_column_text(st, 1), want) != 0)
 		snprintf(err, errlen, "not a JSON %s", want);
+	else if (nul_escape(doc, len))
+		snprintf(err, errlen, "a string with a NUL in it (\\u0000)");
 	else
 		rc = 0;
 	sqlite3_finalize(st);

@@ -6,7 +6,8 @@
  * image tools, takes the last: a document with a duplicate key means
  * two things and is refused.  So is one that Go's encoding/json reads
  * otherwise: it binds a key to a struct field ignoring case and after
- * decoding escapes, where SQLite's path matches a key's text exactly.
+ * decoding escapes, where SQLite's path matches a key's text exactly,
+ * and SQLite ends a string at "\u0000" where Go keeps the rest.
  *
  * Paths are SQLite JSON paths ("$.config.Env", "$.annotations.\"a.b\"").
  * Every getter returns 1 when the value is there with the wanted type,
@@ -29,7 +30,8 @@ void ojson_close(struct ojson *j);
 /* Is doc[0..len) one JSON object, well formed, no object in it having
  * a key twice, nor two keys that differ in case only (but in a map:
  * annotations, Labels, ...), nor a key Go binds to a field we read that
- * is not written exactly as its name?  0, or -1 with why in err. */
+ * is not written exactly as its name, and no string "\u0000"?  0, or
+ * -1 with why in err. */
 int ojson_check(struct ojson *j, const char *doc, size_t len, char *err, size_t errlen);
 
 /* The JSON type name at path ("object", "array", "text", "integer",

@@ -128,6 +128,8 @@ refused_config entrycase '{"Entrypoint":["/usr/bin/hello"],"entrypoint":["/bin/s
 	'keys \$\.config\.Entrypoint and \$\.config\.entrypoint are one key to Go'
 refused_config entryesc '{"\u0045ntrypoint":["/bin/sh"]}' \
 	'key \$\.config\."\\u0045ntrypoint" is written otherwise than the field it names'
+refused_config entrynul '{"Entrypoint":["/usr/bin/hello\u0000/bin/sh"]}' \
+	'a string with a NUL in it'
 
 # an index entry that says "index" for a manifest
 rm -rf lay-mtindex

@@ -471,6 +471,17 @@ jr_go_conflict(const struct jr *v, int map)
 	return 0;
 }
 
+/* A string or key of v holds a NUL (from "\u0000"). */
+static inline int
+jr_has_nul(const struct jr *v)
+{
+	for (; v != NULL; v = v->next)
+		if ((v->type == JR_STR && strlen(v->s) != v->len) ||
+		    (v->key != NULL && strlen(v->key->s) != v->key->len) || jr_has_nul(v->kid))
+			return 1;
+	return 0;
+}
+
 /* Two keys of one object that SQLite's json_tree gives alike. */
 static inline int
 jr_sqlite_dup(const struct jr *v)

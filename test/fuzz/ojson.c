@@ -3,7 +3,8 @@
  * through SQLite, fed any bytes (an image is anyone's).  Held against a
  * second reader (jsonref.h): ojson_check must accept exactly the JSON
  * objects in which SQLite and Go would read the same thing (no key
- * twice, none that Go binds to a field and SQLite's path would miss),
+ * twice, none that Go binds to a field and SQLite's path would miss, no
+ * string that SQLite cuts at a NUL),
  * and what the getters return for the fields the image code reads must
  * be what the document says, with the types the getters promise.
  */
@@ -158,11 +159,12 @@ check_doc(const char *doc, size_t size, int depth)
 	if (r < 0)
 		return; /* too deep for the second reader to judge */
 	int good = r == 1 && memchr(doc, '\0', size) == NULL && v->type == JR_OBJ &&
-	    !jr_sqlite_dup(v) && !jr_go_conflict(v, 0);
+	    !jr_has_nul(v) && !jr_sqlite_dup(v) && !jr_go_conflict(v, 0);
 	if (rc == 0 && !good)
 		FAIL("accepted, but %s: %.*s",
 		    r == 0		    ? "not JSON"
 			: v->type != JR_OBJ ? "not an object"
+			: jr_has_nul(v)	    ? "a NUL in a string"
 			: jr_sqlite_dup(v)  ? "a key twice"
 					    : "Go would read it otherwise",
 		    (int)(size < 300 ? size : 300), doc);

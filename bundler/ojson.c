@@ -170,6 +170,12 @@ ojson_check(struct ojson *j, const char *doc, size_t len, char *err, size_t errl
 }
 
 int
+ojson_check_array(struct ojson *j, const char *doc, size_t len, char *err, size_t errlen)
+{
+	return check(j, doc, len, "array", err, errlen);
+}
+
+int
 ojson_type(struct ojson *j, const char *doc, const char *path, char *type, size_t len)
 {
 	sqlite3_stmt *st = prepare(j, "SELECT json_type(?1, ?2)", doc, path);

@@ -33,6 +33,8 @@ void ojson_close(struct ojson *j);
  * is not written exactly as its name, and no string "\u0000"?  0, or
  * -1 with why in err. */
 int ojson_check(struct ojson *j, const char *doc, size_t len, char *err, size_t errlen);
+/* The same for one JSON array (a docker archive's manifest.json). */
+int ojson_check_array(struct ojson *j, const char *doc, size_t len, char *err, size_t errlen);
 
 /* The JSON type name at path ("object", "array", "text", "integer",
  * "real", "true", "false", "null") into type, or "" when absent. */

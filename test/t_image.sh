@@ -189,6 +189,17 @@ rc=0
 	rc=$?
 expect_eq 1 "$rc" "a config whose name is not its digest"
 expect_match "$chex.json: wrong digest" "$(cat b.err)" "... is refused"
+# a manifest.json that is no JSON, though put in an object's member it
+# would be one ('{"m":' + '[...],"x":1' + '}')
+printf '%s' "$ccfg" >"dsave/$chex.json"
+printf '[{"Config":"%s.json","RepoTags":["hello:latest"],"Layers":["aaa/layer.tar","bbb/layer.tar"]}],"x":1' \
+	"$chex" >dsave/manifest.json
+tar -C dsave -cf notjson.tar manifest.json "$chex.json" aaa bbb
+rc=0
+"$SIDEBUNDLE" create --out-dir out --name bad --from-image docker-archive:notjson.tar >n.err 2>&1 ||
+	rc=$?
+expect_eq 1 "$rc" "a manifest.json that is not JSON"
+expect_match 'manifest\.json: not well-formed JSON' "$(cat n.err)" "... is refused"
 
 # concurrent creates of one image: one unpacks, the other waits, both
 # bundle, one root

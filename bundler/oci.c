@@ -227,8 +227,8 @@ load_doc(struct oci_image *im, struct ojson *j, const struct desc *d, char **doc
 	size_t nbad = is_index_type(d->mt) ? 2 : 1;
 	for (size_t i = 0; i < nbad; i++) {
 		if (ojson_type(j, *doc, bad[i], type, sizeof type) < 0 || type[0] != '\0') {
-			say(err, errlen, "%s: a %s with a \"%s\" field: it could be read as %s",
-			    name, is_index_type(d->mt) ? "an index" : "a manifest", bad[i] + 2,
+			say(err, errlen, "%s: %s with a \"%s\" field: it could be read as %s", name,
+			    is_index_type(d->mt) ? "an index" : "a manifest", bad[i] + 2,
 			    is_index_type(d->mt) ? "a manifest" : "an index");
 			goto fail;
 		}

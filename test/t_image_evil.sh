@@ -103,7 +103,7 @@ LAYER_TYPES='application/vnd.oci.image.layer.v1.tar application/vnd.oci.image.ma
 CONFIG_TYPE=application/vnd.oci.image.layer.v1.tar \
 	evil mtconfig 'a config whose media type is a layer' 'not an image config' plain.tar
 MANIFEST_EXTRA='"manifests":[],' evil mtboth 'a manifest that is an index too' \
-	'a manifest with a "manifests" field: it could be read as an index' plain.tar
+	': a manifest with a "manifests" field: it could be read as an index' plain.tar
 MANIFEST_EXTRA='"schemaVersion":1,' evil dupkey 'a key twice in a manifest' \
 	'key \$\.schemaVersion appears twice' plain.tar
 # keys that SQLite's paths and Go's encoding/json read differently: Go

@@ -60,8 +60,9 @@ prepare(struct ojson *j, const char *sql, const char *doc, const char *path)
  * only the annotation we read is held to be written plainly.
  *
  * A key is written plainly when json_tree's fullkey, made of the raw
- * text of the keys, is the path made of the decoded one.  Row 1: two
- * keys that are one; row 2: a field's name written otherwise.
+ * text of the keys, is the path made of the decoded one.  Columns: the
+ * first and last of two keys that are one (the same when a key is
+ * there twice as it is), a field's name written otherwise.
  */
 static const char keys_sql[] =
     "WITH m AS (SELECT t.parent AS parent, t.key AS k, t.path AS path, t.fullkey AS fk,"
@@ -75,11 +76,11 @@ static const char keys_sql[] =
     "  ('digest'), ('size'), ('annotations'), ('platform'), ('os'), ('architecture'),"
     "  ('rootfs'), ('type'), ('diff_ids'), ('Entrypoint'), ('Cmd'), ('Env'), ('WorkingDir'),"
     "  ('User'), ('Config'), ('Layers'), ('RepoTags'), ('imageLayoutVersion'))"
-    " SELECT (SELECT min(path || '.' || k) || char(10) || max(path || '.' || k) FROM g"
-    "   GROUP BY parent, fold HAVING count(*) > 1 LIMIT 1),"
-    "  (SELECT fk FROM g WHERE CASE WHEN map"
+    " SELECT d.a, d.b, (SELECT fk FROM g WHERE CASE WHEN map"
     "   THEN esc AND k = 'org.opencontainers.image.ref.name'"
-    "   ELSE fold IN (SELECT lower(n) FROM f) AND (esc OR k NOT IN f) END LIMIT 1)";
+    "   ELSE fold IN (SELECT lower(n) FROM f) AND (esc OR k NOT IN f) END LIMIT 1)"
+    " FROM (SELECT 1) LEFT JOIN (SELECT min(path || '.' || k) AS a, max(path || '.' || k) AS b"
+    "  FROM g GROUP BY parent, fold HAVING count(*) > 1 LIMIT 1) d";
 
 /* Does the JSON text doc hold the escape "\u0000"?  SQLite's JSON
  * functions end a string there (3.40: "a\u0000b" is "a") where Go
@@ -137,25 +138,21 @@ check(struct ojson *j, const char *doc, size_t len, const char *want, char *err,
 		return -1;
 	}
 	rc = -1;
-	const char *two, *nl;
+	const char *a, *b;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(j->db));
-	} else if ((two = (const char *)sqlite3_column_text(st, 0)) != NULL) {
-		/* "first\nlast" of the keys that are one; the same when the
-		 * key is there twice as it is */
-		nl = strchr(two, '\n');
-		size_t a = nl ? (size_t)(nl - two) : strlen(two);
-		if (nl != NULL && strlen(nl + 1) == a && strncmp(two, nl + 1, a) == 0)
-			snprintf(err, errlen, "key %.*s appears twice", (int)a, two);
+	} else if ((a = (const char *)sqlite3_column_text(st, 0)) != NULL) {
+		b = (const char *)sqlite3_column_text(st, 1);
+		if (b == NULL || strcmp(a, b) == 0)
+			snprintf(err, errlen, "key %s appears twice", a);
 		else
 			snprintf(err, errlen,
-			    "keys %.*s and %s are one key to Go (which ignores case)", (int)a, two,
-			    nl ? nl + 1 : "");
-	} else if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
+			    "keys %s and %s are one key to Go (which ignores case)", a, b);
+	} else if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
 		snprintf(err, errlen,
 		    "key %s is written otherwise than the field it names (escaped, or in "
 		    "another case): Go would read it, SQLite would not",
-		    sqlite3_column_text(st, 1));
+		    sqlite3_column_text(st, 2));
 	} else {
 		rc = 0;
 	}

@@ -2,7 +2,8 @@
  * A scratch directory for the fuzz targets that need files (oci.c,
  * imgsrc.c, layer.c): one per process, made at the first input on
  * /dev/shm when it is there (tmpfs: no disk, fast), else in $TMPDIR or
- * /tmp, and removed at exit whatever it holds.
+ * /tmp, and removed at exit whatever it holds (after a crash, by the
+ * next target that starts there).
  */
 #ifndef SB_FUZZ_SCRATCH_H
 #define SB_FUZZ_SCRATCH_H
@@ -11,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,33 @@ scratch_cleanup(void)
 	scratch_dir[0] = '\0';
 }
 
+/* Remove what the targets that died left in base: a crash ends the
+ * process without its atexit handlers (and -fork jobs are killed).
+ * Their directories are "sbfuzz-NAME.PID.XXXXXX"; one whose process
+ * is gone is removed. */
+static inline void
+scratch_sweep(const char *base)
+{
+	DIR *d = opendir(base);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		const char *dot =
+		    strncmp(de->d_name, "sbfuzz-", 7) == 0 ? strchr(de->d_name, '.') : NULL;
+		char *end;
+		long pid = dot ? strtol(dot + 1, &end, 10) : 0;
+		if (pid <= 0 || *end != '.' || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		/* another user's is not ours to remove (a sticky /tmp) */
+		if (scratch_remove(dirfd(d), de->d_name) < 0 && errno != EPERM && errno != EACCES)
+			fprintf(stderr, "%s/%s: %s\n", base, de->d_name, strerror(errno));
+	}
+	closedir(d);
+}
+
 /* The scratch directory's path, made at the first call; name says
  * whose it is. */
 static inline const char *
@@ -70,7 +99,9 @@ scratch(const char *name)
 	const char *base = access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
 	if (base == NULL || base[0] == '\0')
 		base = "/tmp";
-	snprintf(scratch_dir, sizeof scratch_dir, "%s/sbfuzz-%s.XXXXXX", base, name);
+	scratch_sweep(base);
+	snprintf(scratch_dir, sizeof scratch_dir, "%s/sbfuzz-%s.%ld.XXXXXX", base, name,
+	    (long)getpid());
 	if (mkdtemp(scratch_dir) == NULL) {
 		fprintf(stderr, "mkdtemp %s: %s\n", scratch_dir, strerror(errno));
 		abort();

@@ -252,8 +252,10 @@ list_tags(struct ojson *j, char **m, size_t n, char *out, size_t len)
 	for (size_t i = 0; i < n; i++) {
 		char *tag = NULL;
 		if (ojson_text(j, m[i], REF_NAME, &tag) == 1)
-			o += (size_t)snprintf(out + o, o < len ? len - o : 0, "%s%s", o ? ", " : "",
-			    tag);
+			/* past the end: counted, not written, and no pointer
+			 * made beyond the buffer */
+			o += (size_t)snprintf(o < len ? out + o : NULL, o < len ? len - o : 0,
+			    "%s%s", o ? ", " : "", tag);
 		free(tag);
 	}
 	if (o == 0)
@@ -543,8 +545,8 @@ docker_pick(struct ojson *j, char **items, size_t n, const char *ref, size_t *pi
 		for (size_t k = 0; k < nrt; k++) {
 			char *norm = docker_norm(rt[k]);
 			hit |= want && norm && strcmp(norm, want) == 0;
-			o += (size_t)snprintf(tags + o, o < sizeof tags ? sizeof tags - o : 0,
-			    "%s%s", o ? ", " : "", rt[k]);
+			o += (size_t)snprintf(o < sizeof tags ? tags + o : NULL,
+			    o < sizeof tags ? sizeof tags - o : 0, "%s%s", o ? ", " : "", rt[k]);
 			free(norm);
 		}
 		ojson_strs_free(rt, nrt);

@@ -1,7 +1,8 @@
 /*
  * Fuzz target: bundler/layer.c, an image's layers unpacked into a root,
  * fed any bytes: up to four layers (tar streams, perhaps gzip or zstd)
- * separated by the line "--layer--", applied in order to a fresh root.
+ * separated by the line "--layer--", applied in order to a fresh root,
+ * their header checksums made right first (tarfix.h).
  *
  * On a scratch directory (scratch.h): box/root is the root, beside it
  * box/sentinel holds a file, a directory, and links to both and out;
@@ -32,6 +33,7 @@
 #include "imgsrc.h"
 #include "layer.h"
 #include "scratch.h"
+#include "tarfix.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -349,17 +351,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n = sep ? (size_t)(sep - p) : (size_t)(end - p);
 		char got[65], err[512], want[65];
 		struct blob b;
-		scratch_write(path, p, n);
+		unsigned char *layer = malloc(n + 1);
+		if (layer == NULL)
+			abort();
+		memcpy(layer, p, n);
+		tarfix(layer, n);
+		scratch_write(path, layer, n);
 		must(blob_open(&F.src, "layer", n, &b, err, sizeof err) == 0, err);
 		rc = unpack_layer(&u, &b, LC_ANY, NULL, got);
 		blob_close(&b);
-		if (rc == 0 && !compressed(p, n)) {
-			SHA256Data(p, n, want);
+		if (rc == 0 && !compressed(layer, n)) {
+			SHA256Data(layer, n, want);
 			if (strcmp(got, want) != 0)
 				FAIL("layer %d: diff_id %s, its bytes are %s", i, got, want);
 		}
 		if (rc < 0 && u.err[0] == '\0')
 			FAIL("layer %d refused without a word", i);
+		free(layer);
 		if (sep == NULL)
 			break;
 		p = sep + strlen(SEP);

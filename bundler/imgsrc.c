@@ -331,6 +331,12 @@ blob_read(struct blob *b, void *buf, size_t len)
 {
 	long n;
 
+	/* An end is final: libarchive can say 0 and then give the data of
+	 * a damaged sparse member, which blob_finish would hash although
+	 * what was returned before ended (and a file may grow).  What is
+	 * hashed must be exactly what was returned. */
+	if (b->eof)
+		return 0;
 	if (b->n == b->limit) {
 		/* one byte more says whether there is more */
 		char c;
@@ -339,6 +345,7 @@ blob_read(struct blob *b, void *buf, size_t len)
 			errno = EFBIG;
 		else if (n < 0 && b->a)
 			errno = EIO;
+		b->eof = n == 0;
 		return n == 0 ? 0 : -1;
 	}
 	if (len > b->limit - b->n)
@@ -351,6 +358,7 @@ blob_read(struct blob *b, void *buf, size_t len)
 			errno = EIO;
 		return -1;
 	}
+	b->eof = n == 0;
 	SHA256Update(&b->sha, buf, (size_t)n);
 	b->n += (uint64_t)n;
 	return n;

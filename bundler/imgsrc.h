@@ -44,6 +44,7 @@ struct blob {
 	SHA2_CTX sha;
 	uint64_t n;	/* bytes returned so far */
 	uint64_t limit; /* return no more than this: EFBIG */
+	int eof;	/* the end was returned: nothing is read after it */
 };
 
 /* Open a layout directory or index an archive; -1 with why in err. */
@@ -58,7 +59,8 @@ int imgsrc_has(struct imgsrc *s, const char *name);
  * (errno ENOENT when there is no such file). */
 int blob_open(struct imgsrc *s, const char *name, uint64_t limit, struct blob *b, char *err,
     size_t errlen);
-/* Up to len bytes, 0 at the end, -1 with errno (EFBIG past the limit). */
+/* Up to len bytes (len > 0), 0 at the end and ever after, -1 with
+ * errno (EFBIG past the limit). */
 long blob_read(struct blob *b, void *buf, size_t len);
 /* Read to the end; the SHA-256 of everything as lower-case hex, and the
  * size.  -1 with errno. */

@@ -705,8 +705,8 @@ remove_db(void)
  * or -1 with why in err: the rows were kept up to the last commit.
  */
 static int
-close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, uint64_t events,
-    char *err, size_t errlen)
+close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, int interrupted,
+    uint64_t events, char *err, size_t errlen)
 {
 	int rc = 0;
 
@@ -716,8 +716,8 @@ close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, 
 		db_rollback(c->db);
 	/* what it can, even after a failure: the end, status and events */
 	if (c->run_id != 0 &&
-	    (db_run_end(c->db, c->run_id, now_realtime_ns(), has_exit, exit_code, sig, events) ==
-		    -1 ||
+	    (db_run_end(c->db, c->run_id, now_realtime_ns(), has_exit, exit_code, sig, interrupted,
+		 events) == -1 ||
 		db_commit(c->db) == -1)) {
 		snprintf(err, errlen, "%s", db_errmsg(c->db));
 		db_rollback(c->db);
@@ -756,7 +756,7 @@ finish(struct collector *c, int exec_error)
 	failed = model_failed(c->model) || model_finish(c->model) == -1;
 	run_failed = close_db(c, failed, has_exit,
 			 exec_error != 0 ? code : (has_exit ? WEXITSTATUS(status) : 0), sig,
-			 ss->records, run_err, sizeof(run_err)) == -1;
+			 c->stop_signal, ss->records, run_err, sizeof(run_err)) == -1;
 	if (ss->garbage > 0)
 		warnx("trace stream: %llu bytes of garbage skipped, %llu false record headers "
 		      "among them (bad checksum or cut short)",

@@ -36,6 +36,8 @@
 #define BATCH_PAUSE_BELOW (256 * 1024)
 /* How often liveness is checked while lingering. */
 #define LINGER_POLL_NS (50 * 1000000LL)
+/* After a stop signal, how long to wait for the command's end. */
+#define STOP_GRACE_NS (1000 * 1000000LL)
 
 static const char *opt_output = "sbtrace.db";
 static int opt_append;
@@ -378,6 +380,7 @@ struct collector {
 	int child_status;
 	int child_done;
 	int stop_signal;
+	int stops; /* stop signals received */
 	int sigfd;
 	char db_err[1024]; /* the database could not be set up: why */
 	int db_said;	   /* the write error was reported */
@@ -469,6 +472,7 @@ on_stop_signal(struct collector *c, const struct signalfd_siginfo *si)
 		return;
 	}
 	c->stop_signal = sig;
+	c->stops++;
 }
 
 static void
@@ -538,13 +542,25 @@ collect(struct collector *c)
 {
 	struct pollfd pfd[2] = { { .fd = c->ch.fd, .events = POLLIN },
 		{ .fd = c->sigfd, .events = POLLIN } };
-	int64_t deadline = 0, next_check = 0, now, commit, linger = -1;
+	int64_t deadline = 0, next_check = 0, now, commit, linger = -1, stop_by = 0;
 
 	for (;;) {
 		now = now_mono_ns();
 		commit = model_tick(c->model, now);
 		check_db(c);
-		if (c->child_done) {
+		if (c->stop_signal != 0) {
+			/* A ^C reached the command's process group too: give it
+			 * a moment to end, so the run says how it ended.  Not
+			 * after a second signal, nor when ptrace traces (the
+			 * kernel kills its tracees when we go). */
+			if (stop_by == 0)
+				stop_by = now + STOP_GRACE_NS;
+			if (c->child_done || now >= stop_by || c->stops > 1 || c->forwarded) {
+				drain(c);
+				return;
+			}
+			linger = stop_by - now;
+		} else if (c->child_done) {
 			if (deadline == 0)
 				deadline = now + opt_linger * 1000000000LL;
 			drain(c);
@@ -563,10 +579,6 @@ collect(struct collector *c)
 			batch_pause(c, drain(c));
 		if (pfd[1].revents & POLLIN)
 			handle_signals(c);
-		if (c->stop_signal != 0) {
-			drain(c);
-			return;
-		}
 	}
 }
 
@@ -745,7 +757,7 @@ finish(struct collector *c, int exec_error)
 	ss = stream_stats(c->stream);
 	if (exec_error != 0)
 		code = exec_error == ENOENT ? 127 : 126;
-	else if (c->stop_signal != 0)
+	else if (c->stop_signal != 0 && !c->child_done)
 		code = 128 + c->stop_signal;
 	else if (WIFSIGNALED(status))
 		code = 128 + (sig = WTERMSIG(status));

@@ -956,6 +956,8 @@ main(int argc, char **argv)
 		err(1, NULL);
 	if (c.db_err[0] != '\0')
 		model_set_failed(c.model, c.db_err);
+	if (model_set_own(c.model, backend != BACKEND_PTRACE ? lib : NULL, c.ch.dir) == -1)
+		err(1, NULL);
 	if (c.tracer != NULL)
 		ptracer_set_model(c.tracer, c.model);
 	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0')

@@ -66,6 +66,11 @@ void model_free(struct model *m);
 
 void model_set_child(struct model *m, const struct model_child *c);
 
+/* The tracer's own files, to leave out of the trace (own.h): lib, the
+ * preload library (NULL: none), and dir, the channel directory.  -1
+ * with errno when out of memory. */
+int model_set_own(struct model *m, const char *lib, const char *dir);
+
 /* The stream_msg_fn for stream_new(): ctx is the model. */
 void model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, size_t len);
 

@@ -46,19 +46,36 @@ CREATE VIEW IF NOT EXISTS programs_executed AS
 	      WHERE a.op = 'exec' AND a.result = 0) e
 	LEFT JOIN packages k ON k.path = e.path;
 
--- ENOENT, one row per (run, path, kind): kind 'path-lookup' is a
--- candidate execvp or posix_spawnp tried along $PATH, 'loader-search'
--- one the dynamic linker tried for a library, 'not-found' any other
--- call that found the path missing.
+-- ENOENT, one row per (run, path, kind).  kind: 'loader-search', a
+-- candidate the dynamic linker tried for a library; 'path-lookup', a
+-- candidate tried along $PATH: one execvp or posix_spawnp tried (the
+-- PROBE bit), or an exec, stat or access of a path named as a program
+-- the run executed (a shell's or Python's own search of $PATH);
+-- 'not-found', the rest: what a program asked for and did not get.
+-- The names of the programs executed are made once per query, and
+-- looked up by a join (a correlated subquery would scan every exec
+-- row for every miss).  The last component of a path is what follows
+-- its last '/': rtrim() takes away what is not a '/' from its end.
 CREATE VIEW IF NOT EXISTS missing_paths AS
-	SELECT p.run_id, a.path, group_concat(DISTINCT a.op) AS ops,
-	       sum(a.count) AS tries,
-	       CASE WHEN a.op = 'search' THEN 'loader-search'
-	            WHEN a.op = 'exec' AND (a.mode & 8192) THEN 'path-lookup'
-	            ELSE 'not-found' END AS kind
-	FROM accesses a JOIN processes p ON p.id = a.process_id
-	WHERE a.result = 2
-	GROUP BY p.run_id, a.path, kind;
+	SELECT m.run_id, m.path, group_concat(DISTINCT m.op) AS ops,
+	       sum(m.count) AS tries, m.kind
+	FROM (SELECT p.run_id, a.path, a.op, a.count,
+	             CASE WHEN a.op = 'search' THEN 'loader-search'
+	                  WHEN a.op = 'exec' AND (a.mode & 8192) THEN 'path-lookup'
+	                  WHEN a.op IN ('exec', 'stat', 'access')
+	                       AND x.name IS NOT NULL THEN 'path-lookup'
+	                  ELSE 'not-found' END AS kind
+	      FROM accesses a JOIN processes p ON p.id = a.process_id
+	      LEFT JOIN (SELECT DISTINCT q.run_id,
+	                        substr(e.path, length(rtrim(e.path,
+	                               replace(e.path, '/', ''))) + 1) AS name
+	                 FROM accesses e JOIN processes q ON q.id = e.process_id
+	                 WHERE e.op = 'exec' AND e.result = 0) x
+	        ON x.run_id = p.run_id
+	       AND x.name = substr(a.path, length(rtrim(a.path,
+	                           replace(a.path, '/', ''))) + 1)
+	      WHERE a.result = 2) m
+	GROUP BY m.run_id, m.path, m.kind;
 
 -- tree_key: the ids from the root down to the process, 12 digits each,
 -- joined by '.': ORDER BY tree_key lists every process under the one

@@ -106,6 +106,19 @@ expect_eq "loader-search|search" "$(q "SELECT DISTINCT kind, ops FROM missing_pa
 	"kind: the dynamic linker's search"
 expect_eq "not-found|open" "$(q "SELECT kind, ops FROM missing_paths WHERE path = '/nonexistent/sbmiss'")" \
 	"kind: a real miss"
+# a shell's own search (stat along PATH) and Python's (execve of each
+# candidate): lookups when a program of that name ran; a command not
+# found at all leaves its candidates as misses
+rm -f "$DB"
+trace env PATH=/nonexistent/sbpath:/usr/bin:/bin sh -c 'cat /dev/null; sbview-nosuch 2>/dev/null;
+	python3 -c "import subprocess; subprocess.run([\"true\"])"; exit 0'
+expect_eq 0 "$?" "kind, shells: exit status"
+expect_eq "path-lookup|stat" "$(q "SELECT kind, ops FROM missing_paths WHERE path = '/nonexistent/sbpath/cat'")" \
+	"kind: the shell's PATH search"
+expect_eq "path-lookup|exec" "$(q "SELECT kind, ops FROM missing_paths WHERE path = '/nonexistent/sbpath/true'")" \
+	"kind: Python's PATH search"
+expect_eq "not-found|stat" "$(q "SELECT kind, ops FROM missing_paths WHERE path = '/nonexistent/sbpath/sbview-nosuch'")" \
+	"kind: a command not found"
 
 # packages: the package column, NULL where nothing says
 q "INSERT INTO packages (path, package, version, architecture) VALUES ('$(q "SELECT path FROM programs_executed WHERE path LIKE '%/cat'")', 'coreutils', '9.1-1', 'amd64')"

@@ -27,6 +27,7 @@
 #include "json.h"
 #include "model.h"
 #include "ptrace.h"
+#include "report.h"
 #include "stream.h"
 #include "util.h"
 #include "wire.h"
@@ -884,6 +885,9 @@ main(int argc, char **argv)
 	struct command_chain chain = { .n = 0 };
 	char *found;
 
+	/* a subcommand: sbtrace -- report traces a program named report */
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return report_main(argc - 1, argv + 1);
 	times_mark(T_MAIN);
 	cmd = parse_options(argc, argv);
 	c.command = argv[cmd];

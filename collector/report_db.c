@@ -102,6 +102,18 @@ open_immutable(struct rdb *r)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+/* Has path a -wal file with something in it? */
+static int
+being_written(const char *path)
+{
+	char wal[4096];
+	struct stat st;
+
+	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", path) >= sizeof(wal))
+		return 1;
+	return stat(wal, &st) == 0 && st.st_size > 0;
+}
+
 /* The checks sbtrace-db(5) asks of a reader: ours, and not newer. */
 static int
 check_version(struct rdb *r, struct ropts *o)
@@ -115,6 +127,10 @@ check_version(struct rdb *r, struct ropts *o)
 			    r->h != NULL ? sqlite3_errmsg(r->h) : strerror(ENOMEM));
 			return -1;
 		}
+		if (being_written(r->path))
+			warnx("warning: %s: its -wal file cannot be read here (no -shm file, and "
+			      "none can be made): the last commits may be missing",
+			    r->path);
 		rc = query_code(r, "PRAGMA application_id", &app);
 	}
 	if ((rc & 0xff) == SQLITE_NOTADB) {
@@ -177,18 +193,6 @@ make_views(struct rdb *r, struct ropts *o)
 		return dbwarn(r, "reading the schema");
 	r->has_interrupted = n != 0;
 	return 0;
-}
-
-/* Has path a -wal file with something in it? */
-static int
-being_written(const char *path)
-{
-	char wal[4096];
-	struct stat st;
-
-	if ((size_t)snprintf(wal, sizeof(wal), "%s-wal", path) >= sizeof(wal))
-		return 1;
-	return stat(wal, &st) == 0 && st.st_size > 0;
 }
 
 struct rdb *

@@ -118,3 +118,21 @@ for v in 1 2; do
 	expect_eq "$v" "$(sqlite3 "v$v.db" 'PRAGMA user_version')" "version $v: not migrated"
 	expect_eq "v$v.db" "$(ls v$v.db*)" "version $v: no -wal or -shm file made"
 done
+
+# a read-only directory (a mount of its own made read-only; root only):
+# a finished database reads as well, with nothing made beside it
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	mkdir ro && cp "$DB" ro/t.db
+	cat >ro.sh <<EOS
+mount --bind '$PWD/ro' '$PWD/ro' && mount -o remount,bind,ro '$PWD/ro' || exit 99
+'$SBTRACE' report -r 1 -s executed '$PWD/ro/t.db' >ro.out 2>ro.err
+echo \$? >ro.rc
+EOS
+	unshare -m sh ro.sh
+	if [ $? != 99 ]; then
+		expect_eq 0 "$(cat ro.rc)" "read-only directory: exit status"
+		expect_match '^programs executed \(3\)$' "$(cat ro.out)" "read-only directory: the report"
+		expect_eq "" "$(cat ro.err)" "read-only directory: nothing to say"
+		expect_eq "t.db" "$(ls ro)" "read-only directory: nothing made"
+	fi
+fi

@@ -40,7 +40,7 @@
 
 #define MAX_PLACES 8
 
-/* Identical to the SYNOPSIS of sidebundle-pack(5)'s FILE. */
+/* Identical to the FILE lines of the SYNOPSIS of sidebundle-launcher(7). */
 static const char usage_text[] = "usage: FILE [ARG ...]\n"
 				 "       FILE --sidebundle-extract DIR\n"
 				 "       FILE --sidebundle-info\n"

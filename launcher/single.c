@@ -183,6 +183,7 @@ struct zsrc {
 	unsigned char *ibuf, *obuf;
 	size_t isz, osz, opos, olen;
 	size_t last; /* ZSTD_decompressStream's last hint: 0 at a frame's end */
+	int full;    /* its last call filled obuf: it may hold more to flush */
 };
 
 static long
@@ -191,7 +192,7 @@ znext(struct sb_pack_src *sp, const unsigned char **p, size_t max, char *err, si
 	struct zsrc *z = (struct zsrc *)sp;
 
 	while (z->opos == z->olen) {
-		if (z->in.pos == z->in.size) {
+		if (z->in.pos == z->in.size && !z->full) {
 			if (z->left == 0) {
 				if (z->last != 0)
 					return say(err, errlen,
@@ -219,6 +220,7 @@ znext(struct sb_pack_src *sp, const unsigned char **p, size_t max, char *err, si
 			return say(err, errlen, "a damaged archive: zstd: %s",
 			    ZSTD_getErrorName(r));
 		z->last = r;
+		z->full = ob.pos == ob.size;
 		z->opos = 0;
 		z->olen = ob.pos;
 		z->raw += ob.pos;

@@ -18,6 +18,7 @@
 #include <sys/utsname.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "binfmt.h"
@@ -78,13 +79,41 @@ times_write(void)
 	fclose(f);
 }
 
+/* The SYNOPSIS of sbtrace(1). */
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: sbtrace [-o FILE.db] [-a] [--all] [-b auto|preload|ptrace] "
-	    "[--linger SECONDS] [-q] -- COMMAND [ARG...]\n"
+	    "usage: sbtrace [-aq] [-b auto|preload|ptrace] [-o FILE.db] [--all]\n"
+	    "               [--linger SECONDS] -- COMMAND [ARG...]\n"
 	    "       sbtrace --help | --version\n");
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	printf("\n"
+	       "Record every process and every path a command uses into an SQLite database.\n"
+	       "\n"
+	       "  -o FILE.db              the database (default ./sbtrace.db); an existing one "
+	       "is replaced\n"
+	       "  -a                      append a new run to FILE.db instead of replacing it\n"
+	       "  --all                   one row per call (default: repeated calls folded into "
+	       "one row)\n"
+	       "  -b auto|preload|ptrace  the backend: the preload library, ptrace, or auto (the "
+	       "default):\n"
+	       "                          the library, and ptrace for static programs\n"
+	       "  --linger SECONDS        after COMMAND exits, follow what it started at most this "
+	       "long (2)\n"
+	       "  -q                      no summary line and no hints on stderr\n"
+	       "  -h, --help              print this help and exit\n"
+	       "  --version               print the version and exit\n"
+	       "\n"
+	       "Subcommands:\n"
+	       "  sbtrace report DB       what a trace holds: see sbtrace-report(1)\n"
+	       "\n"
+	       "See sbtrace(1); the database is described in sbtrace-db(5).\n");
 }
 
 static void __attribute__((noreturn)) usage_error(void)
@@ -105,10 +134,14 @@ parse_options(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *errstr;
+	char *argv0 = argv[0];
 	int ch;
 
+	/* getopt's own messages name argv[0]: the name, as err(3)'s do,
+	 * not the path sbtrace was run by (which main still needs) */
+	argv[0] = program_invocation_short_name;
 	/* '+': the first non-option is COMMAND, its options are its own */
-	while ((ch = getopt_long(argc, argv, "+ab:o:q", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+ab:ho:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			opt_append = 1;
@@ -130,7 +163,7 @@ parse_options(int argc, char **argv)
 			opt_backend = optarg;
 			break;
 		case 'h':
-			usage(stdout);
+			help();
 			exit(0);
 		case 'L':
 			opt_linger = strtonum(optarg, 0, 86400, &errstr);
@@ -152,6 +185,7 @@ parse_options(int argc, char **argv)
 			usage_error();
 		}
 	}
+	argv[0] = argv0;
 	if (optind >= argc) {
 		warnx("no command given");
 		usage_error();
@@ -383,6 +417,7 @@ struct collector {
 	int db_said;	   /* the write error was reported */
 	int forwarded;	   /* a stop signal passed on to the command */
 	int tracer_root;   /* the command was started under ptrace */
+	int said_static;   /* -b preload: a static program was named */
 	const char *command;
 };
 
@@ -731,6 +766,25 @@ close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, 
 	return rc;
 }
 
+/* "1 process", "2 processes". */
+static void
+count(FILE *f, uint64_t n, const char *one, const char *many)
+{
+	fprintf(f, "%llu %s", (unsigned long long)n, n == 1 ? one : many);
+}
+
+/* The line sbtrace ends with, unless -q. */
+static void
+summary(const struct collector *c, const struct model_stats *ms)
+{
+	fputs("sbtrace: ", stderr);
+	count(stderr, ms->processes, "process", "processes");
+	fputs(", ", stderr);
+	count(stderr, ms->accesses, "access", "accesses");
+	fprintf(stderr, " recorded in %s (run %lld)", opt_output, (long long)c->run_id);
+	fputc('\n', stderr);
+}
+
 /* Write the end of the run and return sbtrace's exit status. */
 static int
 finish(struct collector *c, int exec_error)
@@ -792,11 +846,7 @@ finish(struct collector *c, int exec_error)
 		return code;
 	}
 	if (!opt_quiet && exec_error == 0)
-		fprintf(stderr,
-		    "sbtrace: %llu processes, %llu accesses recorded in %s "
-		    "(run %lld)\n",
-		    (unsigned long long)ms->processes, (unsigned long long)ms->accesses, opt_output,
-		    (long long)c->run_id);
+		summary(c, ms);
 	return code;
 }
 
@@ -849,15 +899,90 @@ check_proc(struct collector *c)
 		    "the ptrace backend needs /proc (%s)", why);
 }
 
-/* -b auto without ptrace: one warning per static image left untraced. */
+/*
+ * A static image left untraced: under -b auto without ptrace one
+ * warning each; under -b preload, which the user chose, one hint for
+ * the first (unless -q).
+ */
 static void
 warn_untraced(void *ctx, uint32_t pid, const char *exe, uint32_t mode)
 {
 	struct collector *c = ctx;
 
-	if (mode & SB_M_STATIC)
+	if (!(mode & SB_M_STATIC))
+		return;
+	if (backend == BACKEND_AUTO) {
 		warnx("warning: %s (pid %u) is static and was not traced: %s", exe, pid,
 		    c->ptrace_why);
+	} else if (!(mode & SB_M_SETUID) && !c->said_static++) {
+		warnx("hint: %s (pid %u) is static: LD_PRELOAD cannot enter it, so -b preload "
+		      "records only its exec; -b auto (the default) or -b ptrace traces it "
+		      "(processes with backend 'none' were not traced)",
+		    exe, pid);
+	}
+}
+
+/* Does exec'ing path change our identity (set-ID, file capabilities)?
+ * The dynamic linker then ignores LD_PRELOAD, as preload/classify.c
+ * says for the execs it sees. */
+static int
+is_setid(const char *path)
+{
+	struct stat st;
+	char cap[64];
+
+	if (path == NULL || stat(path, &st) == -1)
+		return 0;
+	return ((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
+	    ((st.st_mode & S_ISGID) && st.st_gid != getegid()) ||
+	    getxattr(path, "security.capability", cap, sizeof(cap)) > 0;
+}
+
+/*
+ * Before COMMAND runs (unless -q): say when nothing it does will be
+ * recorded, which otherwise shows only as a trace of one row, or when
+ * tracing changes what it can do.  ptraced: it starts under ptrace.
+ */
+static void
+hint_command(const char *cmd, const char *exe, int ptraced)
+{
+	if (is_setid(exe) && ptraced)
+		warnx("hint: %s is set-ID (or has file capabilities): under ptrace it runs without "
+		      "its privilege",
+		    cmd);
+	else if (is_setid(exe))
+		warnx("hint: %s is set-ID (or has file capabilities): the dynamic linker ignores "
+		      "LD_PRELOAD for it, so only its exec is recorded (-b ptrace traces it, "
+		      "without its privilege)",
+		    cmd);
+	else if (backend == BACKEND_PRELOAD && is_static(exe))
+		warnx("hint: %s is static: LD_PRELOAD cannot enter it, so -b preload records "
+		      "only its exec; -b auto (the default) or -b ptrace traces it",
+		    cmd);
+}
+
+/* The model, the stream and the read buffer, once the run has begun. */
+static void
+start_model(struct collector *c)
+{
+	if ((c->buf = malloc(READ_BUF)) == NULL)
+		err(1, NULL);
+	if ((c->model = model_new(c->db, c->run_id, opt_all)) == NULL ||
+	    (c->stream = stream_new(on_message, c)) == NULL)
+		err(1, NULL);
+	if (c->db_err[0] != '\0')
+		model_set_failed(c->model, c->db_err);
+	if (c->tracer != NULL)
+		ptracer_set_model(c->tracer, c->model);
+}
+
+static void
+end_collector(struct collector *c)
+{
+	ptracer_free(c->tracer);
+	model_free(c->model);
+	stream_free(c->stream);
+	free(c->buf);
 }
 
 int
@@ -916,6 +1041,9 @@ main(int argc, char **argv)
 	/* The command starts first; its records wait in the FIFO while
 	 * the database is set up. */
 	times_mark(T_SPAWN);
+	if (!opt_quiet)
+		hint_command(argv[cmd], exe,
+		    c.tracer != NULL && (backend == BACKEND_PTRACE || is_static(exe)));
 	if (c.tracer != NULL && (backend == BACKEND_PTRACE || is_static(exe))) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 			warn("prctl(PR_SET_CHILD_SUBREAPER)");
@@ -937,16 +1065,9 @@ main(int argc, char **argv)
 		err(1, NULL);
 	begin_run(&c, cmdjson.p, cwd, mc.start_ns);
 	times_mark(T_DB);
-	if ((c.buf = malloc(READ_BUF)) == NULL)
-		err(1, NULL);
-	if ((c.model = model_new(c.db, c.run_id, opt_all)) == NULL ||
-	    (c.stream = stream_new(on_message, &c)) == NULL)
-		err(1, NULL);
-	if (c.db_err[0] != '\0')
-		model_set_failed(c.model, c.db_err);
-	if (c.tracer != NULL)
-		ptracer_set_model(c.tracer, c.model);
-	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0')
+	start_model(&c);
+	if ((backend == BACKEND_AUTO && c.ptrace_why[0] != '\0') ||
+	    (backend == BACKEND_PRELOAD && !opt_quiet))
 		model_set_untraced_fn(c.model, warn_untraced, &c);
 	mc.exe = exe;
 	mc.execs = chain.e;
@@ -971,10 +1092,7 @@ main(int argc, char **argv)
 	times_write();
 	command_chain_free(&chain);
 	free(found);
-	ptracer_free(c.tracer);
-	model_free(c.model);
-	stream_free(c.stream);
-	free(c.buf);
+	end_collector(&c);
 	free(exe);
 	buf_free(&cmdjson);
 	return code;

@@ -25,6 +25,7 @@
 #include "channel.h"
 #include "command.h"
 #include "db.h"
+#include "filter.h"
 #include "json.h"
 #include "model.h"
 #include "ptrace.h"
@@ -44,6 +45,7 @@ static int opt_all;
 static int opt_quiet;
 static long long opt_linger = 2;
 static const char *opt_backend = "auto";
+static struct filter opt_filter;
 
 enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE };
 static enum backend backend = BACKEND_AUTO;
@@ -84,8 +86,8 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: sbtrace [-aq] [-b auto|preload|ptrace] [-o FILE.db] [--all]\n"
-	    "               [--linger SECONDS] -- COMMAND [ARG...]\n"
+	    "usage: sbtrace [-afq] [-b auto|preload|ptrace] [-e EXPR] [-o FILE.db] [--all]\n"
+	    "               [--exclude-path PREFIX]... [--linger SECONDS] -- COMMAND [ARG...]\n"
 	    "       sbtrace --help | --version\n");
 }
 
@@ -104,6 +106,12 @@ help(void)
 	       "  -b auto|preload|ptrace  the backend: the preload library, ptrace, or auto (the "
 	       "default):\n"
 	       "                          the library, and ptrace for static programs\n"
+	       "  -e EXPR                 record only the operations EXPR names: [trace=][!]LIST, "
+	       "e.g. open,%%lib\n"
+	       "  --exclude-path PREFIX   record nothing under the directory PREFIX "
+	       "(repeatable)\n"
+	       "  -f                      accepted for strace's habit: children are always "
+	       "followed\n"
 	       "  --linger SECONDS        after COMMAND exits, follow what it started at most this "
 	       "long (2)\n"
 	       "  -q                      no summary line and no hints on stderr\n"
@@ -122,12 +130,29 @@ static void __attribute__((noreturn)) usage_error(void)
 	exit(2);
 }
 
+/* -e and --exclude-path: a filter they do not make sense of is a
+ * usage error. */
+static void
+parse_filter(int ch, const char *arg)
+{
+	char why[512];
+
+	if ((ch == 'e' ? filter_trace(&opt_filter, arg, why, sizeof(why))
+		       : filter_exclude(&opt_filter, arg, why, sizeof(why))) == 0)
+		return;
+	if (why[0] == '\0')
+		err(1, NULL);
+	warnx("%s %s: %s", ch == 'e' ? "-e" : "--exclude-path", arg, why);
+	usage_error();
+}
+
 /* Parse the options; returns the index of COMMAND in argv. */
 static int
 parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'A' },
+		{ "exclude-path", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "linger", required_argument, NULL, 'L' },
 		{ "version", no_argument, NULL, 'V' },
@@ -140,8 +165,9 @@ parse_options(int argc, char **argv)
 	/* getopt's own messages name argv[0]: the name, as err(3)'s do,
 	 * not the path sbtrace was run by (which main still needs) */
 	argv[0] = program_invocation_short_name;
+	filter_init(&opt_filter);
 	/* '+': the first non-option is COMMAND, its options are its own */
-	while ((ch = getopt_long(argc, argv, "+ab:ho:q", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+ab:e:fho:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			opt_append = 1;
@@ -161,6 +187,13 @@ parse_options(int argc, char **argv)
 				usage_error();
 			}
 			opt_backend = optarg;
+			break;
+		case 'e':
+		case 'X':
+			parse_filter(ch, optarg);
+			break;
+		case 'f':
+			/* strace's -f and -ff: every child is followed anyway */
 			break;
 		case 'h':
 			help();
@@ -686,6 +719,28 @@ prepare_db(struct collector *c)
 }
 
 /*
+ * What the run was recorded with beyond its row: the filter (-e,
+ * --exclude-path), as the meta row run.ID.filter (sbtrace-db(5)).
+ * TODO: a column of runs when the schema next changes.
+ */
+static int
+run_meta(struct collector *c)
+{
+	struct buf v = { 0 };
+	char key[64];
+	int rc = 0;
+
+	if (filter_active(&opt_filter)) {
+		snprintf(key, sizeof(key), "run.%lld.filter", (long long)c->run_id);
+		if (filter_json(&opt_filter, &v) == -1)
+			err(1, NULL);
+		rc = db_meta_set(c->db, key, v.p);
+	}
+	buf_free(&v);
+	return rc == 0 ? db_commit(c->db) : -1;
+}
+
+/*
  * The command runs already: a database that cannot be set up now (a
  * full disk) leaves it to run on, traced into nothing, and waited for;
  * c->db_err says why.
@@ -715,7 +770,7 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t sta
 		c->db = NULL;
 		return;
 	}
-	if (db_run_begin(c->db, &r, &c->run_id) == -1) {
+	if (db_run_begin(c->db, &r, &c->run_id) == -1 || run_meta(c) == -1) {
 		strlcpy(c->db_err, db_errmsg(c->db), sizeof(c->db_err));
 		db_rollback(c->db);
 		c->run_id = 0;
@@ -782,6 +837,11 @@ summary(const struct collector *c, const struct model_stats *ms)
 	fputs(", ", stderr);
 	count(stderr, ms->accesses, "access", "accesses");
 	fprintf(stderr, " recorded in %s (run %lld)", opt_output, (long long)c->run_id);
+	if (filter_active(&opt_filter)) {
+		fputs("; ", stderr);
+		count(stderr, ms->filtered, "call", "calls");
+		fputs(" filtered out", stderr);
+	}
 	fputc('\n', stderr);
 }
 
@@ -974,6 +1034,8 @@ start_model(struct collector *c)
 		model_set_failed(c->model, c->db_err);
 	if (c->tracer != NULL)
 		ptracer_set_model(c->tracer, c->model);
+	if (filter_active(&opt_filter))
+		model_set_filter(c->model, &opt_filter);
 }
 
 static void
@@ -983,6 +1045,7 @@ end_collector(struct collector *c)
 	model_free(c->model);
 	stream_free(c->stream);
 	free(c->buf);
+	filter_free(&opt_filter);
 }
 
 int

@@ -663,8 +663,12 @@ new_task(struct ptracer *t, pid_t tid)
 	struct tproc *p;
 	uint64_t st = 0;
 
-	if (tgid != tid && leader != NULL)
-		return task_add(t, tid, leader->proc); /* a thread */
+	if (tgid != tid && leader != NULL) {
+		/* a thread: it has the filter its process has, or none */
+		if ((k = task_add(t, tid, leader->proc)) != NULL)
+			k->sysmode = leader->sysmode;
+		return k;
+	}
 	if (proc_stat(tgid, &ppid, &st, &t->tmp) == -1)
 		ppid = 0;
 	parent = task_get(t, ppid);

@@ -21,6 +21,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "binfmt.h"
 #include "channel.h"
 #include "command.h"
@@ -45,6 +46,7 @@ static int opt_all;
 static int opt_quiet;
 static long long opt_linger = 2;
 static const char *opt_backend = "auto";
+static pid_t opt_pid; /* -p: attach to it instead of running COMMAND */
 static struct filter opt_filter;
 
 enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE };
@@ -88,6 +90,8 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: sbtrace [-afq] [-b auto|preload|ptrace] [-e EXPR] [-o FILE.db] [--all]\n"
 	    "               [--exclude-path PREFIX]... [--linger SECONDS] -- COMMAND [ARG...]\n"
+	    "       sbtrace [-afq] [-b auto|ptrace] [-e EXPR] [-o FILE.db] [--all]\n"
+	    "               [--exclude-path PREFIX]... [--linger SECONDS] -p PID\n"
 	    "       sbtrace --help | --version\n");
 }
 
@@ -110,6 +114,8 @@ help(void)
 	       "e.g. open,%%lib\n"
 	       "  --exclude-path PREFIX   record nothing under the directory PREFIX "
 	       "(repeatable)\n"
+	       "  -p PID                  attach to the running process PID with ptrace, until "
+	       "it exits or ^C\n"
 	       "  -f                      accepted for strace's habit: children are always "
 	       "followed\n"
 	       "  --linger SECONDS        after COMMAND exits, follow what it started at most this "
@@ -146,7 +152,32 @@ parse_filter(int ch, const char *arg)
 	usage_error();
 }
 
-/* Parse the options; returns the index of COMMAND in argv. */
+/* What -p, or its absence, rules out; the backend -p uses. */
+static void
+check_attach(int argc)
+{
+	if (opt_pid == 0) {
+		if (optind >= argc) {
+			warnx("no command given");
+			usage_error();
+		}
+		return;
+	}
+	if (optind < argc) {
+		warnx("-p %d and a command: sbtrace either attaches to a process or runs one",
+		    (int)opt_pid);
+		usage_error();
+	}
+	if (backend == BACKEND_PRELOAD) {
+		warnx("-p needs ptrace: -b preload cannot enter a process that runs already");
+		usage_error();
+	}
+	backend = BACKEND_PTRACE;
+	opt_backend = "ptrace";
+}
+
+/* Parse the options; returns the index of COMMAND in argv (argc with
+ * -p). */
 static int
 parse_options(int argc, char **argv)
 {
@@ -167,7 +198,7 @@ parse_options(int argc, char **argv)
 	argv[0] = program_invocation_short_name;
 	filter_init(&opt_filter);
 	/* '+': the first non-option is COMMAND, its options are its own */
-	while ((ch = getopt_long(argc, argv, "+ab:e:fho:q", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+ab:e:fho:p:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			opt_append = 1;
@@ -208,6 +239,17 @@ parse_options(int argc, char **argv)
 		case 'o':
 			opt_output = optarg;
 			break;
+		case 'p':
+			if (opt_pid != 0) {
+				warnx("-p given twice: sbtrace attaches to one process");
+				usage_error();
+			}
+			opt_pid = (pid_t)strtonum(optarg, 1, INT_MAX, &errstr);
+			if (errstr != NULL) {
+				warnx("-p %s: not a process id", optarg);
+				usage_error();
+			}
+			break;
 		case 'q':
 			opt_quiet = 1;
 			break;
@@ -219,10 +261,7 @@ parse_options(int argc, char **argv)
 		}
 	}
 	argv[0] = argv0;
-	if (optind >= argc) {
-		warnx("no command given");
-		usage_error();
-	}
+	check_attach(argc);
 	return optind;
 }
 
@@ -450,6 +489,7 @@ struct collector {
 	int db_said;	   /* the write error was reported */
 	int forwarded;	   /* a stop signal passed on to the command */
 	int tracer_root;   /* the command was started under ptrace */
+	int attached;	   /* -p: the process was there before us */
 	int said_static;   /* -b preload: a static program was named */
 	const char *command;
 };
@@ -525,8 +565,9 @@ on_stop_signal(struct collector *c, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
 
-	if (c->forwarded == 0 && c->tracer != NULL && ptracer_ntasks(c->tracer) > 0 &&
-	    !c->child_done && c->child > 0) {
+	/* an attached process runs on without us: no filter was put in */
+	if (c->forwarded == 0 && !c->attached && c->tracer != NULL &&
+	    ptracer_ntasks(c->tracer) > 0 && !c->child_done && c->child > 0) {
 		c->forwarded = sig;
 		/* one from the terminal reached the process group already */
 		if (si->ssi_code != SI_KERNEL && kill(c->child, sig) == -1 && errno != ESRCH)
@@ -720,14 +761,15 @@ prepare_db(struct collector *c)
 
 /*
  * What the run was recorded with beyond its row: the filter (-e,
- * --exclude-path), as the meta row run.ID.filter (sbtrace-db(5)).
- * TODO: a column of runs when the schema next changes.
+ * --exclude-path) and the process attached to (-p), as meta rows
+ * run.ID.filter and run.ID.attach (sbtrace-db(5)).
+ * TODO: columns of runs when the schema next changes.
  */
 static int
 run_meta(struct collector *c)
 {
 	struct buf v = { 0 };
-	char key[64];
+	char key[64], pid[16];
 	int rc = 0;
 
 	if (filter_active(&opt_filter)) {
@@ -735,6 +777,11 @@ run_meta(struct collector *c)
 		if (filter_json(&opt_filter, &v) == -1)
 			err(1, NULL);
 		rc = db_meta_set(c->db, key, v.p);
+	}
+	if (rc == 0 && c->attached) {
+		snprintf(key, sizeof(key), "run.%lld.attach", (long long)c->run_id);
+		snprintf(pid, sizeof(pid), "%d", (int)c->child);
+		rc = db_meta_set(c->db, key, pid);
 	}
 	buf_free(&v);
 	return rc == 0 ? db_commit(c->db) : -1;
@@ -842,6 +889,8 @@ summary(const struct collector *c, const struct model_stats *ms)
 		count(stderr, ms->filtered, "call", "calls");
 		fputs(" filtered out", stderr);
 	}
+	if (c->attached && !c->child_done)
+		fprintf(stderr, "; process %d detached", (int)c->child);
 	fputc('\n', stderr);
 }
 
@@ -867,6 +916,9 @@ finish(struct collector *c, int exec_error)
 		code = WEXITSTATUS(status);
 	if (exec_error != 0 || (c->child_done && WIFEXITED(status)))
 		has_exit = 1;
+	/* as strace -p: the process's status is in the run's row, not ours */
+	if (c->attached && c->stop_signal == 0)
+		code = 0;
 	failed = model_failed(c->model) || model_finish(c->model) == -1;
 	run_failed = close_db(c, failed, has_exit,
 			 exec_error != 0 ? code : (has_exit ? WEXITSTATUS(status) : 0), sig,
@@ -947,9 +999,10 @@ check_proc(struct collector *c)
 		return;
 	if (backend == BACKEND_PTRACE)
 		errx(1,
-		    "-b ptrace needs /proc to read the traced processes (%s); mount proc on "
-		    "/proc (a container: do not mask it) or use -b preload",
-		    why);
+		    "%s needs /proc to read the traced processes (%s); mount proc on /proc (a "
+		    "container: do not mask it)%s",
+		    opt_pid != 0 ? "-p" : "-b ptrace", why,
+		    opt_pid != 0 ? "" : " or use -b preload");
 	warnx("warning: /proc is not usable (%s): processes.exe stays empty and paths relative "
 	      "to a directory descriptor are recorded without it%s; mount proc on /proc for a "
 	      "full trace",
@@ -1048,6 +1101,68 @@ end_collector(struct collector *c)
 	filter_free(&opt_filter);
 }
 
+/*
+ * sbtrace -p PID: the process and every thread of it are seized where
+ * they are and followed, with their children, until it exits (and the
+ * linger is over) or sbtrace is told to stop; then what is still
+ * traced is detached and runs on.  The FIFO is made as for a command,
+ * though nothing writes it, so that the loop is the same.
+ */
+static int
+run_attached(struct collector *c)
+{
+	struct attach_target at;
+	char cwd[PATH_MAX], why[1024], name[64];
+	sigset_t oldmask;
+	struct model_child mc = { .parent = getpid() };
+	int code;
+
+	/* no probe first: a refusal is explained from what refused */
+	check_proc(c);
+	if (attach_target(opt_pid, &at, why, sizeof(why)) == -1) {
+		if (why[0] == '\0')
+			err(1, NULL);
+		errx(1, "%s", why);
+	}
+	snprintf(name, sizeof(name), "process %d", (int)at.pid);
+	c->command = name;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		err(1, "getcwd");
+	open_channel(c);
+	prepare_db(c);
+	setup_signals(c, &oldmask);
+	if ((c->tracer = ptracer_new(0)) == NULL)
+		err(1, NULL);
+	mc.start_ns = now_realtime_ns();
+	times_mark(T_SPAWN);
+	if (attach_seize(c->tracer, at.pid, why, sizeof(why)) == -1) {
+		/* -a: the database as it was, no -wal or -shm left */
+		if (c->db != NULL)
+			(void)db_close(c->db);
+		errx(1, "%s", why);
+	}
+	c->child = at.pid;
+	c->attached = 1;
+	begin_run(c, at.argv.p, cwd, mc.start_ns);
+	times_mark(T_DB);
+	start_model(c);
+	mc.pid = at.pid;
+	mc.parent = at.ppid;
+	mc.argv = at.argv.p;
+	mc.exe = at.exe;
+	mc.cwd = at.cwd;
+	model_set_child(c->model, &mc);
+	/* its START before any of its stops is handled: the root row */
+	ptracer_seized_start(c->tracer, at.pid);
+	collect(c);
+	attach_detach(c->tracer);
+	code = finish(c, 0);
+	times_write();
+	end_collector(c);
+	attach_target_free(&at);
+	return code;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1062,6 +1177,8 @@ main(int argc, char **argv)
 
 	times_mark(T_MAIN);
 	cmd = parse_options(argc, argv);
+	if (opt_pid != 0)
+		return run_attached(&c);
 	c.command = argv[cmd];
 	if (backend != BACKEND_PTRACE)
 		find_library(argv[0], lib, sizeof(lib));

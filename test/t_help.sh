@@ -7,7 +7,7 @@ expect_eq 0 "$?" "--help: exit status"
 expect_match '^[Uu]sage: sbtrace ' "$out" "--help: usage line"
 # every option on a line of its own, with what it does
 for opt in '-o FILE.db' '-a' '--all' '-b auto\|preload\|ptrace' '-e EXPR' \
-	'--exclude-path PREFIX' '-f' '--linger SECONDS' '-q' '-h, --help' '--version'; do
+	'--exclude-path PREFIX' '-p PID' '-f' '--linger SECONDS' '-q' '-h, --help' '--version'; do
 	expect_match "^  $opt +[a-z(][a-z]* " "$out" "--help describes $opt"
 done
 expect_match '^  sbtrace report DB +.*sbtrace-report\(1\)' "$out" "--help names the report subcommand"

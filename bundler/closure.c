@@ -37,6 +37,9 @@ closure_free(struct closure *c)
 	for (size_t i = 0; i < c->npriv; i++)
 		free(c->priv[i].path);
 	free(c->priv);
+	for (size_t i = 0; i < c->nsecrets; i++)
+		free(c->secrets[i]);
+	free(c->secrets);
 	strmap_free(&c->index);
 	strmap_free(&c->created);
 	if (c->rootfd >= 0)
@@ -176,6 +179,105 @@ private_of(const struct closure *c, const char *path)
 	return NULL;
 }
 
+/*
+ * Secrets: what a trace may well have read (a program that checks a
+ * password, signs, pulls from a registry) and a bundle must not hand to
+ * whoever gets it.  Matched anywhere, not only under $HOME: root's and
+ * other users' homes are not the trace's $HOME.  A file named *.pem or
+ * *.key is one only when it holds a private key (certificates are
+ * *.pem too); a *.key that is not PEM text is taken for a DER key.
+ */
+static const struct secret {
+	const char *glob;
+	const char *what;
+} secret_globs[] = {
+	{ "/etc/shadow", "password hashes" },
+	{ "/etc/shadow-", "password hashes" },
+	{ "/etc/gshadow", "password hashes" },
+	{ "/etc/gshadow-", "password hashes" },
+	{ "/etc/ssh/ssh_host_*_key", "an SSH host key" },
+	{ "/etc/ssl/private", "TLS private keys" },
+	{ "/**/.ssh/id_*", "an SSH private key" },
+	{ "/**/.gnupg", "a GnuPG home" },
+	{ "/**/.netrc", "network credentials" },
+	{ "/**/.git-credentials", "git credentials" },
+	{ "/**/.pgpass", "PostgreSQL passwords" },
+	{ "/**/.aws/credentials", "AWS credentials" },
+	{ "/**/.config/gcloud", "Google Cloud credentials" },
+	{ "/**/.azure", "Azure credentials" },
+	{ "/**/.docker/config.json", "registry credentials" },
+	{ "/**/.kube/config", "Kubernetes credentials" },
+};
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Does the regular file path of the root hold a private key?  Read up
+ * to 1 MiB (a PEM bundle may put the key after the certificates). */
+static int
+holds_private_key(const struct closure *c, const char *path, int der_too)
+{
+	static const char key[] = "PRIVATE KEY";
+	char buf[65536 + sizeof key];
+	size_t keep = 0, total = 0;
+	int armour = 0, found = 0;
+	struct stat st;
+	int fd = openat(c->rootfd, rel(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	while (!found && total < (1u << 20)) {
+		ssize_t n = read(fd, buf + keep, sizeof buf - keep - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		total += (size_t)n;
+		size_t len = keep + (size_t)n;
+		found = memmem(buf, len, key, sizeof key - 1) != NULL;
+		armour |= memmem(buf, len, "-----BEGIN ", 11) != NULL;
+		/* a tag may straddle two reads */
+		keep = len < sizeof key ? len : sizeof key;
+		memmove(buf, buf + len - keep, keep);
+	}
+	close(fd);
+	return found || (der_too && !armour && total > 0);
+}
+
+const char *
+closure_secret(const struct closure *c, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (ends_with(base, ".pem") || ends_with(base, ".key"))
+		return holds_private_key(c, path, ends_with(base, ".key")) ? "a private key" : NULL;
+	/* the last component names them all: most paths stop here */
+	if (strcmp(base, "shadow") != 0 && strcmp(base, "shadow-") != 0 &&
+	    strcmp(base, "gshadow") != 0 && strcmp(base, "gshadow-") != 0 &&
+	    strncmp(base, "ssh_host_", 9) != 0 && strcmp(base, "private") != 0 &&
+	    strncmp(base, "id_", 3) != 0 && strcmp(base, ".gnupg") != 0 &&
+	    strcmp(base, ".netrc") != 0 && strcmp(base, ".git-credentials") != 0 &&
+	    strcmp(base, ".pgpass") != 0 && strcmp(base, "credentials") != 0 &&
+	    strcmp(base, "gcloud") != 0 && strcmp(base, ".azure") != 0 &&
+	    strcmp(base, "config.json") != 0 && strcmp(base, "config") != 0)
+		return NULL;
+	if (strncmp(base, "id_", 3) == 0 && ends_with(base, ".pub"))
+		return NULL; /* a public key */
+	for (size_t i = 0; i < sizeof secret_globs / sizeof *secret_globs; i++)
+		if (glob_match(secret_globs[i].glob, path))
+			return secret_globs[i].what;
+	return NULL;
+}
+
 enum excl_reason
 closure_excluded(const struct closure *c, const char *path, enum ask ask)
 {
@@ -188,6 +290,8 @@ closure_excluded(const struct closure *c, const char *path, enum ask ask)
 	for (size_t i = 0; i < c->nexcludes; i++)
 		if (glob_match(c->excludes[i], path))
 			return EX_GLOB;
+	if (ask != ASK_INCLUDE && closure_secret(c, path) != NULL)
+		return EX_SECRET;
 	if (ask == ASK_NAMED)
 		return EX_NONE;
 	for (size_t i = 0; i < sizeof sys / sizeof *sys; i++)
@@ -212,7 +316,32 @@ static const char *const reason_text[EX_COUNT] = {
 	[EX_GONE] = "no longer exist",
 	[EX_SPECIAL] = "devices, fifos or sockets",
 	[EX_PRIVATE] = "under the trace's working directory or $HOME",
+	[EX_SECRET] = "that hold secrets",
 };
+
+/* Note a secret left out, once per path. */
+static void
+note_secret(struct closure *c, const char *path)
+{
+	for (size_t i = 0; i < c->nsecrets; i++)
+		if (strcmp(c->secrets[i], path) == 0)
+			return;
+	char **v = reallocarray(c->secrets, c->nsecrets + 1, sizeof *v);
+	if (v == NULL || (v[c->nsecrets] = strdup(path)) == NULL) {
+		/* the warning then lists fewer; the path is left out still */
+		if (v != NULL)
+			c->secrets = v;
+		return;
+	}
+	c->secrets = v;
+	c->nsecrets++;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 void
 closure_note_excluded(struct closure *c, const char *path, enum excl_reason r)
@@ -222,17 +351,63 @@ closure_note_excluded(struct closure *c, const char *path, enum excl_reason r)
 	c->excluded[r]++;
 	if (pd != NULL)
 		pd->left_out++;
+	if (r == EX_SECRET)
+		note_secret(c, path);
 	if (c->verbose)
 		warnx("left out %s: %s", path, pd ? pd->what : reason_text[r]);
+}
+
+/* What the secret path is, or the directory above it that is one
+ * (~/.gnupg/pubring.kbx); NULL when the path reached it through a link. */
+static const char *
+secret_what(const struct closure *c, const char *path)
+{
+	char buf[PATH_MAX];
+	const char *what = NULL;
+
+	if (strlcpy(buf, path, sizeof buf) >= sizeof buf)
+		return NULL;
+	for (char *s = buf + strlen(buf); what == NULL && s > buf; *s = '\0', s = strrchr(buf, '/'))
+		what = closure_secret(c, buf);
+	return what;
+}
+
+/* The secrets left out: a warning even under -q, since the bundle then
+ * differs from what the program read and only the user can decide. */
+static void
+report_secrets(const struct closure *c)
+{
+	size_t n = 0;
+
+	/* an --include made after the trace may have brought one */
+	for (size_t i = 0; i < c->nsecrets; i++)
+		n += closure_find(c, c->secrets[i]) == NULL;
+	if (n == 0)
+		return;
+	qsort(c->secrets, c->nsecrets, sizeof *c->secrets, cmp_str);
+	warnx("warning: left out %zu path%s that hold%s secrets (passwords, private keys, "
+	      "credentials), which a bundle would give to whoever has it; --include PATH "
+	      "bundles one the program needs:",
+	    n, n == 1 ? "" : "s", n == 1 ? "s" : "");
+	for (size_t i = 0; i < c->nsecrets; i++) {
+		if (closure_find(c, c->secrets[i]) != NULL)
+			continue;
+		char *e = mf_escape(c->secrets[i]);
+		const char *what = secret_what(c, c->secrets[i]);
+		fprintf(stderr, "sidebundle:   %s%s%s%s\n", e ? e : c->secrets[i], what ? " (" : "",
+		    what ? what : "", what ? ")" : "");
+		free(e);
+	}
 }
 
 void
 closure_report(const struct closure *c, int quiet)
 {
+	report_secrets(c);
 	if (quiet)
 		return;
 	for (int r = EX_SYSTEM; r < EX_COUNT; r++)
-		if (c->excluded[r] && r != EX_PRIVATE)
+		if (c->excluded[r] && r != EX_PRIVATE && r != EX_SECRET)
 			fprintf(stderr, "sidebundle: left out %zu path%s %s\n", c->excluded[r],
 			    c->excluded[r] == 1 ? "" : "s", reason_text[r]);
 	/* the user's own files: a warning, since the program may need them */

@@ -25,6 +25,7 @@ enum excl_reason {
 	EX_GONE,    /* does not exist (any more) */
 	EX_SPECIAL, /* device, fifo or socket */
 	EX_PRIVATE, /* under the trace's working directory or $HOME */
+	EX_SECRET,  /* passwords, private keys, credentials */
 	EX_COUNT
 };
 
@@ -32,8 +33,10 @@ enum excl_reason {
  * the user's own choices are never second-guessed by the defaults. */
 enum ask {
 	ASK_USED,    /* a trace or a rule: every exclusion applies */
-	ASK_INCLUDE, /* --include: all but the trace's cwd and $HOME */
-	ASK_NAMED,   /* the static closure, --copy-dir: --exclude only */
+	ASK_INCLUDE, /* --include: all but the trace's cwd and $HOME, and
+		      * secrets */
+	ASK_NAMED,   /* the static closure, --copy-dir: --exclude and
+		      * secrets only */
 	ASK_ENTRY,   /* an entry itself: nothing */
 };
 
@@ -78,6 +81,8 @@ struct closure {
 	const char *tmpdir; /* the build directory, or NULL */
 	struct private_dir *priv;
 	size_t npriv;
+	char **secrets; /* the paths left out as EX_SECRET, each once */
+	size_t nsecrets;
 	size_t excluded[EX_COUNT];
 	int verbose;
 };
@@ -103,6 +108,9 @@ struct item *closure_find(const struct closure *c, const char *path);
 char *closure_resolve(const struct closure *c, const char *path);
 /* Why path is left out when asked for so, EX_NONE if not. */
 enum excl_reason closure_excluded(const struct closure *c, const char *path, enum ask ask);
+/* What secret path (in c's root) holds ("password hashes", "an SSH
+ * private key", ...), or NULL: the paths EX_SECRET leaves out. */
+const char *closure_secret(const struct closure *c, const char *path);
 /* Rewrite each absolute symbolic link whose target is in the closure
  * (and each relative one that climbs above the root) as a relative one
  * that stays inside, so that it leads inside the payload wherever the

@@ -8,6 +8,7 @@
  * look for is in the payload, so that a broken bundle fails at create
  * time rather than at its first run.
  */
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filehash.h"
 #include "launch.h"
 #include "layout.h"
 
@@ -149,4 +151,65 @@ launch_link_write(int bindirfd, const struct closure *c, const struct entry *e)
 		return -1;
 	}
 	return 0;
+}
+
+int
+launch_bin_records(int buildfd, struct manifest *m)
+{
+	int fd = openat(buildfd, SB_LAYOUT_BIN, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	int rc = 0;
+
+	m->bins = NULL;
+	m->nbins = 0;
+	if (d == NULL) {
+		warn(SB_LAYOUT_BIN);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		struct stat st;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			warn("bin/%s", de->d_name);
+			rc = -1;
+			break;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue; /* the entries' links, checked against the entries */
+		struct mf_bin *v = reallocarray(m->bins, m->nbins + 1, sizeof *v);
+		if (v == NULL) {
+			warn(NULL);
+			rc = -1;
+			break;
+		}
+		m->bins = v;
+		struct mf_bin *x = &v[m->nbins];
+		x->mode = st.st_mode & 07777;
+		if ((x->name = strdup(de->d_name)) == NULL) {
+			warn(NULL);
+			rc = -1;
+			break;
+		}
+		m->nbins++;
+		if (file_sha256(dirfd(d), de->d_name, x->sha, &x->size) < 0) {
+			warn("bin/%s", de->d_name);
+			rc = -1;
+		}
+	}
+	closedir(d);
+	if (rc < 0)
+		launch_bin_records_free(m);
+	return rc;
+}
+
+void
+launch_bin_records_free(struct manifest *m)
+{
+	for (size_t i = 0; i < m->nbins; i++)
+		free(m->bins[i].name);
+	free(m->bins);
+	m->bins = NULL;
+	m->nbins = 0;
 }

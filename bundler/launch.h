@@ -19,4 +19,10 @@ int launcher_install(int bindirfd, const char *launcher);
  * the entry and its interpreter are in the payload. */
 int launch_link_write(int bindirfd, const struct closure *c, const struct entry *e);
 
+/* The bin-file records of manifest.lock: every regular file of bin/
+ * under buildfd (the launcher, the shim) with its mode and hash, into
+ * m->bins (malloc'd; launch_bin_records_free).  -1 with a message. */
+int launch_bin_records(int buildfd, struct manifest *m);
+void launch_bin_records_free(struct manifest *m);
+
 #endif

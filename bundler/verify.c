@@ -1,22 +1,26 @@
 /*
- * sidebundle verify DIR/NAME: the payload against its manifest.  Every
- * difference is reported, one line each, so a user sees the whole damage
- * at once; nothing is ever followed through a symlink of the payload.
+ * sidebundle verify DIR/NAME: the bundle against its manifest: every
+ * payload path, and what runs from bin/ (each entry a link to the
+ * launcher, the launcher and the shim by their recorded hash, nothing
+ * else there).  Every difference is reported, one line each, so a user
+ * sees the whole damage at once; nothing is ever followed through a
+ * symlink of the bundle.
  */
 #include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "filehash.h"
 #include "layout.h"
 #include "manifest.h"
 #include "payload.h"
+#include "rootwalk.h"
 #include "verify.h"
 
 #define VERIFY_USAGE "usage: sidebundle verify DIR/NAME\n"
@@ -38,38 +42,6 @@ report(struct verifier *v, const char *what, const char *path, const char *why)
 	    why ? ")" : "");
 	free(e);
 	v->problems++;
-}
-
-static int
-hash_file(int dirfd, const char *name, char out[65], uint64_t *size)
-{
-	static unsigned char buf[1 << 16];
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA2_CTX ctx;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	SHA256Init(&ctx);
-	*size = 0;
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		SHA256Update(&ctx, buf, (size_t)n);
-		*size += (uint64_t)n;
-	}
-	close(fd);
-	SHA256Final(md, &ctx);
-	for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	return 0;
 }
 
 static void
@@ -99,7 +71,7 @@ check_rec(struct verifier *v, const struct mf_rec *r)
 		}
 		if ((st.st_mode & 07777) != r->mode)
 			report(v, "mode", r->path, NULL);
-		if (hash_file(pfd, base, sha, &size) < 0)
+		if (file_sha256(pfd, base, sha, &size) < 0)
 			report(v, "changed", r->path, strerror(errno));
 		else if (size != r->size || strcmp(sha, r->sha) != 0)
 			report(v, "changed", r->path, "sha256");
@@ -159,6 +131,178 @@ find_added(struct verifier *v, int fd0, const char *dir)
 	closedir(d);
 }
 
+/* The file the manifest records as bin/name, against bin/ (binfd). */
+static void
+check_bin_file(struct verifier *v, int binfd, const struct mf_bin *x)
+{
+	char path[NAME_MAX + 8], sha[65];
+	struct stat st;
+	uint64_t size;
+
+	snprintf(path, sizeof path, SB_LAYOUT_BIN "/%s", x->name);
+	if (fstatat(binfd, x->name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		report(v, "missing", path, NULL);
+		return;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		report(v, "changed", path, "not a regular file");
+		return;
+	}
+	if ((st.st_mode & 07777) != x->mode)
+		report(v, "mode", path, NULL);
+	if (file_sha256(binfd, x->name, sha, &size) < 0)
+		report(v, "changed", path, strerror(errno));
+	else if (size != x->size || strcmp(sha, x->sha) != 0)
+		report(v, "changed", path, "sha256");
+}
+
+/* bin/<entry>: a link to the launcher, nothing else. */
+static void
+check_bin_link(struct verifier *v, int binfd, const struct mf_entry *e)
+{
+	char path[NAME_MAX + 8], t[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	snprintf(path, sizeof path, SB_LAYOUT_BIN "/%s", e->name);
+	if (fstatat(binfd, e->name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		report(v, "missing", path, NULL);
+		return;
+	}
+	if (!S_ISLNK(st.st_mode)) {
+		report(v, "changed", path, "not a symlink");
+		return;
+	}
+	n = readlinkat(binfd, e->name, t, sizeof t);
+	if (n < 0 || (size_t)n >= sizeof t || (t[n] = '\0', strcmp(t, SB_LAYOUT_LAUNCHER) != 0))
+		report(v, "changed", path, "symlink target");
+}
+
+static const struct mf_bin *
+bin_file(const struct manifest *m, const char *name)
+{
+	for (size_t i = 0; i < m->nbins; i++)
+		if (strcmp(m->bins[i].name, name) == 0)
+			return &m->bins[i];
+	return NULL;
+}
+
+/* The manifest's records as the file system for sb_walk: an entry's
+ * path must lead to a file of the payload. */
+struct mwalk {
+	const struct manifest *m;
+	const struct strmap *known;
+};
+
+static const struct mf_rec *
+mw_rec(const struct mwalk *mw, const char *p)
+{
+	size_t *i = strmap_get(mw->known, p);
+	return i ? &mw->m->recs[*i] : NULL;
+}
+
+static int
+mw_lstat(void *ctx, const char *p, struct stat *st)
+{
+	const struct mf_rec *r = *p ? mw_rec(ctx, p) : NULL;
+
+	memset(st, 0, sizeof *st);
+	if (*p == '\0') {
+		st->st_mode = S_IFDIR | 0755;
+		return 0;
+	}
+	if (r == NULL) {
+		errno = ENOENT;
+		return -1;
+	}
+	st->st_mode = (r->type == MF_FILE	  ? S_IFREG
+			      : r->type == MF_DIR ? S_IFDIR
+						  : S_IFLNK) |
+	    (r->type == MF_SYMLINK ? 0777 : r->mode);
+	return 0;
+}
+
+static long
+mw_readlink(void *ctx, const char *p, char *buf, size_t n)
+{
+	const struct mf_rec *r = mw_rec(ctx, p);
+	size_t tl = r && r->target ? strlen(r->target) : 0;
+
+	if (r == NULL || r->type != MF_SYMLINK) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (tl >= n) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, r->target, tl);
+	return (long)tl;
+}
+
+/* Does path lead, inside the manifest, to an executable file? */
+static int
+runs(const struct manifest *m, const struct strmap *known, const char *path)
+{
+	static const struct sb_walk_ops ops = { mw_lstat, mw_readlink, NULL };
+	struct mwalk mw = { m, known };
+	struct sb_walk w;
+
+	return sb_walk(&w, &ops, &mw, "", path, 0) == 0 && S_ISREG(w.st.st_mode) &&
+	    (w.st.st_mode & 0111) != 0;
+}
+
+/* bin/ against the manifest: the entries, the recorded files, nothing
+ * more; and each entry (and a script's interpreter) leads to a file the
+ * payload records. */
+static void
+check_bin(struct verifier *v, int bfd, const struct manifest *m, const char *bundle)
+{
+	int binfd = openat(bfd, SB_LAYOUT_BIN, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	for (size_t i = 0; i < m->nentries; i++) {
+		const struct mf_entry *e = &m->entries[i];
+		if (!runs(m, &v->known, e->path))
+			report(v, "entry", e->name,
+			    "its path is no executable file of the payload");
+		else if (strcmp(e->kind, "script") == 0 && !runs(m, &v->known, e->interp))
+			report(v, "entry", e->name,
+			    "its interpreter is no executable file of the payload");
+	}
+	if (binfd < 0) {
+		report(v, "missing", SB_LAYOUT_BIN, NULL);
+		return;
+	}
+	if (m->nbins == 0)
+		warnx("warning: %s/manifest.lock records no file of bin/ (a bundle made by an "
+		      "older sidebundle): the launcher and the shim are not checked",
+		    bundle);
+	for (size_t i = 0; i < m->nbins; i++)
+		check_bin_file(v, binfd, &m->bins[i]);
+	for (size_t i = 0; i < m->nentries; i++)
+		check_bin_link(v, binfd, &m->entries[i]);
+	DIR *d = fdopendir(binfd);
+	struct dirent *de;
+	if (d == NULL) {
+		close(binfd);
+		report(v, "changed", SB_LAYOUT_BIN, strerror(errno));
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+		char path[NAME_MAX + 8];
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || bin_file(m, n) != NULL ||
+		    manifest_entry(m, n) != NULL)
+			continue;
+		if (m->nbins == 0 &&
+		    (strcmp(n, SB_LAYOUT_LAUNCHER) == 0 || strcmp(n, SB_LAYOUT_SHIM) == 0))
+			continue;
+		snprintf(path, sizeof path, SB_LAYOUT_BIN "/%s", n);
+		report(v, "added", path, NULL);
+	}
+	closedir(d);
+}
+
 int
 cmd_verify(int argc, char **argv)
 {
@@ -195,6 +339,8 @@ cmd_verify(int argc, char **argv)
 	if (fd < 0)
 		err(1, "dup");
 	find_added(&v, fd, "/");
+	check_bin(&v, bfd, &m, argv[1]);
+	size_t ne = m.nentries, nb = m.nbins;
 	close(v.payfd);
 	close(bfd);
 	strmap_free(&v.known);
@@ -204,6 +350,7 @@ cmd_verify(int argc, char **argv)
 		    v.problems == 1 ? "" : "s", MANIFEST_FILE);
 		return 1;
 	}
-	printf("ok: %zu files, %zu dirs, %zu symlinks\n", nf, nd, nl);
+	printf("ok: %zu files, %zu dirs, %zu symlinks; bin/: %zu entr%s, %zu file%s\n", nf, nd, nl,
+	    ne, ne == 1 ? "y" : "ies", nb, nb == 1 ? "" : "s");
 	return 0;
 }

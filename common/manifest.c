@@ -138,11 +138,19 @@ cmp_rec(const void *a, const void *b)
 	return strcmp(((const struct mf_rec *)a)->path, ((const struct mf_rec *)b)->path);
 }
 
+static int
+cmp_bin(const void *a, const void *b)
+{
+	return strcmp(((const struct mf_bin *)a)->name, ((const struct mf_bin *)b)->name);
+}
+
 void
 manifest_sort(struct manifest *m)
 {
 	if (m->nentries > 1)
 		qsort(m->entries, m->nentries, sizeof *m->entries, cmp_entry);
+	if (m->nbins > 1)
+		qsort(m->bins, m->nbins, sizeof *m->bins, cmp_bin);
 	if (m->nrecs > 1)
 		qsort(m->recs, m->nrecs, sizeof *m->recs, cmp_rec);
 }
@@ -226,9 +234,47 @@ manifest_write(const struct manifest *m, int fd)
 			buf_field(&b, e->args[j]);
 		buf_end(&b);
 	}
+	if (m->image != NULL) {
+		buf_tag(&b, "image");
+		buf_field(&b, m->image);
+		buf_field(&b, m->image_digest);
+		buf_end(&b);
+	}
+	for (size_t i = 0; i < m->nentries; i++) {
+		const struct mf_entry *e = &m->entries[i];
+		if (e->ndefargs > 0) {
+			buf_tag(&b, "entry-args");
+			buf_field(&b, e->name);
+			for (size_t j = 0; j < e->ndefargs; j++)
+				buf_field(&b, e->defargs[j]);
+			buf_end(&b);
+		}
+		static const char *const tags[] = { "entry-cwd", "entry-user" };
+		const char *const vals[] = { e->cwd, e->user };
+		for (int k = 0; k < 2; k++) {
+			if (vals[k] == NULL)
+				continue;
+			buf_tag(&b, tags[k]);
+			buf_field(&b, e->name);
+			buf_field(&b, vals[k]);
+			buf_end(&b);
+		}
+	}
 	for (size_t i = 0; i < m->nlibdirs; i++) {
 		buf_tag(&b, "libdir");
 		buf_field(&b, m->libdirs[i]);
+		buf_end(&b);
+	}
+	for (size_t i = 0; i < m->nbins; i++) {
+		const struct mf_bin *x = &m->bins[i];
+		buf_tag(&b, "bin-file");
+		buf_field(&b, x->name);
+		snprintf(num, sizeof num, "%04o", x->mode & 07777);
+		buf_field(&b, num);
+		char size[32];
+		snprintf(size, sizeof size, "%" PRIu64, x->size);
+		buf_field(&b, size);
+		buf_field(&b, x->sha);
 		buf_end(&b);
 	}
 	for (size_t i = 0; i < m->nrecs; i++)
@@ -478,6 +524,28 @@ parse_entry(struct manifest *m, struct parser *ps, char **f, size_t nf)
 }
 
 static int
+parse_bin(struct manifest *m, struct parser *ps, char **f, size_t nf)
+{
+	struct mf_bin x = { 0 };
+
+	if (nf != 5)
+		return perr(ps, "bin-file: want NAME MODE SIZE SHA256");
+	if (strchr(f[1], '/') != NULL || strcmp(f[1], ".") == 0 || strcmp(f[1], "..") == 0)
+		return perr(ps, "bin-file name %s: must be one path component", f[1]);
+	if (parse_mode(ps, f[2], &x.mode) < 0 || parse_size(ps, f[3], &x.size) < 0 ||
+	    parse_sha(ps, f[4], x.sha) < 0)
+		return -1;
+	if (m->nbins > 0 && strcmp(m->bins[m->nbins - 1].name, f[1]) >= 0)
+		return perr(ps, "bin-file %s: out of order or duplicate", f[1]);
+	if (push(&m->bins, &m->nbins, sizeof *m->bins, ps) < 0)
+		return -1;
+	x.name = f[1];
+	f[1] = NULL;
+	m->bins[m->nbins++] = x;
+	return 0;
+}
+
+static int
 parse_rec(struct manifest *m, struct parser *ps, char **f, size_t nf)
 {
 	struct mf_rec r = { 0 };
@@ -526,8 +594,55 @@ parse_rec(struct manifest *m, struct parser *ps, char **f, size_t nf)
 	return 0;
 }
 
+/* An image's records: image REF DIGEST once, then entry-args,
+ * entry-cwd and entry-user, each naming an entry. */
+static int
+parse_image(struct manifest *m, struct parser *ps, char **f, size_t nf)
+{
+	if (strcmp(f[0], "image") == 0) {
+		if (nf != 3)
+			return perr(ps, "image: want REF DIGEST");
+		if (m->image != NULL)
+			return perr(ps, "image: a second one");
+		m->image = f[1];
+		m->image_digest = f[2];
+		f[1] = f[2] = NULL;
+		return 0;
+	}
+	if (nf < 3)
+		return perr(ps, "%s: want NAME VALUE...", f[0]);
+	struct mf_entry *e = NULL;
+	for (size_t i = 0; i < m->nentries; i++)
+		if (strcmp(m->entries[i].name, f[1]) == 0)
+			e = &m->entries[i];
+	if (e == NULL)
+		return perr(ps, "%s: no entry %s", f[0], f[1]);
+	if (strcmp(f[0], "entry-args") == 0) {
+		if (e->defargs != NULL)
+			return perr(ps, "entry-args %s: a second one", f[1]);
+		if ((e->defargs = calloc(nf - 1, sizeof *e->defargs)) == NULL)
+			return perr(ps, "out of memory");
+		for (size_t i = 2; i < nf; i++) {
+			e->defargs[i - 2] = f[i];
+			f[i] = NULL;
+		}
+		e->ndefargs = nf - 2;
+		return 0;
+	}
+	char **slot = strcmp(f[0], "entry-cwd") == 0 ? &e->cwd : &e->user;
+	if (nf != 3)
+		return perr(ps, "%s: want NAME VALUE", f[0]);
+	if (*slot != NULL)
+		return perr(ps, "%s %s: a second one", f[0], f[1]);
+	if (slot == &e->cwd && !path_ok(f[2]) && strcmp(f[2], "/") != 0)
+		return perr(ps, "entry-cwd %s: not an absolute normal path", f[2]);
+	*slot = f[2];
+	f[2] = NULL;
+	return 0;
+}
+
 /* Sections must come in the documented order; stage never goes back. */
-enum { ST_MAGIC, ST_NAME, ST_RUNMODE, ST_ENV, ST_ENTRY, ST_LIBDIR, ST_RECS };
+enum { ST_MAGIC, ST_NAME, ST_RUNMODE, ST_ENV, ST_ENTRY, ST_IMAGE, ST_LIBDIR, ST_BIN, ST_RECS };
 
 /* One line; 1 when a header-only read has reached the records. */
 static int
@@ -569,8 +684,13 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f, size_t n
 		want = ST_ENV;
 	else if (strcmp(t, "entry") == 0)
 		want = ST_ENTRY;
+	else if (strcmp(t, "image") == 0 || strcmp(t, "entry-args") == 0 ||
+	    strcmp(t, "entry-cwd") == 0 || strcmp(t, "entry-user") == 0)
+		want = ST_IMAGE;
 	else if (strcmp(t, "libdir") == 0)
 		want = ST_LIBDIR;
+	else if (strcmp(t, "bin-file") == 0)
+		want = ST_BIN;
 	else if (strcmp(t, "file") == 0 || strcmp(t, "dir") == 0 || strcmp(t, "symlink") == 0)
 		want = ST_RECS;
 	else if (how == MF_HEADER && *stage < ST_RECS)
@@ -592,6 +712,8 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f, size_t n
 		return 0;
 	case ST_ENTRY:
 		return parse_entry(m, ps, f, nf);
+	case ST_IMAGE:
+		return parse_image(m, ps, f, nf);
 	case ST_LIBDIR:
 		/* ld.so's --library-path splits at ':' */
 		if (nf != 2 || !path_ok(f[1]) || strchr(f[1], ':') != NULL)
@@ -600,6 +722,8 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f, size_t n
 			return -1;
 		f[1] = NULL;
 		return 0;
+	case ST_BIN:
+		return parse_bin(m, ps, f, nf);
 	default:
 		return parse_rec(m, ps, f, nf);
 	}
@@ -778,11 +902,21 @@ manifest_free(struct manifest *m)
 		for (size_t j = 0; j < e->nargs; j++)
 			free(e->args[j]);
 		free(e->args);
+		for (size_t j = 0; j < e->ndefargs; j++)
+			free(e->defargs[j]);
+		free(e->defargs);
+		free(e->cwd);
+		free(e->user);
 	}
+	free(m->image);
+	free(m->image_digest);
 	free(m->entries);
 	for (size_t i = 0; i < m->nlibdirs; i++)
 		free(m->libdirs[i]);
 	free(m->libdirs);
+	for (size_t i = 0; i < m->nbins; i++)
+		free(m->bins[i].name);
+	free(m->bins);
 	for (size_t i = 0; i < m->nrecs; i++) {
 		free(m->recs[i].path);
 		free(m->recs[i].target);

@@ -30,6 +30,20 @@ struct mf_entry {
 	char *interp; /* "-" when there is none */
 	char **args;  /* #! arguments */
 	size_t nargs;
+	/* from an image's config (entry-args, entry-cwd, entry-user), or
+	 * NULL: its default arguments (Entrypoint and Cmd), WorkingDir, User */
+	char **defargs;
+	size_t ndefargs;
+	char *cwd, *user;
+};
+
+/* A regular file of the bundle's bin/ (the launcher, the shim): what
+ * runs, so verify checks it as it checks the payload. */
+struct mf_bin {
+	char *name; /* one component, under bin/ */
+	unsigned mode;
+	uint64_t size;
+	char sha[65];
 };
 
 struct mf_rec {
@@ -49,8 +63,11 @@ struct manifest {
 	size_t nenv;
 	struct mf_entry *entries;
 	size_t nentries;
+	char *image, *image_digest; /* the image the entries come from, or NULL */
 	char **libdirs;
 	size_t nlibdirs;
+	struct mf_bin *bins;
+	size_t nbins;
 	struct mf_rec *recs;
 	size_t nrecs;
 };
@@ -62,7 +79,8 @@ int origin_parse(const char *s);
 /* Escape s for a manifest field into a malloc'd string; NULL on ENOMEM. */
 char *mf_escape(const char *s);
 
-/* Sort entries by name and records bytewise by path, as the format asks. */
+/* Sort entries and bin files by name and records bytewise by path, as
+ * the format asks. */
 void manifest_sort(struct manifest *m);
 
 /* Write m (sorted first by the caller) to fd.  -1 with errno on failure. */

@@ -3,7 +3,11 @@
  * kind but the network (--unshare-all --share-net), with a fresh /proc,
  * /dev and /tmp, the host's /etc/resolv.conf and /etc/hosts, and the
  * user's current directory and $HOME bound read-write so the program
- * can work on the user's files.
+ * can work on the user's files.  No capability is left, whoever runs
+ * it (--cap-drop ALL: bwrap run by root keeps them all otherwise), and
+ * root's $HOME is bound read-only unless asked: what it holds (~/.ssh,
+ * ~/.bashrc, ~/.profile) is run with every privilege later.  The
+ * caller's loader variables (LD_*) are not passed in.
  *
  * The root is bwrap's own tmpfs, holding one read-only bind per top-level
  * payload entry (symlinks recreated), remounted read-only at the end:
@@ -62,6 +66,7 @@ struct split {
 	const char *path;
 	int replace; /* it may take the place of a payload file */
 	int ok;	     /* set by mirror(): the bind can be made */
+	int ro;	     /* bound read-only */
 };
 
 /* Is dir ("" or "/a/b") a proper prefix of path? */
@@ -214,6 +219,24 @@ under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
+enum { HOME_NONE, HOME_RO, HOME_RW };
+
+/* How $HOME is bound: SIDEBUNDLE_BIND_HOME ro, rw, or off (0, no,
+ * false); else read-write, but read-only for root. */
+static int
+home_mode(const struct launch *l)
+{
+	const char *v = setting(l, SB_ENV_BIND_HOME);
+
+	if (v != NULL && strcasecmp(v, "rw") == 0)
+		return HOME_RW;
+	if (v != NULL && strcasecmp(v, "ro") == 0)
+		return HOME_RO;
+	if (!setting_bool(l, SB_ENV_BIND_HOME, 1))
+		return HOME_NONE;
+	return geteuid() == 0 ? HOME_RO : HOME_RW;
+}
+
 int
 run_bwrap(struct launch *l)
 {
@@ -221,10 +244,10 @@ run_bwrap(struct launch *l)
 	char cwd[PATH_MAX];
 	enum { S_RESOLV, S_HOSTS, S_HOME, S_CWD };
 	struct split sp[4] = {
-		{ "/etc/resolv.conf", 1, 1 },
-		{ "/etc/hosts", 1, 1 },
-		{ NULL, 0, 1 },
-		{ NULL, 0, 1 },
+		{ "/etc/resolv.conf", 1, 1, 1 },
+		{ "/etc/hosts", 1, 1, 1 },
+		{ NULL, 0, 1, 0 },
+		{ NULL, 0, 1, 0 },
 	};
 	size_t nsp = 2;
 
@@ -234,17 +257,26 @@ run_bwrap(struct launch *l)
 	if (check_userns(bwrap) < 0)
 		return EXIT_CANNOT_RUN;
 	const char *home = getenv("HOME");
-	if (setting_bool(l, SB_ENV_BIND_HOME, 1) && bindable(home))
+	int hm = home_mode(l);
+	if (hm != HOME_NONE && bindable(home)) {
+		sp[nsp].ro = hm == HOME_RO;
 		sp[nsp++].path = home;
+	}
+	/* a cwd below a read-write $HOME is bound with it; below a
+	 * read-only one it is bound read-write on its own, but $HOME
+	 * itself stays read-only */
 	if (setting_bool(l, SB_ENV_BIND_CWD, 1) && getcwd(cwd, sizeof cwd) != NULL &&
-	    bindable(cwd) && !(nsp > S_HOME && under(cwd, home)))
+	    bindable(cwd) &&
+	    !(nsp > S_HOME && under(cwd, home) && (hm == HOME_RW || strcmp(cwd, home) == 0)))
 		sp[nsp++].path = cwd;
 
+	env_scrub_loader(l);
 	add(&a, bwrap);
 	add(&a, "--unshare-all");
 	if (setting_bool(l, SB_ENV_NET, 1))
 		add(&a, "--share-net");
 	add(&a, "--die-with-parent");
+	add3(&a, "--cap-drop", "ALL", NULL);
 	if (mirror(&a, l->payload, "", sp, nsp) < 0)
 		return EXIT_CANNOT_RUN;
 	add3(&a, "--proc", "/proc", NULL);
@@ -264,7 +296,7 @@ run_bwrap(struct launch *l)
 			    sp[i].path);
 			continue;
 		}
-		add3(&a, "--bind", sp[i].path, sp[i].path);
+		add3(&a, sp[i].ro ? "--ro-bind" : "--bind", sp[i].path, sp[i].path);
 	}
 	/* the cwd, if it is visible (bound itself, or below $HOME) */
 	if (getcwd(cwd, sizeof cwd) != NULL)

@@ -1,13 +1,24 @@
 /*
- * chroot mode (root or CAP_SYS_ADMIN + CAP_SYS_CHROOT): in a private
- * mount namespace, the payload bound read-only on itself with /proc (the
- * kernel's sensitive files masked), a /dev of the safe nodes only and a
- * /tmp mounted inside; chroot into it; then, before exec: the invoking
- * user (SIDEBUNDLE_USER, else SUDO_UID/SUDO_GID, else who ran us), an
- * empty capability bounding set, no capabilities left in any set,
- * NO_NEW_PRIVS and a seccomp filter (harden.c).  Each step is checked
- * after it is made.  The namespace dies with the process: nothing stays
+ * chroot mode (root or CAP_SYS_ADMIN + CAP_SYS_CHROOT): new mount and
+ * PID namespaces.  The launcher forks the sandbox's init (pid 1), which
+ * binds the payload read-only on itself with /proc (the kernel's
+ * sensitive files masked), a /dev of the safe nodes only and a /tmp
+ * mounted inside, chroots into it and forks the entry (pid 2).  Before
+ * the exec, the entry's process takes the invoking user
+ * (SIDEBUNDLE_USER, else SUDO_UID/SUDO_GID, else who ran us), an empty
+ * capability bounding set, no capabilities left in any set,
+ * NO_NEW_PRIVS and a seccomp filter (harden.c); each step is checked
+ * after it is made.  Init keeps CAP_KILL alone (to pass signals on to
+ * an entry of another user), reaps whatever is orphaned in the sandbox
+ * and hands the entry's wait status to the launcher, which exits with
+ * it; init stays until the last process of the sandbox is gone, as
+ * bwrap's does.  The namespaces die with their processes: nothing stays
  * mounted on the host.
+ *
+ * Signals: one sent to the launcher (kill, timeout(1)) is passed on to
+ * init and from there to the entry; one the terminal sends to the
+ * foreground process group (SI_KERNEL) reaches the entry by itself and
+ * is not passed again.
  */
 #include <err.h>
 #include <errno.h>
@@ -15,6 +26,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +35,12 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "launcher.h"
 #include "layout.h"
+#include "userns.h"
 
 /* <linux/capability.h>, which musl does not ship */
 #define SB_CAP_VERSION_3 0x20080522
@@ -37,6 +51,8 @@ struct sb_cap_header {
 struct sb_cap_data {
 	uint32_t effective, permitted, inheritable;
 };
+#define SB_CAP_KILL 5
+#define SB_CAP_SYS_ADMIN 21
 
 /* mount(2) that names the path on failure. */
 static int
@@ -69,8 +85,18 @@ mount_proc(const char *proc)
 	static const char *const ro[] = { "sys", "bus", "fs", "irq", NULL };
 	struct stat st;
 
-	if (do_mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+	if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		int e = errno;
+		char why[1024];
+		/* in a user namespace the kernel has rules of its own */
+		if (e == EPERM && sb_userns_proc_refusal(why, sizeof why) != NULL)
+			warnx("chroot mode needs %s; or use SIDEBUNDLE_RUN_MODE=host", why);
+		else {
+			errno = e;
+			warn("chroot mode: mount proc on %s", proc);
+		}
 		return -1;
+	}
 	for (int i = 0; nullfiles[i]; i++) {
 		char *p = xjoin(proc, nullfiles[i]);
 		int rc = stat(p, &st) < 0 ? 0 : do_mount("/dev/null", p, NULL, MS_BIND, NULL);
@@ -213,45 +239,64 @@ last_cap(void)
 	return c;
 }
 
-/* Drop everything, then check that it is gone. */
+/* Does setgroups(2) refuse us because this user namespace denies it
+ * (/proc/self/setgroups, read in the sandbox's own /proc)? */
 static int
-drop_privileges(uid_t uid, gid_t gid)
+setgroups_denied(void)
+{
+	char buf[16] = "";
+	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	return n > 0 && strncmp(buf, "deny", 4) == 0;
+}
+
+/* Drop every capability but those of keep (CAP_* bits of the first
+ * word), switch to uid and gid, set NO_NEW_PRIVS; then check that it
+ * all shows.  what names the process in messages. */
+static int
+drop_privileges(const char *what, uid_t uid, gid_t gid, uint32_t keep)
 {
 	int last = last_cap();
 	struct sb_cap_header h = { SB_CAP_VERSION_3, 0 };
-	struct sb_cap_data d[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	struct sb_cap_data d[2] = { { keep, keep, 0 }, { 0, 0, 0 } };
 
 	for (int c = 0; c <= last; c++) {
 		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0) {
-			warn("chroot mode: dropping capability %d from the bounding set", c);
+			warn("chroot mode: %s: dropping capability %d from the bounding set", what,
+			    c);
 			return -1;
 		}
 	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL) {
-		warn("chroot mode: clearing the ambient capabilities");
+		warn("chroot mode: %s: clearing the ambient capabilities", what);
 		return -1;
 	}
-	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
-	    setresuid(uid, uid, uid) < 0) {
-		warn("chroot mode: switching to uid %lu gid %lu", (unsigned long)uid,
+	/* a user namespace that denies setgroups(2) leaves the groups we
+	 * have (the kernel keeps them so that none can be shed to get
+	 * around a deny rule): nothing is gained by them */
+	if ((setgroups(1, &gid) < 0 && !(errno == EPERM && setgroups_denied())) ||
+	    setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0) {
+		warn("chroot mode: %s: switching to uid %lu gid %lu", what, (unsigned long)uid,
 		    (unsigned long)gid);
 		return -1;
 	}
 	if (syscall(SYS_capset, &h, d) < 0) {
-		warn("chroot mode: clearing the capability sets");
+		warn("chroot mode: %s: clearing the capability sets", what);
 		return -1;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		warn("chroot mode: PR_SET_NO_NEW_PRIVS");
+		warn("chroot mode: %s: PR_SET_NO_NEW_PRIVS", what);
 		return -1;
 	}
 
 	/* the checks: each drop must show */
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
-	if (syscall(SYS_capget, &h, d) < 0 ||
-	    (d[0].effective | d[0].permitted | d[0].inheritable | d[1].effective | d[1].permitted |
-		d[1].inheritable) != 0)
+	if (syscall(SYS_capget, &h, d) < 0 || d[0].effective != keep || d[0].permitted != keep ||
+	    (d[0].inheritable | d[1].effective | d[1].permitted | d[1].inheritable) != 0)
 		goto bad;
 	for (int c = 0; c <= last; c++)
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 0)
@@ -265,38 +310,95 @@ drop_privileges(uid_t uid, gid_t gid)
 		goto bad;
 	return 0;
 bad:
-	warnx("chroot mode: the privileges were not dropped as asked: not running");
+	warnx("chroot mode: %s: the privileges were not dropped as asked: not running", what);
 	return -1;
 }
 
-int
-run_chroot(struct launch *l)
+/* Has this process cap (< 32) in its effective set? */
+static int
+has_cap(int cap)
 {
-	const char *p = l->payload;
-	uid_t uid;
-	gid_t gid;
+	struct sb_cap_header h = { SB_CAP_VERSION_3, 0 };
+	struct sb_cap_data d[2];
 
-	if (target_ids(l, &uid, &gid) < 0)
-		return EXIT_CANNOT_RUN;
-	if (unshare(CLONE_NEWNS) < 0) {
-		if (errno == EPERM)
-			warnx("chroot mode needs root (CAP_SYS_ADMIN and CAP_SYS_CHROOT): "
-			      "run it with sudo, or use SIDEBUNDLE_RUN_MODE=bwrap or host");
-		else
-			warn("chroot mode: unshare");
-		return EXIT_CANNOT_RUN;
+	return syscall(SYS_capget, &h, d) == 0 && (d[0].effective >> cap & 1);
+}
+
+/* Say why unshare(2) failed with e, and what to do. */
+static void
+unshare_failed(int e)
+{
+	char why[1024];
+
+	if (sb_ns_filter_refusal(why, sizeof why) != NULL)
+		warnx("chroot mode needs %s; or use SIDEBUNDLE_RUN_MODE=host", why);
+	else if (e == EPERM && geteuid() != 0)
+		warnx("chroot mode needs root (CAP_SYS_ADMIN and CAP_SYS_CHROOT): "
+		      "run it with sudo, or use SIDEBUNDLE_RUN_MODE=bwrap or host");
+	else if (e == EPERM && !has_cap(SB_CAP_SYS_ADMIN))
+		warnx("chroot mode needs CAP_SYS_ADMIN and CAP_SYS_CHROOT, and this process is "
+		      "root without them (the container or service that started it dropped "
+		      "them): run it where root keeps them, or use SIDEBUNDLE_RUN_MODE=host");
+	else if (e == ENOSPC)
+		warnx("chroot mode needs a new mount and PID namespace, and the limit is "
+		      "reached (user.max_mnt_namespaces, user.max_pid_namespaces, or the "
+		      "nesting depth): raise it, or use SIDEBUNDLE_RUN_MODE=host");
+	else {
+		errno = e;
+		warn("chroot mode: unshare");
 	}
-	char *proc = xjoin(p, "proc"), *dev = xjoin(p, "dev"), *tmp = xjoin(p, "tmp");
-	/* private first, so that nothing below propagates to the host */
-	if (do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || bind_ro(p, 0) < 0 ||
-	    mount_proc(proc) < 0 || mount_dev(dev) < 0 ||
-	    do_mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
-		return EXIT_CANNOT_RUN;
-	if (chdir(p) < 0 || chroot(".") < 0 || chdir("/") < 0) {
-		warn("chroot mode: chroot %s", p);
-		return EXIT_CANNOT_RUN;
-	}
-	if (drop_privileges(uid, gid) < 0)
+}
+
+/* Where a forwarded signal goes: init, in the launcher; the entry, in
+ * init.  0: nowhere (yet, or any more). */
+static volatile pid_t forward_to;
+
+static void
+forward(int sig, siginfo_t *si, void *uc)
+{
+	int saved = errno;
+
+	/* SI_KERNEL: the terminal's, sent to the whole foreground process
+	 * group, the entry included */
+	if (si->si_code != SI_KERNEL && forward_to > 0)
+		kill(forward_to, sig);
+	errno = saved;
+}
+
+static int
+forward_signals(void)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
+		SIGWINCH };
+	struct sigaction sa = { 0 };
+
+	sa.sa_sigaction = forward;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		if (sigaction(sigs[i], &sa, NULL) < 0)
+			return -1;
+	return 0;
+}
+
+/* The exit status that passes a wait status on: its code, or 128 plus
+ * the signal that killed it. */
+static int
+passed_on(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return EXIT_CANNOT_RUN;
+}
+
+/* pid 2: the entry, as the user, without privilege.  Returns only on
+ * failure, with the exit status. */
+static int
+exec_entry(struct launch *l, uid_t uid, gid_t gid)
+{
+	if (drop_privileges("the entry", uid, gid, 0) < 0)
 		return EXIT_CANNOT_RUN;
 	if (seccomp_install() < 0) {
 		warn("chroot mode: seccomp filter");
@@ -310,4 +412,121 @@ run_chroot(struct launch *l)
 	execv(l->e->path, argv);
 	warn("%s: cannot run %s in the bundle", l->e->name, l->e->path);
 	return errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_RUN;
+}
+
+/* The sandbox's init (pid 1): the mounts, the chroot, the entry; then
+ * it reaps.  The entry's wait status goes to statfd once it is known.
+ * Returns the exit status. */
+static int
+sandbox_init(struct launch *l, uid_t uid, gid_t gid, int statfd)
+{
+	const char *p = l->payload;
+	int st, entry_st = 0, done = 0;
+
+	/* the launcher killed (SIGKILL) while the entry runs: so is the
+	 * sandbox, as pid 1's end ends it */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		warn("chroot mode: PR_SET_PDEATHSIG");
+		return EXIT_CANNOT_RUN;
+	}
+	char *proc = xjoin(p, "proc"), *dev = xjoin(p, "dev"), *tmp = xjoin(p, "tmp");
+	/* private first, so that nothing below propagates to the host */
+	if (do_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || bind_ro(p, 0) < 0 ||
+	    mount_proc(proc) < 0 || mount_dev(dev) < 0 ||
+	    do_mount("tmpfs", tmp, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777") < 0)
+		return EXIT_CANNOT_RUN;
+	if (chdir(p) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+		warn("chroot mode: chroot %s", p);
+		return EXIT_CANNOT_RUN;
+	}
+	pid_t entry = fork();
+	if (entry < 0) {
+		warn("chroot mode: fork");
+		return EXIT_CANNOT_RUN;
+	}
+	if (entry == 0) {
+		close(statfd);
+		_exit(exec_entry(l, uid, gid));
+	}
+	forward_to = entry;
+	/* init keeps its user (root) but only CAP_KILL, and the entry's filter */
+	if (drop_privileges("init", getuid(), getgid(), 1U << SB_CAP_KILL) < 0 ||
+	    seccomp_install() < 0 || forward_signals() < 0) {
+		warn("chroot mode: init");
+		kill(entry, SIGKILL);
+		return EXIT_CANNOT_RUN;
+	}
+	/* hold no terminal and no pipe of the caller's open while only the
+	 * entry's leftovers keep the sandbox alive */
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	for (int fd = 0; null >= 0 && fd <= 2; fd++)
+		dup2(null, fd);
+	for (;;) {
+		pid_t pid = waitpid(-1, &st, 0);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break; /* ECHILD: the last one is gone */
+		if (pid != entry)
+			continue;
+		/* the launcher is about to go, and the leftovers stay */
+		forward_to = 0;
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+		entry_st = st;
+		done = 1;
+		ssize_t n;
+		do
+			n = write(statfd, &st, sizeof st);
+		while (n < 0 && errno == EINTR);
+		close(statfd);
+	}
+	return done ? passed_on(entry_st) : EXIT_CANNOT_RUN;
+}
+
+int
+run_chroot(struct launch *l)
+{
+	uid_t uid;
+	gid_t gid;
+	int sp[2], st;
+
+	if (target_ids(l, &uid, &gid) < 0)
+		return EXIT_CANNOT_RUN;
+	env_scrub_loader(l);
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0) {
+		unshare_failed(errno);
+		return EXIT_CANNOT_RUN;
+	}
+	if (pipe2(sp, O_CLOEXEC) < 0) {
+		warn("chroot mode: pipe");
+		return EXIT_CANNOT_RUN;
+	}
+	/* the first child is pid 1 of the new PID namespace */
+	pid_t init = fork();
+	if (init < 0) {
+		warn("chroot mode: fork");
+		return EXIT_CANNOT_RUN;
+	}
+	if (init == 0) {
+		close(sp[0]);
+		_exit(sandbox_init(l, uid, gid, sp[1]));
+	}
+	close(sp[1]);
+	forward_to = init;
+	if (forward_signals() < 0)
+		warn("chroot mode: signals");
+	ssize_t n;
+	do
+		n = read(sp[0], &st, sizeof st);
+	while (n < 0 && errno == EINTR);
+	if (n == sizeof st)
+		return passed_on(st);
+	/* init ended before the entry did: its own status says why */
+	while (waitpid(init, &st, 0) < 0) {
+		if (errno != EINTR) {
+			warn("chroot mode: wait");
+			return EXIT_CANNOT_RUN;
+		}
+	}
+	return passed_on(st);
 }

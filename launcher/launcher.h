@@ -45,6 +45,12 @@ const char *setting(const struct launch *l, const char *name);
 /* A boolean setting: "0", "no", "off", "false" are false; def if unset. */
 int setting_bool(const struct launch *l, const char *name, int def);
 
+/* Remove the dynamic loader's variables (every LD_*) the caller passed,
+ * but those the bundle's --set-env values set: in the sandbox modes the
+ * payload is /, where the caller's host paths mean another file or
+ * none. */
+void env_scrub_loader(const struct launch *l);
+
 /* Find an executable named name on $PATH (or name itself if it holds a
  * '/'); malloc'd path or NULL. */
 char *path_search(const char *name);
@@ -53,6 +59,18 @@ char *path_search(const char *name);
 char *xjoin(const char *a, const char *b);
 void *xmalloc(size_t n);
 char *xstrdup(const char *s);
+
+/* Read the header of l->root's manifest.lock into l->m and set
+ * l->payload; exits on failure. */
+void launch_read_manifest(struct launch *l);
+/* Run l->e (l->m read, the arguments set) in the run mode chosen: the
+ * exit status when it could not. */
+int launch_run(struct launch *l);
+
+/* When our own executable self is a single-file bundle (a trailer after
+ * the launcher, sidebundle-pack(5)): find or make its extraction and
+ * run it, returning the exit status; -1 when it is not one. */
+int single_main(const char *self, int argc, char **argv);
 
 /* The modes: each returns only on failure, with the exit status. */
 int run_host(struct launch *l);

@@ -159,3 +159,37 @@ path_search(const char *name)
 	errno = ENOENT;
 	return NULL;
 }
+
+/* Does the bundle's --set-env set the variable named n (len nl)? */
+static int
+bundle_sets(const struct launch *l, const char *n, size_t nl)
+{
+	for (size_t i = 0; i < l->m.nenv; i++)
+		if (strncmp(l->m.env[i], n, nl) == 0 && l->m.env[i][nl] == '=')
+			return 1;
+	return 0;
+}
+
+void
+env_scrub_loader(const struct launch *l)
+{
+	/* unsetenv moves environ: look again from the start each time */
+	for (int again = 1; again;) {
+		again = 0;
+		for (char **e = environ; *e != NULL; e++) {
+			size_t nl = strcspn(*e, "=");
+			if (strncmp(*e, "LD_", 3) != 0 || (*e)[nl] != '=' || bundle_sets(l, *e, nl))
+				continue;
+			char *name = xmalloc(nl + 1);
+			memcpy(name, *e, nl);
+			name[nl] = '\0';
+			if (unsetenv(name) < 0) {
+				perror("sidebundle-launcher: unsetenv");
+				exit(EXIT_CANNOT_RUN);
+			}
+			free(name);
+			again = 1;
+			break;
+		}
+	}
+}

@@ -254,14 +254,7 @@ sb_base(int dirfd, const char *path, char *buf, size_t size)
 		long r = syscall(SYS_getcwd, buf, size);
 		return r > 0 && buf[0] == '/' ? (size_t)r - 1 : 0;
 	}
-	char link[32] = "/proc/self/fd/";
-	char num[16];
-	char *d = sb_fmt_uint(num + sizeof(num), (unsigned long)dirfd);
-	size_t dl = (size_t)(num + sizeof(num) - d);
-	memcpy(link + 14, d, dl);
-	link[14 + dl] = '\0';
-	ssize_t r = sb_sys_readlink(link, buf, size);
-	return r > 0 && buf[0] == '/' ? (size_t)r : 0;
+	return sb_fd_path(dirfd, buf, size);
 }
 
 static void

@@ -87,6 +87,9 @@ SB_HIDDEN void sb_out_end(struct sb_out *o);
 /* Base directory of a path used relative to dirfd; its length, or 0
  * when the path is absolute or the base cannot be known. */
 SB_HIDDEN size_t sb_base(int dirfd, const char *path, char *buf, size_t size);
+/* The absolute path fd names (not NUL-terminated); its length, or 0
+ * when it cannot be known (fdpath.c). */
+SB_HIDDEN size_t sb_fd_path(int fd, char *buf, size_t size);
 
 /*
  * Report one access.  err is 0 or the errno of the call; path may be

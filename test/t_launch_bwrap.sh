@@ -2,7 +2,9 @@
 # payload read-only and nothing of the host but /proc, /dev, /tmp, the
 # resolver files, the cwd and $HOME; each bind and the network can be
 # turned off; missing bwrap and disabled user namespaces say what to do;
-# an unprivileged user (useradd, setpriv) runs it too.
+# an unprivileged user (useradd, setpriv) runs it too.  Run by root, no
+# capability is left and root's $HOME is read-only unless asked; the
+# caller's loader variables (LD_*) are not passed in.
 . "$SB_SRC/test/lib.sh"
 . "$SB_SRC/test/bundle_lib.sh"
 . "$SB_SRC/test/launch_lib.sh"
@@ -51,6 +53,41 @@ if [ -e /etc/resolv.conf ]; then
 fi
 expect_eq "$(cat /etc/hosts)" "$(cd / && in_mode bwrap "$b" python3 -c 'print(open("/etc/hosts").read(), end="")')" \
 	"/etc/hosts is the host's"
+
+# root: no capability left inside; $HOME read-only (a cwd below it
+# writable), read-write when SIDEBUNDLE_BIND_HOME=rw asks
+if [ "$(id -u)" = 0 ]; then
+	caps='for l in open("/proc/self/status"):
+    if l.split(":")[0] in ("Uid", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs"):
+        print(" ".join(l.split()))'
+	expect_eq "Uid: 0 0 0 0
+CapInh: 0000000000000000
+CapPrm: 0000000000000000
+CapEff: 0000000000000000
+CapBnd: 0000000000000000
+CapAmb: 0000000000000000
+NoNewPrivs: 1" "$(cd / && in_mode bwrap "$b" python3 -c "$caps")" "root in bwrap mode: no capability"
+	mkdir -p "$outside/roothome/work"
+	try='for f in "$HOME/h" "$HOME/work/w"; do (echo x >"$f") 2>/dev/null && echo "$f written" || echo "$f refused"; done'
+	got=$(cd "$outside/roothome/work" && HOME="$outside/roothome" in_mode bwrap "$b" sh -c "$try")
+	expect_eq "$outside/roothome/h refused
+$outside/roothome/work/w written" "$got" "root: \$HOME read-only, the cwd below it writable"
+	got=$(cd "$outside/roothome" && HOME="$outside/roothome" in_mode bwrap "$b" sh -c "$try")
+	expect_eq "$outside/roothome/h refused
+$outside/roothome/work/w refused" "$got" "root: \$HOME read-only also when it is the cwd"
+	got=$(cd / && HOME="$outside/roothome" SIDEBUNDLE_BIND_HOME=rw in_mode bwrap "$b" sh -c "$try")
+	expect_eq "$outside/roothome/h written
+$outside/roothome/work/w written" "$got" "root: SIDEBUNDLE_BIND_HOME=rw"
+	got=$(cd / && HOME="$outside/roothome" SIDEBUNDLE_BIND_HOME=0 in_mode bwrap "$b" python3 -c 'import os; print(os.path.exists("'"$outside/roothome"'"))')
+	expect_eq "False" "$got" "root: SIDEBUNDLE_BIND_HOME=0"
+	rm -rf "$outside/roothome"
+fi
+
+# the caller's loader variables are not passed in
+got=$(cd / && env -i PATH=/usr/bin:/bin LD_PRELOAD=/nonexistent/libx.so LD_AUDIT=/nonexistent/a.so \
+	LD_LIBRARY_PATH=/nonexistent SIDEBUNDLE_RUN_MODE=bwrap "$b/bin/python3" -c \
+	'import os; print(sorted(k for k in os.environ if k.startswith("LD_")))' 2>&1)
+expect_eq "[]" "$got" "LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH scrubbed"
 
 # network: shared by default, only loopback with SIDEBUNDLE_NET=0
 nets='print(" ".join(sorted(l.split(":")[0].strip() for l in open("/proc/net/dev").readlines()[2:])))'
@@ -101,6 +138,14 @@ if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null && command -v setpriv >/d
 		out=$(cd "$outside/userwd" && setpriv --reuid="$user" --regid="$user" --init-groups \
 			env -i PATH=/usr/bin:/bin SIDEBUNDLE_RUN_MODE=bwrap "$b/bin/python3" -c "$PY_CODE" x 2>&1)
 		expect_eq "$(on_host /usr/bin/python3 -c "$PY_CODE" x 2>&1)" "$out" "python3 as an unprivileged user"
+		got=$(cd / && setpriv --reuid="$user" --regid="$user" --init-groups \
+			env -i PATH=/usr/bin:/bin HOME="$outside/userwd" SIDEBUNDLE_RUN_MODE=bwrap \
+			"$b/bin/sh" -c 'echo x >"$HOME/h" && echo written' 2>&1)
+		expect_eq "written" "$got" "a user's \$HOME is read-write"
+		got=$(cd / && setpriv --reuid="$user" --regid="$user" --init-groups \
+			env -i PATH=/usr/bin:/bin HOME="$outside/userwd" SIDEBUNDLE_RUN_MODE=bwrap \
+			SIDEBUNDLE_BIND_HOME=ro "$b/bin/sh" -c '(echo x >"$HOME/h2") 2>/dev/null && echo written || echo refused')
+		expect_eq "refused" "$got" "SIDEBUNDLE_BIND_HOME=ro for a user"
 	fi
 fi
 exit 0

@@ -2,6 +2,9 @@
 # capability is left (CapBnd 0), NoNewPrivs 1, Seccomp 2, unshare and
 # mount fail with EPERM, the kernel's sensitive /proc files are masked,
 # the payload is read-only, the user is SUDO_UID's or SIDEBUNDLE_USER's;
+# its own PID namespace (the entry pid 2 under an init that reaps
+# orphans, passes the exit status and a signal sent to the launcher);
+# none of the caller's loader variables (LD_*) but the bundle's own;
 # afterwards nothing of it is left mounted.  Not root: a clear error.
 . "$SB_SRC/test/lib.sh"
 . "$SB_SRC/test/bundle_lib.sh"
@@ -10,7 +13,7 @@
 need python3 perl
 [ "$(id -u)" = 0 ] || skip "chroot mode needs root"
 unshare -m true 2>/dev/null || skip "cannot make a mount namespace here"
-make_tools_bundle "$PWD"
+make_tools_bundle "$PWD" --set-env LD_SB_KEPT=bundle
 b=$PWD/tools
 
 check_programs chroot "$b"
@@ -78,6 +81,57 @@ expect_match '^/dev/x Read-only file system$' "$got" "/dev is read-only"
 expect_match '^/tmp/x written$' "$got" "/tmp is writable"
 expect_eq 0 "$(grep -c "$b" /proc/self/mountinfo)" "nothing left mounted on the host"
 expect_eq "" "$(find "$b/payload/tmp" "$b/payload/dev" -mindepth 1)" "nothing written into the payload"
+
+# its own PID namespace: the entry is pid 2, its parent the sandbox's
+# init; /proc shows the two of them only
+got=$(in_mode chroot "$b" python3 -c 'import os
+print(os.getpid(), os.getppid(), sorted(int(p) for p in os.listdir("/proc") if p.isdigit()))')
+expect_eq "2 1 [1, 2]" "$got" "its own PID namespace: pid 2 under init, nothing of the host"
+# an orphan that ends is reaped by init, not left a zombie
+reap='import os, time
+r, w = os.pipe()
+if os.fork() == 0:
+    g = os.fork()
+    if g == 0:
+        os._exit(0)
+    os.write(w, str(g).encode())
+    os._exit(0)
+os.wait()
+g = int(os.read(r, 32))
+for _ in range(50):
+    if not os.path.exists("/proc/%d" % g):
+        break
+    time.sleep(0.05)
+print("reaped" if not os.path.exists("/proc/%d" % g) else
+      "left " + open("/proc/%d/stat" % g).read().split(")")[1].split()[0])'
+expect_eq "reaped" "$(in_mode chroot "$b" python3 -c "$reap")" "init reaps an orphan"
+rc=0
+in_mode chroot "$b" python3 -c 'import os; os.kill(os.getpid(), 15)' || rc=$?
+expect_eq 143 "$rc" "killed by SIGTERM: 128+15 passes through init"
+rc=0
+out=$(in_mode chroot "$b" nosuchentry 2>&1) || rc=$?
+expect_eq 127 "$rc" "no such entry: 127"
+# a signal sent to the launcher reaches the entry (through init)
+env -i PATH=/usr/bin:/bin SIDEBUNDLE_RUN_MODE=chroot "$b/bin/perl" -e \
+	'$SIG{TERM} = sub { exit 42 }; $| = 1; print "ready\n"; sleep 1 while 1' >sig.out 2>&1 &
+lpid=$!
+for _ in $(seq 100); do grep -q ready sig.out && break; sleep 0.1; done
+kill -TERM "$lpid"
+rc=0
+wait "$lpid" || rc=$?
+expect_eq 42 "$rc" "SIGTERM to the launcher is passed on to the entry"
+# the launcher returns when the entry does; what it left behind runs on
+t0=$(date +%s%N)
+got=$(in_mode chroot "$b" sh -c 'perl -e "sleep 3" >/dev/null 2>&1 & echo started')
+t1=$(date +%s%N)
+expect_eq started "$got" "an entry that leaves a process behind"
+[ $(((t1 - t0) / 1000000)) -lt 2500 ] || _sb_bad "the launcher returns with the entry" "< 2500 ms" "$(((t1 - t0) / 1000000)) ms"
+
+# the caller's loader variables are not passed in; the bundle's are
+got=$(env -i PATH=/usr/bin:/bin LD_PRELOAD=/nonexistent/libx.so LD_LIBRARY_PATH=/nonexistent \
+	LD_AUDIT=/nonexistent/a.so LD_DEBUG=all SIDEBUNDLE_RUN_MODE=chroot "$b/bin/python3" -c \
+	'import os; print(sorted(k + "=" + v for k, v in os.environ.items() if k.startswith("LD_")))' 2>&1)
+expect_eq "['LD_SB_KEPT=bundle']" "$got" "LD_PRELOAD, LD_LIBRARY_PATH, LD_AUDIT, LD_DEBUG scrubbed, --set-env kept"
 
 # not root: a clear error
 if command -v setpriv >/dev/null; then

@@ -34,8 +34,14 @@ same_header(const struct manifest *a, const struct manifest *b)
 	if (strcmp(a->name, b->name) != 0 || strcmp(a->run_mode, b->run_mode) != 0 ||
 	    !same_strv(a->env, a->nenv, b->env, b->nenv) ||
 	    !same_strv(a->libdirs, a->nlibdirs, b->libdirs, b->nlibdirs) ||
-	    a->nentries != b->nentries)
+	    a->nentries != b->nentries || a->nbins != b->nbins)
 		return 0;
+	for (size_t i = 0; i < a->nbins; i++) {
+		const struct mf_bin *x = &a->bins[i], *y = &b->bins[i];
+		if (strcmp(x->name, y->name) != 0 || x->mode != y->mode || x->size != y->size ||
+		    strcmp(x->sha, y->sha) != 0)
+			return 0;
+	}
 	for (size_t i = 0; i < a->nentries; i++) {
 		const struct mf_entry *x = &a->entries[i], *y = &b->entries[i];
 		if (strcmp(x->name, y->name) != 0 || strcmp(x->path, y->path) != 0 ||

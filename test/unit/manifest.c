@@ -1,9 +1,10 @@
 /*
  * Unit tests of common/manifest.c, the one manifest.lock reader and
  * writer: the whole file (verify) against the header only (the
- * launcher), records out of order, bytes that must have been escaped,
- * a header read in chunks across the reader's 8 KiB boundary, and a
- * write and read back of fields holding every byte 0x01 to 0xff.
+ * launcher), records out of order, bin-file records, bytes that must
+ * have been escaped, a header read in chunks across the reader's 8 KiB
+ * boundary, and a write and read back of fields holding every byte 0x01
+ * to 0xff.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -106,8 +107,14 @@ same_header(const struct manifest *a, const struct manifest *b)
 	if (strcmp(a->name, b->name) != 0 || strcmp(a->run_mode, b->run_mode) != 0 ||
 	    !same_strv(a->env, a->nenv, b->env, b->nenv) ||
 	    !same_strv(a->libdirs, a->nlibdirs, b->libdirs, b->nlibdirs) ||
-	    a->nentries != b->nentries)
+	    a->nentries != b->nentries || a->nbins != b->nbins)
 		return 0;
+	for (size_t i = 0; i < a->nbins; i++) {
+		const struct mf_bin *x = &a->bins[i], *y = &b->bins[i];
+		if (strcmp(x->name, y->name) != 0 || x->mode != y->mode || x->size != y->size ||
+		    strcmp(x->sha, y->sha) != 0)
+			return 0;
+	}
 	for (size_t i = 0; i < a->nentries; i++) {
 		const struct mf_entry *x = &a->entries[i], *y = &b->entries[i];
 		if (strcmp(x->name, y->name) != 0 || strcmp(x->path, y->path) != 0 ||
@@ -294,6 +301,45 @@ structure(void)
 	BOTH(H "dir\t/a/..\t0755\trule\n", 0, "normal path", 1, NULL);
 	BOTH(H "symlink\t/a\t../../etc/passwd\telf\n", 1, NULL, 1, NULL); /* a target is free */
 	BOTH(H "symlink\t/a\tb\n", 0, "symlink: want PATH TARGET ORIGIN", 1, NULL);
+}
+
+/* bin-file records: after the libdirs, before the payload's records,
+ * sorted by name; the header read takes them too, and an older
+ * launcher, which skips header records it does not know, runs on. */
+static void
+bin_files(void)
+{
+	struct manifest m;
+#define BIN(n, mode) "bin-file\t" n "\t" mode "\t298360\t" SHA "\n"
+	static const char t[] = H ENTRY "libdir\t/lib\n" BIN(".sidebundle-launcher", "0755")
+	    BIN(".sidebundle-shim.so", "0644") RECS;
+
+	parse_is(__LINE__, t, sizeof t - 1, MF_ALL, 1, NULL, &m);
+	if (m.name != NULL) {
+		CHECK(m.nbins == 2 && strcmp(m.bins[0].name, ".sidebundle-launcher") == 0 &&
+			m.bins[0].mode == 0755 && m.bins[0].size == 298360 &&
+			strcmp(m.bins[0].sha, SHA) == 0 && m.bins[1].mode == 0644 && m.nrecs == 3,
+		    "bin-file records");
+		manifest_free(&m);
+	}
+	parse_is(__LINE__, t, sizeof t - 1, MF_HEADER, 1, NULL, &m);
+	if (m.name != NULL) {
+		CHECK(m.nbins == 2 && m.nrecs == 0 && m.nlibdirs == 1, "bin-file, header read");
+		manifest_free(&m);
+	}
+	BOTH(H BIN("b", "0755") BIN("a", "0755"), 0, "bin-file a: out of order", 0, "out of order");
+	BOTH(H BIN("a", "0755") BIN("a", "0644"), 0, "duplicate", 0, "duplicate");
+	BOTH(H BIN("a/b", "0755"), 0, "one path component", 0, "one path component");
+	BOTH(H BIN("..", "0755"), 0, "one path component", 0, "one path component");
+	BOTH(H BIN("a", "755"), 0, "want 4 octal digits", 0, "octal");
+	BOTH(H "bin-file\ta\t0755\t1\n", 0, "bin-file: want NAME MODE SIZE SHA256", 0, "bin-file");
+	BOTH(H "bin-file\ta\t0755\t1\tabc\n", 0, "sha256 abc", 0, "sha256");
+	/* in its place: after libdir, before the records */
+	BOTH(H BIN("a", "0755") "libdir\t/lib\n", 0, "libdir record out of place", 0,
+	    "out of place");
+	BOTH(H BIN("a", "0755") ENTRY, 0, "entry record out of place", 0, "out of place");
+	BOTH(H RECS BIN("a", "0755"), 0, "bin-file record out of place", 1, NULL);
+#undef BIN
 }
 
 static void
@@ -577,6 +623,14 @@ round_trip(void)
 	};
 	char *envs[] = { env, "A==" };
 	char *libs[] = { libdir, "/usr/lib" };
+	struct mf_bin bins[] = {
+		{ .name = comp, .mode = 0644, .size = 1 },
+		{ .name = ".sidebundle-launcher", .mode = 04755, .size = UINT64_MAX },
+	};
+	memset(bins[0].sha, 'a', 64);
+	bins[0].sha[64] = '\0';
+	memset(bins[1].sha, '0', 64);
+	bins[1].sha[64] = '\0';
 	struct mf_rec recs[] = {
 		{ .type = MF_FILE,
 		    .path = path,
@@ -598,12 +652,15 @@ round_trip(void)
 		.nentries = 2,
 		.libdirs = libs,
 		.nlibdirs = 2,
+		.bins = bins,
+		.nbins = 2,
 		.recs = recs,
 		.nrecs = 4,
 	};
 	manifest_sort(&m);
 	/* bytewise: 0x01 first, and '/' (0x2f) before '0' (0x30) */
-	CHECK(strcmp(m.entries[0].name, comp) == 0 && strcmp(m.recs[0].path, path) == 0 &&
+	CHECK(strcmp(m.bins[0].name, comp) == 0 && strcmp(m.entries[0].name, comp) == 0 &&
+		strcmp(m.recs[0].path, path) == 0 &&
 		strcmp(m.recs[1].path, noslash) == 0 && strcmp(m.recs[2].path, "/%") == 0,
 	    "manifest_sort: %s %s", m.entries[0].name, m.recs[2].path);
 
@@ -662,6 +719,7 @@ main(void)
 {
 	fields();
 	structure();
+	bin_files();
 	escapes();
 	chunked();
 	read_dir();

@@ -101,6 +101,7 @@ struct model {
 	int64_t run_id;
 	int all_calls;
 	struct model_child child;
+	const struct filter *filter; /* NULL: everything */
 	struct proc *root;
 	struct htab by_img, by_pid, by_image, spawned;
 	struct proc **procs;
@@ -314,6 +315,12 @@ model_set_own(struct model *m, const char *lib, const char *dir)
 {
 	own_free(&m->own);
 	return own_init(&m->own, lib, dir);
+}
+
+void
+model_set_filter(struct model *m, const struct filter *f)
+{
+	m->filter = f;
 }
 
 static struct proc *
@@ -716,6 +723,11 @@ record(struct model *m, struct proc *p, const struct db_access *a, uint16_t op)
 
 	if (own_is(&m->own, op, a->mode, a->path, a->path_len, p->ptraced))
 		return;
+	/* before the folding table: what is left out costs no memory */
+	if (m->filter != NULL && !filter_keep(m->filter, op, a->path, a->path_len)) {
+		m->st.filtered++;
+		return;
+	}
 	m->st.calls++;
 	changed(m);
 	if (m->all_calls) {

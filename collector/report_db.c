@@ -432,6 +432,30 @@ load_run_row(struct rdb *r, int64_t id, struct rrun *run)
 	return 0;
 }
 
+/* meta's run.ID.NAME into *t (NULL: no such key). */
+static int
+load_meta(struct rdb *r, int64_t id, const char *name, struct rtext *t)
+{
+	char key[64];
+	sqlite3_stmt *st;
+	int rc;
+
+	snprintf(key, sizeof(key), "run.%lld.%s", (long long)id, name);
+	if (sqlite3_prepare_v2(r->h, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return dbwarn(r, "reading meta");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && text_of(st, 0, t) == -1) {
+		warn(NULL);
+		rc = SQLITE_NOMEM;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_NOMEM)
+		return -1;
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : dbwarn(r, "reading meta");
+}
+
 /* Prepare sql with ?1 the run id (and ?2 a limit, -1 for none). */
 static sqlite3_stmt *
 run_query(struct rdb *r, const char *sql, int64_t id, int64_t limit)
@@ -678,7 +702,9 @@ int
 rdb_load(struct rdb *r, int64_t id, const struct ropts *o, struct rrun *run)
 {
 	memset(run, 0, sizeof(*run));
-	if (load_run_row(r, id, run) == -1 || load_totals(r, id, run) == -1)
+	if (load_run_row(r, id, run) == -1 || load_totals(r, id, run) == -1 ||
+	    load_meta(r, id, "filter", &run->filter) == -1 ||
+	    load_meta(r, id, "attach", &run->attach) == -1)
 		return -1;
 	if ((o->sections & (S_TREE | S_PROCS)) &&
 	    (load_procs(r, id, run) == -1 || load_ops(r, id, run) == -1))
@@ -711,6 +737,8 @@ rrun_free(struct rrun *run)
 	text_free(&run->host);
 	text_free(&run->backend);
 	text_free(&run->version);
+	text_free(&run->filter);
+	text_free(&run->attach);
 	for (size_t i = 0; i < run->nprocs; i++)
 		proc_free(&run->procs[i]);
 	free(run->procs);

@@ -236,6 +236,8 @@ json_run(FILE *f, const struct ropts *o, const struct rrun *r, int first)
 	opt_num(&j, "exit_code", r->has_exit, r->exit_code);
 	opt_num(&j, "signal", r->signal != 0, r->signal);
 	opt_num(&j, "interrupted", r->interrupted != 0, r->interrupted);
+	text(&j, "filter", &r->filter);
+	text(&j, "attach", &r->attach);
 	key(&j, "all_calls");
 	raw(&j, r->all_calls ? "true" : "false");
 	key(&j, "counts");

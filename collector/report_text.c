@@ -163,6 +163,17 @@ run_header(struct tw *t, const struct rrun *r)
 		putf(t, "; sbtrace was interrupted by %s",
 		    report_signame(r->interrupted, name, sizeof(name)));
 	endline(t, 0, 0);
+	if (r->attach.p != NULL) {
+		puts_(t, "  attached to process ");
+		human(t, &r->attach);
+		puts_(t, " (sbtrace -p): what it did before is not here");
+		endline(t, 0, 0);
+	}
+	if (r->filter.p != NULL) {
+		puts_(t, "  recorded in part (sbtrace -e, --exclude-path): ");
+		human(t, &r->filter);
+		endline(t, 0, 1);
+	}
 	putf(t, "  %lld process%s, %lld accesses (%lld calls), %lld records%s",
 	    (long long)r->processes, r->processes == 1 ? "" : "es", (long long)r->accesses,
 	    (long long)r->calls, (long long)r->events, r->all_calls ? " (--all)" : "");

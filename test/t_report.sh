@@ -136,3 +136,10 @@ EOS
 		expect_eq "t.db" "$(ls ro)" "read-only directory: nothing made"
 	fi
 fi
+
+# a run recorded in part (-e, --exclude-path) says so, with its filter
+"$SBTRACE" -q -o part.db -e %lib -- cat /etc/hostname >/dev/null || fail "trace -e %lib"
+out=$(report -s read part.db)
+expect_match '^  recorded in part \(sbtrace -e, --exclude-path\): \{"trace":"%lib",' "$out" \
+	"a filtered run: the filter in the header"
+expect_nomatch 'recorded in part' "$(report -r 1 -s read "$DB")" "a whole run: no such line"

@@ -448,8 +448,9 @@ struct collector {
 	int child_status;
 	int child_done;
 	int stop_signal;
-	int stops;	 /* stop signals received */
-	const char *lib; /* the preload library, NULL under ptrace alone */
+	int stops;	  /* stop signals received */
+	int group_signal; /* the last one reached the command too, likely */
+	const char *lib;  /* the preload library, NULL under ptrace alone */
 	int sigfd;
 	char db_err[1024]; /* the database could not be set up: why */
 	int db_said;	   /* the write error was reported */
@@ -545,6 +546,8 @@ on_stop_signal(struct collector *c, const struct signalfd_siginfo *si)
 	}
 	c->stop_signal = sig;
 	c->stops++;
+	/* ^C, or a hangup, reaches the command's process group too */
+	c->group_signal = sig == SIGINT || si->ssi_code == SI_KERNEL;
 }
 
 static void
@@ -623,13 +626,14 @@ collect(struct collector *c)
 		if (c->stop_signal != 0) {
 			/* A ^C reached the command's process group too: give it
 			 * a moment to end, so the run says how it ended.  Not
-			 * after a second signal, nor when ptrace traces (the
-			 * kernel kills its tracees when we go), nor for a
-			 * process -p attached to, in no group of ours. */
+			 * for a signal to sbtrace alone (kill PID), nor after a
+			 * second one, nor when ptrace traces (the kernel kills
+			 * its tracees when we go), nor for a process -p
+			 * attached to, in no group of ours. */
 			if (stop_by == 0)
 				stop_by = now + STOP_GRACE_NS;
-			if (c->child_done || now >= stop_by || c->stops > 1 || c->forwarded ||
-			    c->attached) {
+			if (c->child_done || now >= stop_by || !c->group_signal || c->stops > 1 ||
+			    c->forwarded || c->attached) {
 				drain(c);
 				return;
 			}

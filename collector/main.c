@@ -741,34 +741,6 @@ prepare_db(struct collector *c)
 }
 
 /*
- * What the run was recorded with beyond its row: the filter (-e,
- * --exclude-path) and the process attached to (-p), as meta rows
- * run.ID.filter and run.ID.attach (sbtrace-db(5)).
- * TODO: columns of runs when the schema next changes.
- */
-static int
-run_meta(struct collector *c)
-{
-	struct buf v = { 0 };
-	char key[64], pid[16];
-	int rc = 0;
-
-	if (filter_active(&opt_filter)) {
-		snprintf(key, sizeof(key), "run.%lld.filter", (long long)c->run_id);
-		if (filter_json(&opt_filter, &v) == -1)
-			err(1, NULL);
-		rc = db_meta_set(c->db, key, v.p);
-	}
-	if (rc == 0 && c->attached) {
-		snprintf(key, sizeof(key), "run.%lld.attach", (long long)c->run_id);
-		snprintf(pid, sizeof(pid), "%d", (int)c->child);
-		rc = db_meta_set(c->db, key, pid);
-	}
-	buf_free(&v);
-	return rc == 0 ? db_commit(c->db) : -1;
-}
-
-/*
  * The command runs already: a database that cannot be set up now (a
  * full disk) leaves it to run on, traced into nothing, and waited for;
  * c->db_err says why.
@@ -781,12 +753,19 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t sta
 		.cwd = cwd,
 		.start_ns = start_ns,
 		.backend = opt_backend,
-		.all_calls = opt_all };
+		.all_calls = opt_all,
+		.attached_pid = c->attached ? c->child : 0 };
+	struct buf filter = { 0 };
 	char msg[1024];
 
 	if (uname(&un) == -1)
 		err(1, "uname");
 	r.host = un.nodename;
+	if (filter_active(&opt_filter)) {
+		if (filter_json(&opt_filter, &filter) == -1)
+			err(1, NULL);
+		r.filter = filter.p;
+	}
 	if (c->db == NULL && db_open(&c->db, opt_output, 1, msg, sizeof(msg)) == -1) {
 		size_t n = strlen(opt_output);
 
@@ -796,13 +775,15 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t sta
 										       : msg,
 		    sizeof(c->db_err));
 		c->db = NULL;
+		buf_free(&filter);
 		return;
 	}
-	if (db_run_begin(c->db, &r, &c->run_id) == -1 || run_meta(c) == -1) {
+	if (db_run_begin(c->db, &r, &c->run_id) == -1) {
 		strlcpy(c->db_err, db_errmsg(c->db), sizeof(c->db_err));
 		db_rollback(c->db);
 		c->run_id = 0;
 	}
+	buf_free(&filter);
 }
 
 /* Remove a database this run created and put nothing in. */

@@ -26,7 +26,9 @@ CREATE TABLE IF NOT EXISTS runs (
 	signal INTEGER,			-- of the command, when it was killed
 	events INTEGER NOT NULL DEFAULT 0, -- records received
 	sbtrace_version TEXT NOT NULL,
-	interrupted INTEGER		-- the signal that stopped sbtrace early (version 3)
+	interrupted INTEGER,		-- the signal that stopped sbtrace early (version 3)
+	filter TEXT,			-- JSON: what -e and --exclude-path left out (version 3)
+	attached_pid INTEGER		-- the process -p attached to (version 3)
 );
 
 CREATE TABLE IF NOT EXISTS processes (

@@ -28,6 +28,7 @@
 #include "ptrace.h"
 #include "spawn.h"
 #include "stream.h"
+#include "unotify.h"
 #include "util.h"
 #include "wire.h"
 
@@ -44,7 +45,7 @@ static int opt_quiet;
 static long long opt_linger = 2;
 static const char *opt_backend = "auto";
 
-enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE };
+enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE, BACKEND_SECCOMP };
 static enum backend backend = BACKEND_AUTO;
 
 /*
@@ -82,7 +83,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: sbtrace [-o FILE.db] [-a] [--all] [-b auto|preload|ptrace] "
+	    "usage: sbtrace [-o FILE.db] [-a] [--all] [-b auto|preload|ptrace|seccomp] "
 	    "[--linger SECONDS] [-q] -- COMMAND [ARG...]\n"
 	    "       sbtrace --help | --version\n");
 }
@@ -123,6 +124,8 @@ parse_options(int argc, char **argv)
 				backend = BACKEND_PRELOAD;
 			else if (strcmp(optarg, "ptrace") == 0)
 				backend = BACKEND_PTRACE;
+			else if (strcmp(optarg, "seccomp") == 0)
+				backend = BACKEND_SECCOMP;
 			else {
 				warnx("unknown backend: %s", optarg);
 				usage_error();
@@ -325,9 +328,10 @@ spawn(char **argv, const sigset_t *mask, int *error, int *sh)
 }
 
 struct collector {
-	struct ptracer *tracer; /* NULL: no ptrace in this run */
-	int exec_error;		/* ptrace root: its exec failed */
-	char ptrace_why[512];	/* -b auto: why ptrace is not permitted */
+	struct ptracer *tracer;	   /* NULL: no ptrace in this run */
+	struct unotifier *unotify; /* NULL: no seccomp backend in this run */
+	int exec_error;		   /* ptrace root: its exec failed */
+	char ptrace_why[512];	   /* -b auto: why ptrace is not permitted */
 	struct channel ch;
 	struct stream *stream;
 	struct model *model;
@@ -342,7 +346,7 @@ struct collector {
 	char db_err[1024]; /* the database could not be set up: why */
 	int db_said;	   /* the write error was reported */
 	int forwarded;	   /* a stop signal passed on to the command */
-	int tracer_root;   /* the command was started under ptrace */
+	int tracer_root;   /* the command was started under ptrace or seccomp */
 	const char *command;
 };
 
@@ -396,11 +400,13 @@ drain(struct collector *c)
 static void
 batch_pause(const struct collector *c, size_t got)
 {
-	struct pollfd sig = { .fd = c->sigfd, .events = POLLIN };
+	struct pollfd p[2] = { { .fd = c->sigfd, .events = POLLIN },
+		{ .fd = c->unotify != NULL ? unotifier_fd(c->unotify) : -1, .events = POLLIN } };
 
-	/* Signals (the command's exit above all) still end the pause. */
+	/* Signals (the command's exit above all) still end the pause, and
+	 * a call the seccomp backend holds, which waits for us. */
 	if (got < BATCH_PAUSE_BELOW)
-		(void)poll(&sig, 1, BATCH_PAUSE_MS);
+		(void)poll(p, 2, BATCH_PAUSE_MS);
 }
 
 /*
@@ -453,8 +459,10 @@ handle_signals(struct collector *c)
 				break;
 			if (c->tracer != NULL && ptracer_event(c->tracer, r, status))
 				continue;
-			if (r == c->child && !c->child_done && c->tracer != NULL &&
-			    (c->exec_error = ptracer_exec_error(c->tracer))) {
+			if (r == c->child && !c->child_done && c->tracer_root &&
+			    (c->exec_error = c->tracer != NULL
+				    ? ptracer_exec_error(c->tracer)
+				    : unotifier_exec_error(c->unotify))) {
 				c->child_done = 1;
 				c->child_status = status;
 				continue;
@@ -496,8 +504,9 @@ poll_timeout(int64_t commit_ns, int64_t linger_ns)
 static void
 collect(struct collector *c)
 {
-	struct pollfd pfd[2] = { { .fd = c->ch.fd, .events = POLLIN },
-		{ .fd = c->sigfd, .events = POLLIN } };
+	struct pollfd pfd[3] = { { .fd = c->ch.fd, .events = POLLIN },
+		{ .fd = c->sigfd, .events = POLLIN },
+		{ .fd = c->unotify != NULL ? unotifier_fd(c->unotify) : -1, .events = POLLIN } };
 	int64_t deadline = 0, next_check = 0, now, commit, linger = -1;
 
 	for (;;) {
@@ -517,8 +526,10 @@ collect(struct collector *c)
 			}
 			linger = next_check - now;
 		}
-		if (poll(pfd, 2, poll_timeout(commit, linger)) == -1 && errno != EINTR)
+		if (poll(pfd, 3, poll_timeout(commit, linger)) == -1 && errno != EINTR)
 			err(1, "poll");
+		if (pfd[2].revents & POLLIN)
+			unotifier_handle(c->unotify);
 		if (pfd[0].revents & POLLIN)
 			batch_pause(c, drain(c));
 		if (pfd[1].revents & POLLIN)
@@ -700,6 +711,10 @@ finish(struct collector *c, int exec_error)
 	int status = c->child_status, code, has_exit = 0, sig = 0, failed, run_failed;
 	char run_err[1024] = "";
 
+	/* its socket is in the channel's directory; the keeper serves
+	 * from now on what still runs */
+	unotifier_free(c->unotify);
+	c->unotify = NULL;
 	stream_finish(c->stream);
 	channel_close(&c->ch);
 	ss = stream_stats(c->stream);
@@ -788,18 +803,18 @@ on_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, size_
  * otherwise say what is missing, and -b auto leaves static programs
  * untraced, each with its warning.
  */
-static void
+static int
 check_proc(struct collector *c)
 {
 	char why[256];
 
 	if (ptrace_proc_check(why, sizeof(why)) == 0)
-		return;
-	if (backend == BACKEND_PTRACE)
+		return 0;
+	if (backend == BACKEND_PTRACE || backend == BACKEND_SECCOMP)
 		errx(1,
-		    "-b ptrace needs /proc to read the traced processes (%s); mount proc on "
+		    "-b %s needs /proc to read the traced processes (%s); mount proc on "
 		    "/proc (a container: do not mask it) or use -b preload",
-		    why);
+		    opt_backend, why);
 	warnx("warning: /proc is not usable (%s): processes.exe stays empty and paths relative "
 	      "to a directory descriptor are recorded without it%s; mount proc on /proc for a "
 	      "full trace",
@@ -807,6 +822,15 @@ check_proc(struct collector *c)
 	if (backend == BACKEND_AUTO)
 		snprintf(c->ptrace_why, sizeof(c->ptrace_why),
 		    "the ptrace backend needs /proc (%s)", why);
+	return -1;
+}
+
+/* The library's records so far, read before the seccomp backend tells
+ * the model of a new image (unotifier_set_sync). */
+static void
+sync_fifo(void *ctx)
+{
+	drain(ctx);
 }
 
 /* -b auto without ptrace: one warning per static image left untraced. */
@@ -828,24 +852,41 @@ main(int argc, char **argv)
 	char lib[PATH_MAX], cwd[PATH_MAX], *exe;
 	struct buf cmdjson = { 0 };
 	sigset_t oldmask;
-	int cmd, exec_error = 0, code, sh = 0;
+	int cmd, exec_error = 0, code, sh = 0, proc_ok, unotify;
 	struct command_chain chain = { .n = 0 };
-	char *found;
+	char *found, why[256];
 
 	times_mark(T_MAIN);
 	cmd = parse_options(argc, argv);
 	c.command = argv[cmd];
-	if (backend != BACKEND_PTRACE)
+	unotify = backend == BACKEND_SECCOMP;
+	if (backend == BACKEND_AUTO || backend == BACKEND_PRELOAD)
 		find_library(argv[0], lib, sizeof(lib));
 	if (backend == BACKEND_PTRACE && ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == -1)
 		errx(1, "ptrace not permitted: %s", c.ptrace_why);
-	check_proc(&c);
+	if (backend == BACKEND_SECCOMP && unotify_probe(why, sizeof(why)) == -1)
+		errx(1,
+		    "-b seccomp: seccomp user notification is not available: %s; use -b preload "
+		    "or -b ptrace",
+		    why);
+	proc_ok = check_proc(&c) == 0;
 	if (backend == BACKEND_AUTO && c.ptrace_why[0] == '\0') {
-		char why[sizeof(c.ptrace_why) - 32];
+		char pwhy[sizeof(c.ptrace_why) - 32];
 
-		if (ptrace_probe_quick(why, sizeof(why)) == -1)
+		if (ptrace_probe_quick(pwhy, sizeof(pwhy)) == -1)
 			snprintf(c.ptrace_why, sizeof(c.ptrace_why), "ptrace not permitted: %s",
-			    why);
+			    pwhy);
+	}
+	/* -b auto where ptrace is not permitted: static programs go to the
+	 * seccomp backend, if it can be had */
+	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && proc_ok) {
+		size_t n = strlen(c.ptrace_why);
+
+		if (unotify_probe(why, sizeof(why)) == 0)
+			unotify = 1;
+		else
+			snprintf(c.ptrace_why + n, sizeof(c.ptrace_why) - n,
+			    "; and the seccomp backend cannot be used: %s", why);
 	}
 	exe = which(argv[cmd]);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
@@ -856,9 +897,17 @@ main(int argc, char **argv)
 	/* the channel first: a failure then leaves no empty database */
 	open_channel(&c);
 	prepare_db(&c);
-	if (backend != BACKEND_PTRACE)
+	if (backend == BACKEND_AUTO || backend == BACKEND_PRELOAD)
 		set_child_env(lib, &c.ch);
 	setup_signals(&c, &oldmask);
+	if (unotify) {
+		/* its socket goes beside the FIFO: preload/unotify.c finds it */
+		if ((c.unotify = unotifier_new(backend == BACKEND_AUTO, c.ch.dir)) == NULL)
+			err(1, "seccomp backend");
+		if (backend == BACKEND_AUTO &&
+		    setenv(SB_ENV_UNOTIFY, unotifier_address(c.unotify), 1) == -1)
+			err(1, "setenv");
+	}
 	if (backend == BACKEND_PTRACE || (backend == BACKEND_AUTO && c.ptrace_why[0] == '\0')) {
 		char pid[32];
 
@@ -884,6 +933,13 @@ main(int argc, char **argv)
 			err(1, "starting %s", argv[cmd]);
 		/* its execvp runs a script without "#!" with /bin/sh */
 		c.tracer_root = 1;
+	} else if (c.unotify != NULL && (backend == BACKEND_SECCOMP || is_static(exe))) {
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+			warn("prctl(PR_SET_CHILD_SUBREAPER)");
+		c.child = unotifier_spawn(c.unotify, argv + cmd, &oldmask);
+		if (c.child == -1)
+			err(1, "starting %s", argv[cmd]);
+		c.tracer_root = 1;
 	} else {
 		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && is_static(exe))
 			warnx("warning: %s is static and is not traced: %s", argv[cmd],
@@ -906,7 +962,11 @@ main(int argc, char **argv)
 		model_set_failed(c.model, c.db_err);
 	if (c.tracer != NULL)
 		ptracer_set_model(c.tracer, c.model);
-	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0')
+	if (c.unotify != NULL) {
+		unotifier_set_model(c.unotify, c.model);
+		unotifier_set_sync(c.unotify, sync_fifo, &c);
+	}
+	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && c.unotify == NULL)
 		model_set_untraced_fn(c.model, warn_untraced, &c);
 	mc.exe = exe;
 	mc.execs = chain.e;

@@ -417,8 +417,7 @@ tracee_send_exec_fail(struct tracee_out *o, int err, pid_t tgid, pid_t tid, uint
 }
 
 void
-tracee_send_access(struct tracee_out *o, const struct tracee_call *c, int err, pid_t tgid,
-    uint64_t image)
+tracee_body_access(struct tracee_out *o, const struct tracee_call *c, int err)
 {
 	struct sb_access a = { .op = c->op, .mode = c->mode, .result = err };
 
@@ -427,6 +426,13 @@ tracee_send_access(struct tracee_out *o, const struct tracee_call *c, int err, p
 		tracee_body_str(o, c->raw[i].p, c->raw[i].len);
 		tracee_body_str(o, c->base[i].p, c->base[i].len);
 	}
+}
+
+void
+tracee_send_access(struct tracee_out *o, const struct tracee_call *c, int err, pid_t tgid,
+    uint64_t image)
+{
+	tracee_body_access(o, c, err);
 	tracee_send(o, SB_MSG_ACCESS, tgid, 0, image);
 }
 

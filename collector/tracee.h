@@ -89,6 +89,9 @@ void tracee_send_exec(struct tracee_out *o, const struct tracee_call *c, pid_t t
     uint64_t image);
 /* The exec announced by tid failed with err. */
 void tracee_send_exec_fail(struct tracee_out *o, int err, pid_t tgid, pid_t tid, uint64_t image);
+/* The body of the access message of c, with result err (0 or errno),
+ * for tracee_send() later. */
+void tracee_body_access(struct tracee_out *o, const struct tracee_call *c, int err);
 /* The access c, with result err (0 or errno). */
 void tracee_send_access(struct tracee_out *o, const struct tracee_call *c, int err, pid_t tgid,
     uint64_t image);

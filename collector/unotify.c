@@ -38,6 +38,14 @@
 #include "wire.h"
 
 #define SOCK_NAME "unotify"
+/* Linux 6.6: the tracee and sbtrace hand the CPU to each other directly
+ * at each call, instead of waking up through the scheduler. */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 #define PID_CHUNK 4096
 /* Listeners the keeper can take over (more are served, not kept). */
 #define KEEPER_SLOTS 4096
@@ -47,6 +55,8 @@
 #define KEEPER_SCAN 1024
 /* epoll_wait rounds per unotifier_handle(), so the FIFO gets its turn. */
 #define HANDLE_ROUNDS 16
+/* How long sbtrace, as it ends, waits for hand-overs under way. */
+#define HANDOVER_GRACE_MS 1000
 
 /* What an epoll event is about: the type in the high half, a number
  * (an fd, a listener index, a tgid) in the low one. */
@@ -102,6 +112,7 @@ struct unotifier {
 	struct buf tmp;
 	int hybrid;
 	int epfd, sock;
+	size_t nconn; /* hand-over connections accepted, not done */
 	char addr[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
 	char path[PATH_MAX]; /* the socket's file; "" when abstract */
 	int *lfd;	     /* listeners by index, -1 for a free one */
@@ -118,6 +129,11 @@ struct unotifier {
 	int root_err_fd, root_exec_error;
 	uint64_t self_image;
 	int warned;
+	/* an access message built while its caller waited, to send once
+	 * the caller runs again */
+	int later;
+	pid_t later_pid;
+	uint64_t later_image;
 };
 
 /* The socket file, removed at exit also when err() ends sbtrace
@@ -627,7 +643,10 @@ serve(struct unotifier *u, int lfd, const struct seccomp_notif *n)
 		p->exec_announced = 1;
 		p->exec_err = e;
 	} else {
-		tracee_send_access(&u->out, &u->call, e, p->tgid, p->image);
+		tracee_body_access(&u->out, &u->call, e);
+		u->later = 1;
+		u->later_pid = p->tgid;
+		u->later_image = p->image;
 	}
 	return 0;
 }
@@ -664,10 +683,14 @@ on_notification(struct unotifier *u, size_t i)
 		__atomic_store_n(&ks->seen, 1, __ATOMIC_RELAXED);
 		__atomic_store_n(&ks->busy, 1, __ATOMIC_RELEASE);
 	}
+	u->later = 0;
 	err = serve(u, lfd, u->notif);
 	reply(u, lfd, u->notif->id, err);
 	if (ks != NULL)
 		__atomic_store_n(&ks->busy, 0, __ATOMIC_RELEASE);
+	/* the model's work is done while the caller runs on */
+	if (u->later)
+		tracee_send(&u->out, SB_MSG_ACCESS, u->later_pid, 0, u->later_image);
 }
 
 /* --- the keeper ------------------------------------------------------- */
@@ -875,6 +898,8 @@ listener_add(struct unotifier *u, int fd, pid_t tgid, pid_t tid, uint64_t image,
 	ev.data.u64 = EV(EV_LISTENER, i);
 	if (epoll_ctl(u->epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
 		return -1;
+	/* before Linux 6.6 the usual wake-ups, which only cost time */
+	(void)ioctl(fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	u->lfd[i] = fd;
 	keeper_start(u);
 	if (u->shm != NULL && i < KEEPER_SLOTS)
@@ -933,6 +958,7 @@ on_conn(struct unotifier *u, int c)
 
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
+	u->nconn--;
 	for (struct cmsghdr *x = CMSG_FIRSTHDR(&m); x != NULL; x = CMSG_NXTHDR(&m, x)) {
 		if (x->cmsg_level != SOL_SOCKET || x->cmsg_type != SCM_RIGHTS)
 			continue;
@@ -973,18 +999,19 @@ on_sock(struct unotifier *u)
 		ev.data.u64 = EV(EV_CONN, c);
 		if (epoll_ctl(u->epfd, EPOLL_CTL_ADD, c, &ev) == -1)
 			close(c);
+		else
+			u->nconn++;
 	}
 }
 
-void
-unotifier_handle(struct unotifier *u)
+/* Serve what epoll_wait(timeout) finds ready; its count. */
+static int
+handle_events(struct unotifier *u, int timeout)
 {
 	struct epoll_event ev[64];
 	int n;
 
-	for (int round = 0; round < HANDLE_ROUNDS; round++) {
-		if ((n = epoll_wait(u->epfd, ev, 64, 0)) <= 0)
-			return;
+	if ((n = epoll_wait(u->epfd, ev, 64, timeout)) > 0)
 		for (int i = 0; i < n; i++) {
 			uint32_t what = (uint32_t)(ev[i].data.u64 >> 32),
 				 num = (uint32_t)ev[i].data.u64;
@@ -1008,7 +1035,37 @@ unotifier_handle(struct unotifier *u)
 				break;
 			}
 		}
+	return n;
+}
+
+void
+unotifier_handle(struct unotifier *u)
+{
+	for (int round = 0; round < HANDLE_ROUNDS; round++)
+		if (handle_events(u, 0) <= 0)
+			return;
+}
+
+/*
+ * sbtrace ends.  A hand-over under way must still have its listener
+ * taken (the keeper serves it from now on), or its process would be
+ * left with a filter nobody answers; new ones are refused first (with
+ * the socket's file gone they cannot connect, and run untraced).
+ */
+static void
+finish_handovers(struct unotifier *u)
+{
+	int64_t end = now_mono_ns() + HANDOVER_GRACE_MS * 1000000LL, left;
+
+	if (u->path[0] != '\0') {
+		(void)unlink(u->path);
+		u->path[0] = exit_unlink[0] = '\0';
 	}
+	on_sock(u);
+	close(u->sock);
+	u->sock = -1;
+	while (u->nconn > 0 && (left = end - now_mono_ns()) > 0)
+		(void)handle_events(u, (int)(left / 1000000) + 1);
 }
 
 /* --- setting up -------------------------------------------------------- */
@@ -1284,6 +1341,8 @@ unotifier_free(struct unotifier *u)
 {
 	if (u == NULL)
 		return;
+	if (u->sock >= 0 && u->epfd >= 0)
+		finish_handovers(u);
 	if (u->sock >= 0)
 		close(u->sock);
 	if (u->path[0] != '\0')

@@ -84,3 +84,12 @@ touch go
 wait_for_file out 30 || fail "linger: the process left behind did not finish"
 expect_eq "" "$(cat fails 2>/dev/null)" "linger: its calls worked"
 wait_gone_keepers || fail "linger: the keeper is still there"
+
+# a static program started after sbtrace has gone, by a process it
+# traced: the hand-over finds no collector, and the program runs untraced
+rm -f go out fails "$DB"*
+"$NP" "$SBTRACE" -q --linger 0 -o "$DB" -- sh -c "(while [ ! -e go ]; do sleep 0.05; done; busybox sh -c '$W') & exit 0"
+expect_eq 0 "$?" "late hand-over: sbtrace's status"
+touch go
+wait_for_file out 30 || fail "late hand-over: the static program did not finish"
+expect_eq "" "$(cat fails 2>/dev/null)" "late hand-over: its calls worked"

@@ -882,8 +882,13 @@ main(int argc, char **argv)
 	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && proc_ok) {
 		size_t n = strlen(c.ptrace_why);
 
-		if (unotify_probe(why, sizeof(why)) == 0)
-			unotify = 1;
+		/* what the warnings then say of a static program left
+		 * untraced: spawn-like calls are not handed over */
+		if (unotify_probe(why, sizeof(why)) == 0 && (unotify = 1))
+			snprintf(c.ptrace_why, sizeof(c.ptrace_why),
+			    "ptrace is not permitted and it was not handed over to the seccomp "
+			    "backend (posix_spawn, system and popen do not hand over, and a "
+			    "hand-over may fail)");
 		else
 			snprintf(c.ptrace_why + n, sizeof(c.ptrace_why) - n,
 			    "; and the seccomp backend cannot be used: %s", why);
@@ -966,7 +971,7 @@ main(int argc, char **argv)
 		unotifier_set_model(c.unotify, c.model);
 		unotifier_set_sync(c.unotify, sync_fifo, &c);
 	}
-	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && c.unotify == NULL)
+	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0')
 		model_set_untraced_fn(c.model, warn_untraced, &c);
 	mc.exe = exe;
 	mc.execs = chain.e;

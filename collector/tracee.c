@@ -91,7 +91,7 @@ tracee_read_link(const char *path, struct buf *b)
 int
 tracee_read_file(const char *path, struct buf *b)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
 	ssize_t n;
 
 	buf_clear(b);
@@ -99,19 +99,24 @@ tracee_read_file(const char *path, struct buf *b)
 		return -1;
 	for (;;) {
 		if (buf_reserve(b, 4096) == -1)
-			break;
+			goto fail;
 		n = read(fd, b->p + b->len, 4096);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0)
+			goto fail; /* a process gone while we read it: ESRCH */
+		if (n == 0)
 			break;
 		b->len += (size_t)n;
 	}
 	close(fd);
-	if (b->p == NULL && buf_reserve(b, 0) == -1)
-		return -1;
 	b->p[b->len] = '\0';
 	return 0;
+fail:
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
 }
 
 int

@@ -22,7 +22,7 @@ int tracee_peek(pid_t pid, uint64_t addr, void *out, size_t n);
 int tracee_peek_str(pid_t pid, uint64_t addr, struct buf *b, size_t max);
 /* readlink(path) into b, terminated; -1 when it cannot be read. */
 int tracee_read_link(const char *path, struct buf *b);
-/* A whole small /proc file into b, terminated; -1 on failure. */
+/* A whole small /proc file into b, terminated; -1 with errno on failure. */
 int tracee_read_file(const char *path, struct buf *b);
 /* ppid and starttime of pid from /proc/PID/stat; -1 if it is gone. */
 int tracee_stat(pid_t pid, pid_t *ppid, uint64_t *starttime, struct buf *tmp);

@@ -7,6 +7,7 @@
 #include "check.h"
 #include "create.h"
 #include "deps_cmd.h"
+#include "pack_cmd.h"
 #include "verify.h"
 
 /* Identical to the SYNOPSIS of sidebundle(1). */
@@ -21,6 +22,7 @@ static const char usage_text[] =
     "           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"
     "           [--trace 'SHELL COMMAND']... [--db TRACE.db]... [option]...\n"
     "       sidebundle verify DIR/NAME\n"
+    "       sidebundle pack [-q] [-e ENTRY] [-l LEVEL] -o FILE DIR/NAME\n"
     "       sidebundle --help | --version\n";
 
 int
@@ -48,6 +50,8 @@ main(int argc, char **argv)
 		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "pack") == 0)
+		return cmd_pack(argc - 1, argv + 1);
 	warnx("unknown command %s", cmd);
 	fputs(usage_text, stderr);
 	return 2;

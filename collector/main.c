@@ -17,17 +17,22 @@
 #include <sys/utsname.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "binfmt.h"
 #include "channel.h"
 #include "command.h"
 #include "db.h"
+#include "filter.h"
 #include "json.h"
 #include "model.h"
 #include "ptrace.h"
+#include "report.h"
 #include "spawn.h"
 #include "stream.h"
+#include "unotify.h"
 #include "util.h"
 #include "wire.h"
 
@@ -36,6 +41,8 @@
 #define BATCH_PAUSE_BELOW (256 * 1024)
 /* How often liveness is checked while lingering. */
 #define LINGER_POLL_NS (50 * 1000000LL)
+/* After a stop signal, how long to wait for the command's end. */
+#define STOP_GRACE_NS (1000 * 1000000LL)
 
 static const char *opt_output = "sbtrace.db";
 static int opt_append;
@@ -43,8 +50,10 @@ static int opt_all;
 static int opt_quiet;
 static long long opt_linger = 2;
 static const char *opt_backend = "auto";
+static pid_t opt_pid; /* -p: attach to it instead of running COMMAND */
+static struct filter opt_filter;
 
-enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE };
+enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE, BACKEND_SECCOMP };
 static enum backend backend = BACKEND_AUTO;
 
 /*
@@ -78,13 +87,53 @@ times_write(void)
 	fclose(f);
 }
 
+/* The SYNOPSIS of sbtrace(1). */
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: sbtrace [-o FILE.db] [-a] [--all] [-b auto|preload|ptrace] "
-	    "[--linger SECONDS] [-q] -- COMMAND [ARG...]\n"
-	    "       sbtrace --help | --version\n");
+	    "usage: sbtrace [-afq] [-b auto|preload|ptrace|seccomp] [-e EXPR] [-o FILE.db] [--all]\n"
+	    "               [--exclude-path PREFIX]... [--linger SECONDS] -- COMMAND [ARG...]\n"
+	    "       sbtrace [-afq] [-b auto|ptrace] [-e EXPR] [-o FILE.db] [--all]\n"
+	    "               [--exclude-path PREFIX]... [--linger SECONDS] -p PID\n"
+	    "       sbtrace --help | --version\n"
+	    "       sbtrace report [options] DB\n");
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	printf("\n"
+	       "Record every process and every path a command uses into an SQLite database.\n"
+	       "\n"
+	       "  -o FILE.db              the database (default ./sbtrace.db); an existing one "
+	       "is replaced\n"
+	       "  -a                      append a new run to FILE.db instead of replacing it\n"
+	       "  --all                   one row per call (default: repeated calls folded into "
+	       "one row)\n"
+	       "  -b BACKEND              preload (the library), ptrace, seccomp (no ptrace), "
+	       "or auto:\n"
+	       "                          the library, and ptrace (else seccomp) for static "
+	       "programs\n"
+	       "  -e EXPR                 record only the operations EXPR names: [trace=][!]LIST, "
+	       "e.g. open,%%lib\n"
+	       "  --exclude-path PREFIX   record nothing under the directory PREFIX "
+	       "(repeatable)\n"
+	       "  -p PID                  attach to the running process PID with ptrace, until "
+	       "it exits or ^C\n"
+	       "  -f                      accepted for strace's habit: children are always "
+	       "followed\n"
+	       "  --linger SECONDS        after COMMAND exits, follow what it started at most this "
+	       "long (2)\n"
+	       "  -q                      no summary line and no hints on stderr\n"
+	       "  -h, --help              print this help and exit\n"
+	       "  --version               print the version and exit\n"
+	       "\n"
+	       "Subcommands:\n"
+	       "  sbtrace report DB       what a trace holds: see sbtrace-report(1)\n"
+	       "\n"
+	       "See sbtrace(1); the database is described in sbtrace-db(5).\n");
 }
 
 static void __attribute__((noreturn)) usage_error(void)
@@ -93,22 +142,69 @@ static void __attribute__((noreturn)) usage_error(void)
 	exit(2);
 }
 
-/* Parse the options; returns the index of COMMAND in argv. */
+/* -e and --exclude-path: a filter they do not make sense of is a
+ * usage error. */
+static void
+parse_filter(int ch, const char *arg)
+{
+	char why[512];
+
+	if ((ch == 'e' ? filter_trace(&opt_filter, arg, why, sizeof(why))
+		       : filter_exclude(&opt_filter, arg, why, sizeof(why))) == 0)
+		return;
+	if (why[0] == '\0')
+		err(1, NULL);
+	warnx("%s %s: %s", ch == 'e' ? "-e" : "--exclude-path", arg, why);
+	usage_error();
+}
+
+/* What -p, or its absence, rules out; the backend -p uses. */
+static void
+check_attach(int argc)
+{
+	if (opt_pid == 0) {
+		if (optind >= argc) {
+			warnx("no command given");
+			usage_error();
+		}
+		return;
+	}
+	if (optind < argc) {
+		warnx("-p %d and a command: sbtrace either attaches to a process or runs one",
+		    (int)opt_pid);
+		usage_error();
+	}
+	if (backend == BACKEND_PRELOAD) {
+		warnx("-p needs ptrace: -b preload cannot enter a process that runs already");
+		usage_error();
+	}
+	backend = BACKEND_PTRACE;
+	opt_backend = "ptrace";
+}
+
+/* Parse the options; returns the index of COMMAND in argv (argc with
+ * -p). */
 static int
 parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'A' },
+		{ "exclude-path", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "linger", required_argument, NULL, 'L' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *errstr;
+	char *argv0 = argv[0];
 	int ch;
 
+	/* getopt's own messages name argv[0]: the name, as err(3)'s do,
+	 * not the path sbtrace was run by (which main still needs) */
+	argv[0] = program_invocation_short_name;
+	filter_init(&opt_filter);
 	/* '+': the first non-option is COMMAND, its options are its own */
-	while ((ch = getopt_long(argc, argv, "+ab:o:q", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+ab:e:fho:p:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			opt_append = 1;
@@ -123,14 +219,23 @@ parse_options(int argc, char **argv)
 				backend = BACKEND_PRELOAD;
 			else if (strcmp(optarg, "ptrace") == 0)
 				backend = BACKEND_PTRACE;
+			else if (strcmp(optarg, "seccomp") == 0)
+				backend = BACKEND_SECCOMP;
 			else {
 				warnx("unknown backend: %s", optarg);
 				usage_error();
 			}
 			opt_backend = optarg;
 			break;
+		case 'e':
+		case 'X':
+			parse_filter(ch, optarg);
+			break;
+		case 'f':
+			/* strace's -f and -ff: every child is followed anyway */
+			break;
 		case 'h':
-			usage(stdout);
+			help();
 			exit(0);
 		case 'L':
 			opt_linger = strtonum(optarg, 0, 86400, &errstr);
@@ -142,6 +247,17 @@ parse_options(int argc, char **argv)
 		case 'o':
 			opt_output = optarg;
 			break;
+		case 'p':
+			if (opt_pid != 0) {
+				warnx("-p given twice: sbtrace attaches to one process");
+				usage_error();
+			}
+			opt_pid = (pid_t)strtonum(optarg, 1, INT_MAX, &errstr);
+			if (errstr != NULL) {
+				warnx("-p %s: not a process id", optarg);
+				usage_error();
+			}
+			break;
 		case 'q':
 			opt_quiet = 1;
 			break;
@@ -152,10 +268,8 @@ parse_options(int argc, char **argv)
 			usage_error();
 		}
 	}
-	if (optind >= argc) {
-		warnx("no command given");
-		usage_error();
-	}
+	argv[0] = argv0;
+	check_attach(argc);
 	return optind;
 }
 
@@ -325,9 +439,10 @@ spawn(char **argv, const sigset_t *mask, int *error, int *sh)
 }
 
 struct collector {
-	struct ptracer *tracer; /* NULL: no ptrace in this run */
-	int exec_error;		/* ptrace root: its exec failed */
-	char ptrace_why[512];	/* -b auto: why ptrace is not permitted */
+	struct ptracer *tracer;	   /* NULL: no ptrace in this run */
+	struct unotifier *unotify; /* NULL: no seccomp backend in this run */
+	int exec_error;		   /* ptrace root: its exec failed */
+	char ptrace_why[512];	   /* -b auto: why ptrace is not permitted */
 	struct channel ch;
 	struct stream *stream;
 	struct model *model;
@@ -338,11 +453,16 @@ struct collector {
 	int child_status;
 	int child_done;
 	int stop_signal;
+	int stops;	  /* stop signals received */
+	int group_signal; /* the last one reached the command too, likely */
+	const char *lib;  /* the preload library, NULL under ptrace alone */
 	int sigfd;
 	char db_err[1024]; /* the database could not be set up: why */
 	int db_said;	   /* the write error was reported */
 	int forwarded;	   /* a stop signal passed on to the command */
-	int tracer_root;   /* the command was started under ptrace */
+	int tracer_root;   /* the command was started under ptrace or seccomp */
+	int attached;	   /* -p: the process was there before us */
+	int said_static;   /* -b preload: a static program was named */
 	const char *command;
 };
 
@@ -396,11 +516,13 @@ drain(struct collector *c)
 static void
 batch_pause(const struct collector *c, size_t got)
 {
-	struct pollfd sig = { .fd = c->sigfd, .events = POLLIN };
+	struct pollfd p[2] = { { .fd = c->sigfd, .events = POLLIN },
+		{ .fd = c->unotify != NULL ? unotifier_fd(c->unotify) : -1, .events = POLLIN } };
 
-	/* Signals (the command's exit above all) still end the pause. */
+	/* Signals (the command's exit above all) still end the pause, and
+	 * a call the seccomp backend holds, which waits for us. */
 	if (got < BATCH_PAUSE_BELOW)
-		(void)poll(&sig, 1, BATCH_PAUSE_MS);
+		(void)poll(p, 2, BATCH_PAUSE_MS);
 }
 
 /*
@@ -417,8 +539,9 @@ on_stop_signal(struct collector *c, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
 
-	if (c->forwarded == 0 && c->tracer != NULL && ptracer_ntasks(c->tracer) > 0 &&
-	    !c->child_done && c->child > 0) {
+	/* an attached process runs on without us: no filter was put in */
+	if (c->forwarded == 0 && !c->attached && c->tracer != NULL &&
+	    ptracer_ntasks(c->tracer) > 0 && !c->child_done && c->child > 0) {
 		c->forwarded = sig;
 		/* one from the terminal reached the process group already */
 		if (si->ssi_code != SI_KERNEL && kill(c->child, sig) == -1 && errno != ESRCH)
@@ -429,6 +552,9 @@ on_stop_signal(struct collector *c, const struct signalfd_siginfo *si)
 		return;
 	}
 	c->stop_signal = sig;
+	c->stops++;
+	/* ^C, or a hangup, reaches the command's process group too */
+	c->group_signal = sig == SIGINT || si->ssi_code == SI_KERNEL;
 }
 
 static void
@@ -453,8 +579,10 @@ handle_signals(struct collector *c)
 				break;
 			if (c->tracer != NULL && ptracer_event(c->tracer, r, status))
 				continue;
-			if (r == c->child && !c->child_done && c->tracer != NULL &&
-			    (c->exec_error = ptracer_exec_error(c->tracer))) {
+			if (r == c->child && !c->child_done && c->tracer_root &&
+			    (c->exec_error = c->tracer != NULL
+				    ? ptracer_exec_error(c->tracer)
+				    : unotifier_exec_error(c->unotify))) {
 				c->child_done = 1;
 				c->child_status = status;
 				continue;
@@ -496,15 +624,31 @@ poll_timeout(int64_t commit_ns, int64_t linger_ns)
 static void
 collect(struct collector *c)
 {
-	struct pollfd pfd[2] = { { .fd = c->ch.fd, .events = POLLIN },
-		{ .fd = c->sigfd, .events = POLLIN } };
-	int64_t deadline = 0, next_check = 0, now, commit, linger = -1;
+	struct pollfd pfd[3] = { { .fd = c->ch.fd, .events = POLLIN },
+		{ .fd = c->sigfd, .events = POLLIN },
+		{ .fd = c->unotify != NULL ? unotifier_fd(c->unotify) : -1, .events = POLLIN } };
+	int64_t deadline = 0, next_check = 0, now, commit, linger = -1, stop_by = 0;
 
 	for (;;) {
 		now = now_mono_ns();
 		commit = model_tick(c->model, now);
 		check_db(c);
-		if (c->child_done) {
+		if (c->stop_signal != 0) {
+			/* A ^C reached the command's process group too: give it
+			 * a moment to end, so the run says how it ended.  Not
+			 * for a signal to sbtrace alone (kill PID), nor after a
+			 * second one, nor when ptrace traces (the kernel kills
+			 * its tracees when we go), nor for a process -p
+			 * attached to, in no group of ours. */
+			if (stop_by == 0)
+				stop_by = now + STOP_GRACE_NS;
+			if (c->child_done || now >= stop_by || !c->group_signal || c->stops > 1 ||
+			    c->forwarded || c->attached) {
+				drain(c);
+				return;
+			}
+			linger = stop_by - now;
+		} else if (c->child_done) {
 			if (deadline == 0)
 				deadline = now + opt_linger * 1000000000LL;
 			drain(c);
@@ -517,16 +661,14 @@ collect(struct collector *c)
 			}
 			linger = next_check - now;
 		}
-		if (poll(pfd, 2, poll_timeout(commit, linger)) == -1 && errno != EINTR)
+		if (poll(pfd, 3, poll_timeout(commit, linger)) == -1 && errno != EINTR)
 			err(1, "poll");
+		if (pfd[2].revents & POLLIN)
+			unotifier_handle(c->unotify);
 		if (pfd[0].revents & POLLIN)
 			batch_pause(c, drain(c));
 		if (pfd[1].revents & POLLIN)
 			handle_signals(c);
-		if (c->stop_signal != 0) {
-			drain(c);
-			return;
-		}
 	}
 }
 
@@ -623,12 +765,19 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t sta
 		.cwd = cwd,
 		.start_ns = start_ns,
 		.backend = opt_backend,
-		.all_calls = opt_all };
+		.all_calls = opt_all,
+		.attached_pid = c->attached ? c->child : 0 };
+	struct buf filter = { 0 };
 	char msg[1024];
 
 	if (uname(&un) == -1)
 		err(1, "uname");
 	r.host = un.nodename;
+	if (filter_active(&opt_filter)) {
+		if (filter_json(&opt_filter, &filter) == -1)
+			err(1, NULL);
+		r.filter = filter.p;
+	}
 	if (c->db == NULL && db_open(&c->db, opt_output, 1, msg, sizeof(msg)) == -1) {
 		size_t n = strlen(opt_output);
 
@@ -638,6 +787,7 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t sta
 										       : msg,
 		    sizeof(c->db_err));
 		c->db = NULL;
+		buf_free(&filter);
 		return;
 	}
 	if (db_run_begin(c->db, &r, &c->run_id) == -1) {
@@ -645,6 +795,7 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t sta
 		db_rollback(c->db);
 		c->run_id = 0;
 	}
+	buf_free(&filter);
 }
 
 /* Remove a database this run created and put nothing in. */
@@ -665,8 +816,8 @@ remove_db(void)
  * or -1 with why in err: the rows were kept up to the last commit.
  */
 static int
-close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, uint64_t events,
-    char *err, size_t errlen)
+close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, int interrupted,
+    uint64_t events, char *err, size_t errlen)
 {
 	int rc = 0;
 
@@ -676,8 +827,8 @@ close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, 
 		db_rollback(c->db);
 	/* what it can, even after a failure: the end, status and events */
 	if (c->run_id != 0 &&
-	    (db_run_end(c->db, c->run_id, now_realtime_ns(), has_exit, exit_code, sig, events) ==
-		    -1 ||
+	    (db_run_end(c->db, c->run_id, now_realtime_ns(), has_exit, exit_code, sig, interrupted,
+		 events) == -1 ||
 		db_commit(c->db) == -1)) {
 		snprintf(err, errlen, "%s", db_errmsg(c->db));
 		db_rollback(c->db);
@@ -691,6 +842,32 @@ close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, 
 	return rc;
 }
 
+/* "1 process", "2 processes". */
+static void
+count(FILE *f, uint64_t n, const char *one, const char *many)
+{
+	fprintf(f, "%llu %s", (unsigned long long)n, n == 1 ? one : many);
+}
+
+/* The line sbtrace ends with, unless -q. */
+static void
+summary(const struct collector *c, const struct model_stats *ms)
+{
+	fputs("sbtrace: ", stderr);
+	count(stderr, ms->processes, "process", "processes");
+	fputs(", ", stderr);
+	count(stderr, ms->accesses, "access", "accesses");
+	fprintf(stderr, " recorded in %s (run %lld)", opt_output, (long long)c->run_id);
+	if (filter_active(&opt_filter)) {
+		fputs("; ", stderr);
+		count(stderr, ms->filtered, "call", "calls");
+		fputs(" filtered out", stderr);
+	}
+	if (c->attached && !c->child_done)
+		fprintf(stderr, "; process %d detached", (int)c->child);
+	fputc('\n', stderr);
+}
+
 /* Write the end of the run and return sbtrace's exit status. */
 static int
 finish(struct collector *c, int exec_error)
@@ -700,12 +877,16 @@ finish(struct collector *c, int exec_error)
 	int status = c->child_status, code, has_exit = 0, sig = 0, failed, run_failed;
 	char run_err[1024] = "";
 
+	/* its socket is in the channel's directory; the keeper serves
+	 * from now on what still runs */
+	unotifier_free(c->unotify);
+	c->unotify = NULL;
 	stream_finish(c->stream);
 	channel_close(&c->ch);
 	ss = stream_stats(c->stream);
 	if (exec_error != 0)
 		code = exec_error == ENOENT ? 127 : 126;
-	else if (c->stop_signal != 0)
+	else if (c->stop_signal != 0 && !c->child_done)
 		code = 128 + c->stop_signal;
 	else if (WIFSIGNALED(status))
 		code = 128 + (sig = WTERMSIG(status));
@@ -713,10 +894,13 @@ finish(struct collector *c, int exec_error)
 		code = WEXITSTATUS(status);
 	if (exec_error != 0 || (c->child_done && WIFEXITED(status)))
 		has_exit = 1;
+	/* as strace -p: the process's status is in the run's row, not ours */
+	if (c->attached && c->stop_signal == 0)
+		code = 0;
 	failed = model_failed(c->model) || model_finish(c->model) == -1;
 	run_failed = close_db(c, failed, has_exit,
 			 exec_error != 0 ? code : (has_exit ? WEXITSTATUS(status) : 0), sig,
-			 ss->records, run_err, sizeof(run_err)) == -1;
+			 c->stop_signal, ss->records, run_err, sizeof(run_err)) == -1;
 	if (ss->garbage > 0)
 		warnx("trace stream: %llu bytes of garbage skipped, %llu false record headers "
 		      "among them (bad checksum or cut short)",
@@ -752,11 +936,7 @@ finish(struct collector *c, int exec_error)
 		return code;
 	}
 	if (!opt_quiet && exec_error == 0)
-		fprintf(stderr,
-		    "sbtrace: %llu processes, %llu accesses recorded in %s "
-		    "(run %lld)\n",
-		    (unsigned long long)ms->processes, (unsigned long long)ms->accesses, opt_output,
-		    (long long)c->run_id);
+		summary(c, ms);
 	return code;
 }
 
@@ -788,18 +968,21 @@ on_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, size_
  * otherwise say what is missing, and -b auto leaves static programs
  * untraced, each with its warning.
  */
-static void
+static int
 check_proc(struct collector *c)
 {
 	char why[256];
 
 	if (ptrace_proc_check(why, sizeof(why)) == 0)
-		return;
-	if (backend == BACKEND_PTRACE)
+		return 0;
+	if (backend == BACKEND_PTRACE || backend == BACKEND_SECCOMP)
 		errx(1,
-		    "-b ptrace needs /proc to read the traced processes (%s); mount proc on "
-		    "/proc (a container: do not mask it) or use -b preload",
-		    why);
+		    "%s needs /proc to read the traced processes (%s); mount proc on /proc (a "
+		    "container: do not mask it)%s",
+		    opt_pid != 0		     ? "-p"
+			: backend == BACKEND_SECCOMP ? "-b seccomp"
+						     : "-b ptrace",
+		    why, opt_pid != 0 ? "" : " or use -b preload");
 	warnx("warning: /proc is not usable (%s): processes.exe stays empty and paths relative "
 	      "to a directory descriptor are recorded without it%s; mount proc on /proc for a "
 	      "full trace",
@@ -807,17 +990,172 @@ check_proc(struct collector *c)
 	if (backend == BACKEND_AUTO)
 		snprintf(c->ptrace_why, sizeof(c->ptrace_why),
 		    "the ptrace backend needs /proc (%s)", why);
+	return -1;
 }
 
-/* -b auto without ptrace: one warning per static image left untraced. */
+/* The library's records so far, read before the seccomp backend tells
+ * the model of a new image (unotifier_set_sync). */
+static void
+sync_fifo(void *ctx)
+{
+	drain(ctx);
+}
+
+/*
+ * A static image left untraced: under -b auto without ptrace one
+ * warning each; under -b preload, which the user chose, one hint for
+ * the first (unless -q).
+ */
 static void
 warn_untraced(void *ctx, uint32_t pid, const char *exe, uint32_t mode)
 {
 	struct collector *c = ctx;
 
-	if (mode & SB_M_STATIC)
+	if (!(mode & SB_M_STATIC))
+		return;
+	if (backend == BACKEND_AUTO) {
 		warnx("warning: %s (pid %u) is static and was not traced: %s", exe, pid,
 		    c->ptrace_why);
+	} else if (!(mode & SB_M_SETUID) && !c->said_static++) {
+		warnx("hint: %s (pid %u) is static: LD_PRELOAD cannot enter it, so -b preload "
+		      "records only its exec; -b auto (the default) or -b ptrace traces it "
+		      "(processes with backend 'none' were not traced)",
+		    exe, pid);
+	}
+}
+
+/* Does exec'ing path change our identity (set-ID, file capabilities)?
+ * The dynamic linker then ignores LD_PRELOAD, as preload/classify.c
+ * says for the execs it sees. */
+static int
+is_setid(const char *path)
+{
+	struct stat st;
+	char cap[64];
+
+	if (path == NULL || stat(path, &st) == -1)
+		return 0;
+	return ((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
+	    ((st.st_mode & S_ISGID) && st.st_gid != getegid()) ||
+	    getxattr(path, "security.capability", cap, sizeof(cap)) > 0;
+}
+
+/*
+ * Before COMMAND runs (unless -q): say when nothing it does will be
+ * recorded, which otherwise shows only as a trace of one row, or when
+ * tracing changes what it can do.  ptraced: it starts under ptrace.
+ */
+static void
+hint_command(const char *cmd, const char *exe, int ptraced)
+{
+	if (is_setid(exe) && ptraced)
+		warnx("hint: %s is set-ID (or has file capabilities): under ptrace it runs without "
+		      "its privilege",
+		    cmd);
+	else if (is_setid(exe))
+		warnx("hint: %s is set-ID (or has file capabilities): the dynamic linker ignores "
+		      "LD_PRELOAD for it, so only its exec is recorded (-b ptrace traces it, "
+		      "without its privilege)",
+		    cmd);
+	else if (backend == BACKEND_PRELOAD && is_static(exe))
+		warnx("hint: %s is static: LD_PRELOAD cannot enter it, so -b preload records "
+		      "only its exec; -b auto (the default) or -b ptrace traces it",
+		    cmd);
+}
+
+/* The model, the stream and the read buffer, once the run has begun. */
+static void
+start_model(struct collector *c)
+{
+	if ((c->buf = malloc(READ_BUF)) == NULL)
+		err(1, NULL);
+	if ((c->model = model_new(c->db, c->run_id, opt_all)) == NULL ||
+	    (c->stream = stream_new(on_message, c)) == NULL)
+		err(1, NULL);
+	if (c->db_err[0] != '\0')
+		model_set_failed(c->model, c->db_err);
+	if (model_set_own(c->model, c->lib, c->ch.dir) == -1)
+		err(1, NULL);
+	if (c->tracer != NULL)
+		ptracer_set_model(c->tracer, c->model);
+	if (c->unotify != NULL) {
+		unotifier_set_model(c->unotify, c->model);
+		unotifier_set_sync(c->unotify, sync_fifo, c);
+	}
+	if (filter_active(&opt_filter))
+		model_set_filter(c->model, &opt_filter);
+}
+
+static void
+end_collector(struct collector *c)
+{
+	ptracer_free(c->tracer);
+	model_free(c->model);
+	stream_free(c->stream);
+	free(c->buf);
+	filter_free(&opt_filter);
+}
+
+/*
+ * sbtrace -p PID: the process and every thread of it are seized where
+ * they are and followed, with their children, until it exits (and the
+ * linger is over) or sbtrace is told to stop; then what is still
+ * traced is detached and runs on.  The FIFO is made as for a command,
+ * though nothing writes it, so that the loop is the same.
+ */
+static int
+run_attached(struct collector *c)
+{
+	struct attach_target at;
+	char cwd[PATH_MAX], why[1024], name[64];
+	sigset_t oldmask;
+	struct model_child mc = { .parent = getpid() };
+	int code;
+
+	/* no probe first: a refusal is explained from what refused */
+	check_proc(c);
+	if (attach_target(opt_pid, &at, why, sizeof(why)) == -1) {
+		if (why[0] == '\0')
+			err(1, NULL);
+		errx(1, "%s", why);
+	}
+	snprintf(name, sizeof(name), "process %d", (int)at.pid);
+	c->command = name;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		err(1, "getcwd");
+	open_channel(c);
+	prepare_db(c);
+	setup_signals(c, &oldmask);
+	if ((c->tracer = ptracer_new(0)) == NULL)
+		err(1, NULL);
+	mc.start_ns = now_realtime_ns();
+	times_mark(T_SPAWN);
+	if (attach_seize(c->tracer, at.pid, why, sizeof(why)) == -1) {
+		/* -a: the database as it was, no -wal or -shm left */
+		if (c->db != NULL)
+			(void)db_close(c->db);
+		errx(1, "%s", why);
+	}
+	c->child = at.pid;
+	c->attached = 1;
+	begin_run(c, at.argv.p, cwd, mc.start_ns);
+	times_mark(T_DB);
+	start_model(c);
+	mc.pid = at.pid;
+	mc.parent = at.ppid;
+	mc.argv = at.argv.p;
+	mc.exe = at.exe;
+	mc.cwd = at.cwd;
+	model_set_child(c->model, &mc);
+	/* its START before any of its stops is handled: the root row */
+	ptracer_seized_start(c->tracer, at.pid);
+	collect(c);
+	attach_detach(c->tracer);
+	code = finish(c, 0);
+	times_write();
+	end_collector(c);
+	attach_target_free(&at);
+	return code;
 }
 
 int
@@ -828,24 +1166,51 @@ main(int argc, char **argv)
 	char lib[PATH_MAX], cwd[PATH_MAX], *exe;
 	struct buf cmdjson = { 0 };
 	sigset_t oldmask;
-	int cmd, exec_error = 0, code, sh = 0;
+	int cmd, exec_error = 0, code, sh = 0, proc_ok, unotify;
 	struct command_chain chain = { .n = 0 };
-	char *found;
+	char *found, why[256];
 
+	/* a subcommand: sbtrace -- report traces a program named report */
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return report_main(argc - 1, argv + 1);
 	times_mark(T_MAIN);
 	cmd = parse_options(argc, argv);
+	if (opt_pid != 0)
+		return run_attached(&c);
 	c.command = argv[cmd];
-	if (backend != BACKEND_PTRACE)
+	unotify = backend == BACKEND_SECCOMP;
+	if (backend == BACKEND_AUTO || backend == BACKEND_PRELOAD)
 		find_library(argv[0], lib, sizeof(lib));
 	if (backend == BACKEND_PTRACE && ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == -1)
 		errx(1, "ptrace not permitted: %s", c.ptrace_why);
-	check_proc(&c);
+	if (backend == BACKEND_SECCOMP && unotify_probe(why, sizeof(why)) == -1)
+		errx(1,
+		    "-b seccomp: seccomp user notification is not available: %s; use -b preload "
+		    "or -b ptrace",
+		    why);
+	proc_ok = check_proc(&c) == 0;
 	if (backend == BACKEND_AUTO && c.ptrace_why[0] == '\0') {
-		char why[sizeof(c.ptrace_why) - 32];
+		char pwhy[sizeof(c.ptrace_why) - 32];
 
-		if (ptrace_probe_quick(why, sizeof(why)) == -1)
+		if (ptrace_probe_quick(pwhy, sizeof(pwhy)) == -1)
 			snprintf(c.ptrace_why, sizeof(c.ptrace_why), "ptrace not permitted: %s",
-			    why);
+			    pwhy);
+	}
+	/* -b auto where ptrace is not permitted: static programs go to the
+	 * seccomp backend, if it can be had */
+	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && proc_ok) {
+		size_t n = strlen(c.ptrace_why);
+
+		/* what the warnings then say of a static program left
+		 * untraced: spawn-like calls are not handed over */
+		if (unotify_probe(why, sizeof(why)) == 0 && (unotify = 1))
+			snprintf(c.ptrace_why, sizeof(c.ptrace_why),
+			    "ptrace is not permitted and it was not handed over to the seccomp "
+			    "backend (posix_spawn, system and popen do not hand over, and a "
+			    "hand-over may fail)");
+		else
+			snprintf(c.ptrace_why + n, sizeof(c.ptrace_why) - n,
+			    "; and the seccomp backend cannot be used: %s", why);
 	}
 	exe = which(argv[cmd]);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
@@ -856,9 +1221,17 @@ main(int argc, char **argv)
 	/* the channel first: a failure then leaves no empty database */
 	open_channel(&c);
 	prepare_db(&c);
-	if (backend != BACKEND_PTRACE)
+	if (backend == BACKEND_AUTO || backend == BACKEND_PRELOAD)
 		set_child_env(lib, &c.ch);
 	setup_signals(&c, &oldmask);
+	if (unotify) {
+		/* its socket goes beside the FIFO: preload/unotify.c finds it */
+		if ((c.unotify = unotifier_new(backend == BACKEND_AUTO, c.ch.dir)) == NULL)
+			err(1, "seccomp backend");
+		if (backend == BACKEND_AUTO &&
+		    setenv(SB_ENV_UNOTIFY, unotifier_address(c.unotify), 1) == -1)
+			err(1, "setenv");
+	}
 	if (backend == BACKEND_PTRACE || (backend == BACKEND_AUTO && c.ptrace_why[0] == '\0')) {
 		char pid[32];
 
@@ -876,6 +1249,9 @@ main(int argc, char **argv)
 	/* The command starts first; its records wait in the FIFO while
 	 * the database is set up. */
 	times_mark(T_SPAWN);
+	if (!opt_quiet)
+		hint_command(argv[cmd], exe,
+		    c.tracer != NULL && (backend == BACKEND_PTRACE || is_static(exe)));
 	if (c.tracer != NULL && (backend == BACKEND_PTRACE || is_static(exe))) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 			warn("prctl(PR_SET_CHILD_SUBREAPER)");
@@ -883,6 +1259,13 @@ main(int argc, char **argv)
 		if (c.child == -1)
 			err(1, "starting %s", argv[cmd]);
 		/* its execvp runs a script without "#!" with /bin/sh */
+		c.tracer_root = 1;
+	} else if (c.unotify != NULL && (backend == BACKEND_SECCOMP || is_static(exe))) {
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+			warn("prctl(PR_SET_CHILD_SUBREAPER)");
+		c.child = unotifier_spawn(c.unotify, argv + cmd, &oldmask);
+		if (c.child == -1)
+			err(1, "starting %s", argv[cmd]);
 		c.tracer_root = 1;
 	} else {
 		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && is_static(exe))
@@ -897,16 +1280,10 @@ main(int argc, char **argv)
 		err(1, NULL);
 	begin_run(&c, cmdjson.p, cwd, mc.start_ns);
 	times_mark(T_DB);
-	if ((c.buf = malloc(READ_BUF)) == NULL)
-		err(1, NULL);
-	if ((c.model = model_new(c.db, c.run_id, opt_all)) == NULL ||
-	    (c.stream = stream_new(on_message, &c)) == NULL)
-		err(1, NULL);
-	if (c.db_err[0] != '\0')
-		model_set_failed(c.model, c.db_err);
-	if (c.tracer != NULL)
-		ptracer_set_model(c.tracer, c.model);
-	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0')
+	c.lib = backend != BACKEND_PTRACE ? lib : NULL;
+	start_model(&c);
+	if ((backend == BACKEND_AUTO && c.ptrace_why[0] != '\0') ||
+	    (backend == BACKEND_PRELOAD && !opt_quiet))
 		model_set_untraced_fn(c.model, warn_untraced, &c);
 	mc.exe = exe;
 	mc.execs = chain.e;
@@ -931,10 +1308,7 @@ main(int argc, char **argv)
 	times_write();
 	command_chain_free(&chain);
 	free(found);
-	ptracer_free(c.tracer);
-	model_free(c.model);
-	stream_free(c.stream);
-	free(c.buf);
+	end_collector(&c);
 	free(exe);
 	buf_free(&cmdjson);
 	return code;

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "db.h"
+#include "filter.h"
 #include "wire.h"
 
 /* Commit at least this often, and after this many rows. */
@@ -34,6 +35,7 @@ struct model_stats {
 	uint64_t retired;   /* folding tables freed: their image ended */
 	uint64_t revived;   /* of those, read back for a late record */
 	uint64_t messages;  /* messages handed to the model */
+	uint64_t filtered;  /* calls left out by the filter */
 	/* what the last successful commit made permanent */
 	uint64_t kept_processes, kept_accesses, kept_messages;
 };
@@ -66,6 +68,14 @@ void model_free(struct model *m);
 
 void model_set_child(struct model *m, const struct model_child *c);
 
+/* The tracer's own files, to leave out of the trace (own.h): lib, the
+ * preload library (NULL: none), and dir, the channel directory.  -1
+ * with errno when out of memory. */
+int model_set_own(struct model *m, const char *lib, const char *dir);
+
+/* Record only the accesses f keeps (f outlives m); the default is all. */
+void model_set_filter(struct model *m, const struct filter *f);
+
 /* The stream_msg_fn for stream_new(): ctx is the model. */
 void model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, size_t len);
 
@@ -96,16 +106,17 @@ int model_any_alive(struct model *m);
 const struct model_stats *model_stats(const struct model *m);
 
 /*
- * The ptrace backend (ptrace.c) speaks the library's messages: rows of
- * the images it creates say backend 'ptrace', and library messages of
+ * The syscall backends (ptrace.c, unotify.c) speak the library's
+ * messages: rows of the images they create say backend (its
+ * processes.backend, "ptrace" or "seccomp"), and library messages of
  * those images are ignored.
  */
-void model_ptrace_message(struct model *m, const struct sb_hdr *hdr, const unsigned char *body,
-    size_t len);
-/* ptrace.c ran out of memory building a message. */
-void model_ptrace_oom(struct model *m);
-/* A ptraced image ended with wait status status at ts. */
-void model_ptrace_exit(struct model *m, uint32_t pid, uint64_t image, int status, int64_t ts);
+void model_backend_message(struct model *m, const char *backend, const struct sb_hdr *hdr,
+    const unsigned char *body, size_t len);
+/* A backend ran out of memory building a message. */
+void model_backend_oom(struct model *m);
+/* An image a backend records ended with wait status status at ts. */
+void model_backend_exit(struct model *m, uint32_t pid, uint64_t image, int status, int64_t ts);
 
 /* Called for each untraced static or set-id image given a row (exe, the
  * exec's SB_M_* mode): -b auto warns when ptrace could have traced it. */

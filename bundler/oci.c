@@ -614,6 +614,12 @@ open_docker(struct oci_image *im, struct ojson *j, char *err, size_t errlen)
 		say(err, errlen, "%s: wrong digest (sha256:%s)", cname, hex);
 		goto out;
 	}
+	/* the config is checked as a C string from here on: with a NUL
+	 * in it, what follows would be digested but never read */
+	if (strlen(im->config) != clen) {
+		say(err, errlen, "%s: not JSON text (a NUL byte)", cname);
+		goto out;
+	}
 	snprintf(im->digest, sizeof im->digest, "sha256:%s", hex);
 	snprintf(im->config_digest, sizeof im->config_digest, "sha256:%s", hex);
 	if (set_layers(im, nlayers) < 0) {

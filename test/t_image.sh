@@ -200,6 +200,19 @@ rc=0
 	rc=$?
 expect_eq 1 "$rc" "a manifest.json that is not JSON"
 expect_match 'manifest\.json: not well-formed JSON' "$(cat n.err)" "... is refused"
+# a config that is JSON up to a NUL byte, and named by the digest of
+# all of it
+printf '%s\0junk' "$ccfg" >nul.json
+nhex=$(sha256sum <nul.json | cut -d' ' -f1)
+cp nul.json "dsave/$nhex.json"
+printf '[{"Config":"%s.json","RepoTags":["hello:latest"],"Layers":["aaa/layer.tar","bbb/layer.tar"]}]' \
+	"$nhex" >dsave/manifest.json
+tar -C dsave -cf nul.tar manifest.json "$nhex.json" aaa bbb
+rc=0
+"$SIDEBUNDLE" create --out-dir out --name bad --from-image docker-archive:nul.tar >nul.err 2>&1 ||
+	rc=$?
+expect_eq 1 "$rc" "a config with a NUL byte"
+expect_match "$nhex\.json: not JSON text \(a NUL byte\)" "$(cat nul.err)" "... is refused"
 
 # concurrent creates of one image: one unpacks, the other waits, both
 # bundle, one root

@@ -37,8 +37,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Back in our working directory first: libFuzzer writes the input
+ * that failed there, and box/ is removed. */
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \
+		back();                                                                            \
 		fprintf(stderr, "layer fuzz: " __VA_ARGS__);                                       \
 		fprintf(stderr, "\n");                                                             \
 		abort();                                                                           \
@@ -69,9 +72,17 @@ static struct {
 } F;
 
 static void
+back(void)
+{
+	if (F.ready && fchdir(F.cwd) < 0)
+		perror("layer fuzz: fchdir");
+}
+
+static void
 must(int ok, const char *what)
 {
 	if (!ok) {
+		back();
 		fprintf(stderr, "layer fuzz: setting up: %s: %s\n", what, strerror(errno));
 		abort();
 	}
@@ -376,7 +387,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FAIL("unpack_finish: %s", u.err);
 	must(fchdir(F.cwd) == 0, "chdir back");
 	must(fclose(owners) == 0, "the side table");
-	unlinkat(F.sfd, "in/layer", 0);
+	must(unlinkat(F.sfd, "in/layer", 0) == 0 || errno == ENOENT, "in/layer");
 	check_outside();
 	check_root(rootfd);
 	check_owners(table, tlen);

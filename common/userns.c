@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -214,4 +215,53 @@ sb_userns_proc_refusal(char *buf, size_t len)
 		    "here is uid %lu outside): run it as root outside that namespace",
 		    (unsigned long)geteuid(), outer);
 	return buf;
+}
+
+/* The probe's child: new user, mount and PID namespaces, and in them
+ * (pid 1) a new proc on /proc, as bwrap makes it.  Exits 0 when it was
+ * mounted, 1 when the kernel refused it (EPERM), 2 when it cannot tell. */
+static void __attribute__((noreturn)) proc_probe(void)
+{
+	int st;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID) < 0)
+		_exit(2);
+	pid_t pid = fork();
+	if (pid < 0)
+		_exit(2);
+	if (pid == 0) {
+		/* private first: nothing of it may reach the namespace we came from */
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			_exit(2);
+		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+			_exit(0);
+		_exit(errno == EPERM ? 1 : 2);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			_exit(2);
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 2);
+}
+
+int
+sb_new_proc_refused(void)
+{
+	unsigned long outer;
+	char masked[512];
+	int st;
+
+	/* the cheap answers first: the probe costs two forks */
+	if (userns_nested(&outer) != 1 || proc_submounts(masked, sizeof masked) == 0)
+		return 0;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		proc_probe();
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) > 1)
+		return -1;
+	return WEXITSTATUS(st);
 }

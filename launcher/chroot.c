@@ -25,6 +25,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -32,7 +33,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -219,7 +222,7 @@ target_ids(const struct launch *l, uid_t *uid, gid_t *gid)
 		*gid = colon ? (gid_t)b : (gid_t)a;
 		return 0;
 	}
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	const char *su = caller_env(l, "SUDO_UID"), *sg = caller_env(l, "SUDO_GID");
 	if (su && sg) {
 		if (parse_id(su, "SUDO_UID", &a) < 0 || parse_id(sg, "SUDO_GID", &b) < 0)
 			return -1;
@@ -347,6 +350,30 @@ unshare_failed(int e)
 		errno = e;
 		warn("chroot mode: unshare");
 	}
+}
+
+/* A new network namespace has a loopback, down: up, as bwrap brings
+ * it, so the program can still talk to itself. */
+static int
+loopback_up(void)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		warn("chroot mode: no network: socket");
+		return -1;
+	}
+	memcpy(ifr.ifr_name, "lo", sizeof "lo");
+	int rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (rc == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	if (rc < 0)
+		warn("chroot mode: no network: bringing up the loopback");
+	close(fd);
+	return rc;
 }
 
 /* Where a forwarded signal goes: init, in the launcher; the entry, in
@@ -493,10 +520,13 @@ run_chroot(struct launch *l)
 	if (target_ids(l, &uid, &gid) < 0)
 		return EXIT_CANNOT_RUN;
 	env_scrub_loader(l);
-	if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0) {
+	int net = setting_bool(l, SB_ENV_NET, 1);
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID | (net ? 0 : CLONE_NEWNET)) < 0) {
 		unshare_failed(errno);
 		return EXIT_CANNOT_RUN;
 	}
+	if (!net && loopback_up() < 0)
+		return EXIT_CANNOT_RUN;
 	if (pipe2(sp, O_CLOEXEC) < 0) {
 		warn("chroot mode: pipe");
 		return EXIT_CANNOT_RUN;

@@ -17,6 +17,8 @@ static const char usage_text[] =
     "           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"
     "           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"
     "           [--set-env K=V]... [-r ROOT] [-q] [-v]\n"
+    "           [--run-no-net] [--run-clean-env] [--run-bind SRC[:DEST]]...\n"
+    "           [--run-ro-bind SRC[:DEST]]... [--run-workspace DIR]\n"
     "       sidebundle verify DIR/NAME\n"
     "       sidebundle --help | --version\n";
 

@@ -1,6 +1,7 @@
 /*
  * chroot mode (root or CAP_SYS_ADMIN + CAP_SYS_CHROOT): new mount and
- * PID namespaces.  The launcher forks the sandbox's init (pid 1), which
+ * PID namespaces (and a network namespace with SIDEBUNDLE_NET=0, its
+ * loopback brought up as bwrap does).  The launcher forks the sandbox's init (pid 1), which
  * binds the payload read-only on itself with /proc (the kernel's
  * sensitive files masked), a /dev of the safe nodes only and a /tmp
  * mounted inside, chroots into it and forks the entry (pid 2).  Before

@@ -1,8 +1,9 @@
 /*
  * sidebundle-launcher: the static program every bundle carries as
  * bin/.sidebundle-launcher, each bin/<entry> a symlink to it.  It finds
- * its bundle and entry, reads the header of manifest.lock and runs the
- * entry in host, bwrap or chroot mode (sidebundle-launcher(7)).  libc
+ * its bundle and entry (and, started by its own name, its options),
+ * reads the header of manifest.lock and runs the entry in host, bwrap
+ * or chroot mode (sidebundle-launcher(7)).  libc
  * only, nothing of the bundler: it must run on any Linux of the same
  * architecture.  Helpers return -1 (or NULL) with errno set; the run_*
  * functions print why they failed and return the exit status to use.

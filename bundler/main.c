@@ -20,6 +20,7 @@ static const char usage_text[] =
     "           [--run-no-net] [--run-clean-env] [--run-bind SRC[:DEST]]...\n"
     "           [--run-ro-bind SRC[:DEST]]... [--run-workspace DIR]\n"
     "       sidebundle verify DIR/NAME\n"
+    "       sidebundle check [-v] DIR/NAME\n"
     "       sidebundle --help | --version\n";
 
 int

@@ -20,9 +20,9 @@
  * is mirrored one level further instead of bound whole.
  *
  * Inside another sandbox (a container, bwrap itself) the kernel may
- * refuse the new /proc: in a user namespace it mounts one only where
- * the /proc there is all visible, and those sandboxes mount over parts
- * of theirs.  The /proc there is then bound read-only instead: the
+ * refuse the new /proc: in a user namespace (bwrap makes one, also for
+ * root) it mounts one only where the /proc there is all visible, and
+ * those sandboxes mount over parts of theirs.  The /proc there is then bound read-only instead: the
  * program sees that sandbox's processes, but the kernel keeps it from
  * their files (/proc/PID/root, mem, environ: a process of a child user
  * namespace may not ptrace its parent's), and the outer sandbox's own

@@ -87,4 +87,15 @@ print(os.getcwd(), sorted(k for k in os.environ if k not in ("LC_CTYPE",)),
 '"$NET_PY" "$port")
 expect_eq "/workspace ['GREETING', 'HOME', 'LOGNAME', 'PATH', 'PWD', 'TERM', 'USER'] in-data False
 lo refused" "$got" "nested, every switch by the environment"
+
+# a container's masks below /proc (Docker's read-only /proc/sys), as
+# root: bwrap's own user namespace is refused a new /proc there too, and
+# the bundle runs all the same, the mask kept
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	got=$(unshare -m --propagation private sh -c 'mount --bind /proc/sys /proc/sys &&
+		mount -o remount,bind,ro /proc/sys &&
+		"$1" --no-net python3 -c "import os; print(os.getpid(), os.access(\"/proc/sys/kernel/hostname\", os.W_OK) or os.statvfs(\"/proc/sys\").f_flag & 1)"' \
+		sh "$L" 2>&1)
+	expect_eq "2 1" "$got" "under a container's masks, as root: runs, the mask kept"
+fi
 exit 0

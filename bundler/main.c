@@ -7,6 +7,7 @@
 #include "check.h"
 #include "create.h"
 #include "deps_cmd.h"
+#include "pack_cmd.h"
 #include "verify.h"
 
 /* Identical to the SYNOPSIS of sidebundle(1). */
@@ -19,8 +20,12 @@ static const char usage_text[] =
     "           [--set-env K=V]... [-r ROOT] [-q] [-v]\n"
     "           [--run-no-net] [--run-clean-env] [--run-bind SRC[:DEST]]...\n"
     "           [--run-ro-bind SRC[:DEST]]... [--run-workspace DIR]\n"
+    "       sidebundle create --out-dir DIR --name NAME\n"
+    "           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"
+    "           [--trace 'SHELL COMMAND']... [--db TRACE.db]... [option]...\n"
     "       sidebundle verify DIR/NAME\n"
     "       sidebundle check [-v] DIR/NAME\n"
+    "       sidebundle pack [-q] [-e ENTRY] [-l LEVEL] -o FILE DIR/NAME\n"
     "       sidebundle --help | --version\n";
 
 int
@@ -48,6 +53,8 @@ main(int argc, char **argv)
 		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "pack") == 0)
+		return cmd_pack(argc - 1, argv + 1);
 	warnx("unknown command %s", cmd);
 	fputs(usage_text, stderr);
 	return 2;

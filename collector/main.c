@@ -9,7 +9,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +26,7 @@
 #include "json.h"
 #include "model.h"
 #include "ptrace.h"
+#include "spawn.h"
 #include "stream.h"
 #include "util.h"
 #include "wire.h"
@@ -302,7 +302,7 @@ which(const char *cmd)
 	if (strchr(cmd, '/') != NULL)
 		return realpath(cmd, NULL);
 	if (path == NULL)
-		path = "/usr/local/bin:/bin:/usr/bin";
+		path = SPAWN_DEFAULT_PATH;
 	for (p = path;; p = e + 1) {
 		e = strchrnul(p, ':');
 		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(e - p), p,
@@ -314,54 +314,14 @@ which(const char *cmd)
 	}
 }
 
-/*
- * Start COMMAND.  Returns its pid, or -1 with the exec errno in *error:
- * posix_spawnp reports a failed exec as its result, so "not found" is
- * told apart from the command's own exit status 127.  It also copies no
- * page tables, which matters: the command's start is part of the cost of
- * every trace.
- */
+/* Orphaned descendants (daemons) become our children, so the linger
+ * policy can see them before they have reported anything. */
 static pid_t
-spawn(char **argv, const char *found, const sigset_t *mask, int *error, int *sh)
+spawn(char **argv, const sigset_t *mask, int *error, int *sh)
 {
-	extern char **environ;
-	posix_spawnattr_t attr;
-	pid_t pid;
-	int r;
-
-	/* Orphaned descendants (daemons) become our children, so the
-	 * linger policy can see them before they have reported anything. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		warn("prctl(PR_SET_CHILD_SUBREAPER)");
-	if ((r = posix_spawnattr_init(&attr)) != 0 ||
-	    (r = posix_spawnattr_setsigmask(&attr, mask)) != 0 ||
-	    (r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK)) != 0)
-		errc(1, r, "posix_spawnattr");
-	r = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
-	if (r == ENOEXEC && found != NULL) {
-		/* A script without "#!": /bin/sh runs it, as execvp does
-		 * (posix_spawnp has not since glibc 2.15), with the file as
-		 * execvp passes it. */
-		size_t n = 0;
-		char **v;
-
-		while (argv[n] != NULL)
-			n++;
-		if ((v = calloc(n + 2, sizeof(*v))) == NULL)
-			err(1, NULL);
-		v[0] = "/bin/sh";
-		v[1] = strchr(argv[0], '/') != NULL ? argv[0] : (char *)found;
-		memcpy(v + 2, argv + 1, n * sizeof(*v));
-		if ((r = posix_spawn(&pid, v[0], NULL, &attr, v, environ)) == 0)
-			*sh = 1;
-		free(v);
-	}
-	posix_spawnattr_destroy(&attr);
-	if (r != 0) {
-		*error = r;
-		return -1;
-	}
-	return pid;
+	return spawn_command(argv, mask, error, sh);
 }
 
 struct collector {
@@ -928,7 +888,7 @@ main(int argc, char **argv)
 		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && is_static(exe))
 			warnx("warning: %s is static and is not traced: %s", argv[cmd],
 			    c.ptrace_why);
-		c.child = spawn(argv + cmd, found, &oldmask, &exec_error, &sh);
+		c.child = spawn(argv + cmd, &oldmask, &exec_error, &sh);
 	}
 	/* the command's exec rows: what it runs, as the kernel resolves it */
 	if (found != NULL && c.child != -1 &&

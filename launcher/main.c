@@ -1,7 +1,10 @@
 /*
  * sidebundle-launcher: find the bundle (two levels above our own
  * executable), the entry (the name we were started as, following the
- * symlinks that led to us), read the manifest's header, and run.
+ * symlinks that led to us; or, started by our own name, the options and
+ * the entry after them), read the manifest's header, and run.  When
+ * an archive follows the program, we are a single-file bundle instead
+ * (single.c), which runs through the same launch_run().
  */
 #include <err.h>
 #include <errno.h>
@@ -110,24 +113,60 @@ env_snapshot(void)
 	return v;
 }
 
+void
+launch_read_manifest(struct launch *l)
+{
+	char errbuf[512];
+
+	l->payload = xjoin(l->root, SB_LAYOUT_PAYLOAD);
+	int rootfd = open(l->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		err(EXIT_CANNOT_RUN, "%s", l->root);
+	if (manifest_read(&l->m, rootfd, MF_HEADER, errbuf, sizeof errbuf) < 0)
+		errx(EXIT_CANNOT_RUN, "%s/%s", l->root, errbuf);
+	close(rootfd);
+}
+
+int
+launch_run(struct launch *l)
+{
+	/* before the environment is touched: the settings are read from it */
+	l->callenv = env_snapshot();
+	const char *from, *mode = setting_from(l, SB_ENV_RUN_MODE, &from);
+	if (mode == NULL || *mode == '\0')
+		mode = l->m.run_mode;
+	if (strcmp(mode, "host") != 0 && strcmp(mode, "bwrap") != 0 && strcmp(mode, "chroot") != 0)
+		errx(2, SB_ENV_RUN_MODE "=%s (%s): want host, bwrap or chroot", mode, from);
+	/* all of it is checked before anything is done */
+	if (settings_check(l, mode) < 0)
+		return 2;
+	env_prepare(l);
+	if (strcmp(mode, "host") == 0)
+		return run_host(l);
+	if (strcmp(mode, "bwrap") == 0)
+		return run_bwrap(l);
+	return run_chroot(l);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct launch l = { 0 };
-	char errbuf[512];
 	struct stat bin;
 
 	program_invocation_short_name = "sidebundle-launcher";
 	if (argc < 1)
 		errx(2, "started without a name");
 	l.argv0 = argv[0];
-	l.callenv = env_snapshot();
 	char *self = self_path(argv[0]);
 	if (self == NULL)
 		err(EXIT_CANNOT_RUN, "cannot find its own executable");
+	/* a single-file bundle: the same launcher with an archive after it */
+	int rc = single_main(self, argc, argv);
+	if (rc >= 0)
+		return rc;
 	char *bindir = dir_of(self);
 	l.root = dir_of(bindir);
-	l.payload = xjoin(l.root, SB_LAYOUT_PAYLOAD);
 	if (stat(bindir, &bin) < 0)
 		err(EXIT_CANNOT_RUN, "%s", bindir);
 
@@ -139,29 +178,10 @@ main(int argc, char **argv)
 		name = xstrdup(argv[first]);
 		l.argv0 = argv[first++];
 	}
-	int rootfd = open(l.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		err(EXIT_CANNOT_RUN, "%s", l.root);
-	if (manifest_read(&l.m, rootfd, MF_HEADER, errbuf, sizeof errbuf) < 0)
-		errx(EXIT_CANNOT_RUN, "%s/%s", l.root, errbuf);
-	close(rootfd);
+	launch_read_manifest(&l);
 	if ((l.e = manifest_entry(&l.m, name)) == NULL)
 		errx(EXIT_NOT_FOUND, "no entry named %s in bundle %s", name, l.root);
 	l.args = argv + first;
 	l.nargs = argc - first;
-
-	const char *from, *mode = setting_from(&l, SB_ENV_RUN_MODE, &from);
-	if (mode == NULL || *mode == '\0')
-		mode = l.m.run_mode;
-	if (strcmp(mode, "host") != 0 && strcmp(mode, "bwrap") != 0 && strcmp(mode, "chroot") != 0)
-		errx(2, SB_ENV_RUN_MODE "=%s (%s): want host, bwrap or chroot", mode, from);
-	/* all of it is checked before anything is done */
-	if (settings_check(&l, mode) < 0)
-		return 2;
-	env_prepare(&l);
-	if (strcmp(mode, "host") == 0)
-		return run_host(&l);
-	if (strcmp(mode, "bwrap") == 0)
-		return run_bwrap(&l);
-	return run_chroot(&l);
+	return launch_run(&l);
 }

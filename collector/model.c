@@ -11,6 +11,7 @@
 #include "json.h"
 #include "model.h"
 #include "msg.h"
+#include "own.h"
 #include "path.h"
 #include "procstat.h"
 #include "util.h"
@@ -100,6 +101,7 @@ struct model {
 	int64_t run_id;
 	int all_calls;
 	struct model_child child;
+	const struct filter *filter; /* NULL: everything */
 	struct proc *root;
 	struct htab by_img, by_pid, by_image, spawned;
 	struct proc **procs;
@@ -117,6 +119,7 @@ struct model {
 	int from_ptrace; /* the message being handled comes from ptrace.c */
 	model_untraced_fn *untraced_fn;
 	void *untraced_ctx;
+	struct own own; /* the tracer's files, left out */
 	int failed;
 	char err[512];
 	struct model_stats st;
@@ -297,6 +300,7 @@ model_free(struct model *m)
 	free(m->dirty);
 	msg_free(&m->msg);
 	buf_free(&m->json);
+	own_free(&m->own);
 	free(m);
 }
 
@@ -304,6 +308,19 @@ void
 model_set_child(struct model *m, const struct model_child *c)
 {
 	m->child = *c;
+}
+
+int
+model_set_own(struct model *m, const char *lib, const char *dir)
+{
+	own_free(&m->own);
+	return own_init(&m->own, lib, dir);
+}
+
+void
+model_set_filter(struct model *m, const struct filter *f)
+{
+	m->filter = f;
 }
 
 static struct proc *
@@ -704,6 +721,13 @@ record(struct model *m, struct proc *p, const struct db_access *a, uint16_t op)
 	struct acc *n;
 	uint64_t h;
 
+	if (own_is(&m->own, op, a->mode, a->path, a->path_len, p->ptraced))
+		return;
+	/* before the folding table: what is left out costs no memory */
+	if (m->filter != NULL && !filter_keep(m->filter, op, a->path, a->path_len)) {
+		m->st.filtered++;
+		return;
+	}
 	m->st.calls++;
 	changed(m);
 	if (m->all_calls) {

@@ -96,7 +96,7 @@ _sb_load() {
 			_sb_nargs[$a]=$b
 			_sb_meta[$a]=$c
 			;;
-		sub) _sb_subs+=("$a") ;;
+		sub) [[ " ${_sb_subs[*]} " == *" $a "* ]] || _sb_subs+=("$a") ;;
 		esac
 	done <<<"${_sb_help_cache[$key]}"
 }

@@ -31,6 +31,8 @@ static const char *const migrations[SB_DB_VERSION - 1] = {
 	/* 2 -> 3: how a run was cut short, the packages that own files, and
 	 * views with one row per (run, path) */
 	"ALTER TABLE runs ADD COLUMN interrupted INTEGER;"
+	"ALTER TABLE runs ADD COLUMN filter TEXT;"
+	"ALTER TABLE runs ADD COLUMN attached_pid INTEGER;"
 	"CREATE TABLE IF NOT EXISTS packages (path TEXT PRIMARY KEY,"
 	" package TEXT NOT NULL, version TEXT, architecture TEXT) WITHOUT ROWID;"
 	"DROP VIEW IF EXISTS files_read;"
@@ -468,7 +470,8 @@ db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id)
 		return -1;
 	rc = sqlite3_prepare_v2(db->h,
 	    "INSERT INTO runs (command, cwd, start_ns, backend, host,"
-	    " all_calls, sbtrace_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    " all_calls, sbtrace_version, filter, attached_pid)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return fail(db, "insert run");
@@ -479,6 +482,10 @@ db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id)
 	sqlite3_bind_text(st, 5, r->host, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, r->all_calls);
 	sqlite3_bind_text(st, 7, SB_VERSION, -1, SQLITE_STATIC);
+	if (r->filter != NULL)
+		sqlite3_bind_text(st, 8, r->filter, -1, SQLITE_STATIC);
+	if (r->attached_pid > 0)
+		sqlite3_bind_int64(st, 9, r->attached_pid);
 	rc = step(db, st, "insert run");
 	sqlite3_finalize(st);
 	if (rc == -1)
@@ -616,22 +623,4 @@ db_access_each(struct db *db, int64_t process_id,
 	}
 	sqlite3_finalize(st);
 	return 0;
-}
-
-int
-db_meta_set(struct db *db, const char *key, const char *value)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (begin(db) == -1)
-		return -1;
-	if (sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", -1,
-		&st, NULL) != SQLITE_OK)
-		return fail(db, "insert meta");
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = step(db, st, "insert meta");
-	sqlite3_finalize(st);
-	return rc;
 }

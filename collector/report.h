@@ -66,8 +66,8 @@ struct rrun {
 	int64_t id;
 	struct rargv command;
 	struct rtext cwd, host, backend, version;
-	struct rtext filter;	  /* meta run.ID.filter: recorded in part */
-	struct rtext attach;	  /* meta run.ID.attach: the pid -p attached to */
+	struct rtext filter;	  /* runs.filter: recorded in part */
+	struct rtext attach;	  /* runs.attached_pid: the pid -p attached to */
 	int64_t start_ns, end_ns; /* end_ns 0: none recorded */
 	int has_exit, exit_code, signal, interrupted;
 	int64_t events;

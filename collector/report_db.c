@@ -394,14 +394,15 @@ opt_int(sqlite3_stmt *st, int i, int *has)
 static int
 load_run_row(struct rdb *r, int64_t id, struct rrun *run)
 {
-	char sql[400];
+	char sql[512];
 	sqlite3_stmt *st;
 	int rc, has;
 
 	snprintf(sql, sizeof(sql),
 	    "SELECT id, command, cwd, start_ns, end_ns, backend, host, all_calls, exit_code,"
 	    " signal, events, sbtrace_version, %s FROM runs WHERE id = ?",
-	    r->has_interrupted ? "interrupted" : "NULL");
+	    r->has_interrupted ? "interrupted, filter, CAST(attached_pid AS TEXT)"
+			       : "NULL, NULL, NULL");
 	if (sqlite3_prepare_v2(r->h, sql, -1, &st, NULL) != SQLITE_OK)
 		return dbwarn(r, "reading runs");
 	sqlite3_bind_int64(st, 1, id);
@@ -416,7 +417,8 @@ load_run_row(struct rdb *r, int64_t id, struct rrun *run)
 	run->id = sqlite3_column_int64(st, 0);
 	rc = argv_of(r, st, 1, &run->command) | text_of(st, 2, &run->cwd) |
 	    text_of(st, 5, &run->backend) | text_of(st, 6, &run->host) |
-	    text_of(st, 11, &run->version);
+	    text_of(st, 11, &run->version) | text_of(st, 13, &run->filter) |
+	    text_of(st, 14, &run->attach);
 	run->start_ns = sqlite3_column_int64(st, 3);
 	run->end_ns = sqlite3_column_int64(st, 4);
 	run->all_calls = sqlite3_column_int(st, 7);
@@ -430,30 +432,6 @@ load_run_row(struct rdb *r, int64_t id, struct rrun *run)
 		return -1;
 	}
 	return 0;
-}
-
-/* meta's run.ID.NAME into *t (NULL: no such key). */
-static int
-load_meta(struct rdb *r, int64_t id, const char *name, struct rtext *t)
-{
-	char key[64];
-	sqlite3_stmt *st;
-	int rc;
-
-	snprintf(key, sizeof(key), "run.%lld.%s", (long long)id, name);
-	if (sqlite3_prepare_v2(r->h, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) !=
-	    SQLITE_OK)
-		return dbwarn(r, "reading meta");
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && text_of(st, 0, t) == -1) {
-		warn(NULL);
-		rc = SQLITE_NOMEM;
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_NOMEM)
-		return -1;
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : dbwarn(r, "reading meta");
 }
 
 /* Prepare sql with ?1 the run id (and ?2 a limit, -1 for none). */
@@ -702,9 +680,7 @@ int
 rdb_load(struct rdb *r, int64_t id, const struct ropts *o, struct rrun *run)
 {
 	memset(run, 0, sizeof(*run));
-	if (load_run_row(r, id, run) == -1 || load_totals(r, id, run) == -1 ||
-	    load_meta(r, id, "filter", &run->filter) == -1 ||
-	    load_meta(r, id, "attach", &run->attach) == -1)
+	if (load_run_row(r, id, run) == -1 || load_totals(r, id, run) == -1)
 		return -1;
 	if ((o->sections & (S_TREE | S_PROCS)) &&
 	    (load_procs(r, id, run) == -1 || load_ops(r, id, run) == -1))

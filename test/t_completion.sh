@@ -57,7 +57,11 @@ got=$(offered _sbtrace "$SBT" -)
 has_all "sbtrace -<TAB>: every option of --help" "$(every_option "$("$SBT" --help)")" "$got"
 has_all "sbtrace -<TAB>: the usual ones" "-o -a --all -b --linger -q" "$got"
 expect_eq "--linger" "$(offered _sbtrace "$SBT" --lin)" "sbtrace --lin<TAB>"
-expect_eq "auto preload ptrace" "$(offered _sbtrace "$SBT" -b '')" "sbtrace -b <TAB>: the backends"
+# the backends as the first -b A|B|C of --help lists them
+backends=$("$SBT" --help | grep -oE -- '-b [a-z]+(\|[a-z]+)+' | head -1 | cut -c4- | tr '|' '\n' |
+	sort | tr '\n' ' ' | sed 's/ $//')
+has_all "sbtrace --help lists the backends" "auto preload ptrace" "$backends"
+expect_eq "$backends" "$(offered _sbtrace "$SBT" -b '')" "sbtrace -b <TAB>: the backends"
 expect_eq "ptrace" "$(offered _sbtrace "$SBT" -q -b pt)" "sbtrace -q -b pt<TAB>"
 mkdir -p dir.d && touch trace.db other.txt
 expect_eq "trace.db" "$(offered _sbtrace "$SBT" -o tr)" "sbtrace -o <TAB>: files"

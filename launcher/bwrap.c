@@ -293,14 +293,19 @@ add_binds(struct args *a, struct splits *sp)
 	return 0;
 }
 
-/* Where the program starts: the workspace, else the current directory
- * when it is where it is on the host (bound itself, or below $HOME), else
- * /. */
+/* Where the program starts: the workspace, else an image's WorkingDir
+ * (unless SIDEBUNDLE_BIND_CWD asks for the current directory), else the
+ * current directory when it is where it is on the host (bound itself, or
+ * below $HOME), else /. */
 static const char *
 start_dir(const struct launch *l, const struct splits *sp, const char *workspace, const char *cwd)
 {
+	const char *bind_cwd = setting(l, SB_ENV_BIND_CWD);
+
 	if (workspace != NULL)
 		return SB_WORKSPACE_DIR;
+	if (l->e->cwd != NULL && (bind_cwd == NULL || *bind_cwd == '\0'))
+		return l->e->cwd;
 	if (*cwd == '\0' || !setting_bool(l, SB_ENV_BIND_CWD, 1))
 		return "/";
 	for (size_t i = 0; i < sp->n; i++)
@@ -308,6 +313,31 @@ start_dir(const struct launch *l, const struct splits *sp, const char *workspace
 		    under(cwd, sp->v[i].path))
 			return cwd;
 	return "/";
+}
+
+/* An image's User (entry-user UID:GID) inside the sandbox's user
+ * namespace, as an engine runs it: the files stay the caller's. */
+static int
+image_user(struct args *a, const struct launch *l)
+{
+	static char uid[16], gid[16];
+	const char *u = l->e->user, *colon;
+
+	if (u == NULL)
+		return 0;
+	if ((colon = strchr(u, ':')) == NULL || colon == u || colon[1] == '\0' ||
+	    strspn(u, "0123456789") != (size_t)(colon - u) ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    (size_t)(colon - u) >= sizeof uid || strlen(colon + 1) >= sizeof gid) {
+		warnx("%s: entry-user %s in the manifest: want UID:GID", l->e->name, u);
+		return -1;
+	}
+	memcpy(uid, u, (size_t)(colon - u));
+	uid[colon - u] = '\0';
+	strcpy(gid, colon + 1);
+	add3(a, "--uid", uid, NULL);
+	add3(a, "--gid", gid, NULL);
+	return 0;
 }
 
 int
@@ -342,6 +372,8 @@ run_bwrap(struct launch *l)
 		add(&a, "--share-net");
 	add(&a, "--die-with-parent");
 	add3(&a, "--cap-drop", "ALL", NULL);
+	if (image_user(&a, l) < 0)
+		return 2;
 	if (mirror(&a, l->payload, "", sp.v, sp.n) < 0)
 		return EXIT_CANNOT_RUN;
 	if (sb_new_proc_refused() == 1)

@@ -201,12 +201,16 @@ parse_id(const char *s, const char *what, unsigned long *out)
 	return 0;
 }
 
-/* Who to run as: SIDEBUNDLE_USER=UID[:GID], else sudo's SUDO_UID and
- * SUDO_GID, else our real ids. */
+/* Who to run as: SIDEBUNDLE_USER=UID[:GID], else an image's User
+ * (entry-user UID:GID), else sudo's SUDO_UID and SUDO_GID, else our real
+ * ids. */
 static int
 target_ids(const struct launch *l, uid_t *uid, gid_t *gid)
 {
 	const char *u = setting(l, SB_ENV_USER);
+
+	if ((u == NULL || *u == '\0') && l->e->user != NULL)
+		u = l->e->user;
 	unsigned long a, b;
 
 	*uid = getuid();
@@ -430,6 +434,11 @@ exec_entry(struct launch *l, uid_t uid, gid_t gid)
 		return EXIT_CANNOT_RUN;
 	if (seccomp_install() < 0) {
 		warn("chroot mode: seccomp filter");
+		return EXIT_CANNOT_RUN;
+	}
+	/* an image's WorkingDir, as an engine starts its program there */
+	if (l->e->cwd != NULL && chdir(l->e->cwd) < 0) {
+		warn("chroot mode: %s: cannot start in %s", l->e->name, l->e->cwd);
 		return EXIT_CANNOT_RUN;
 	}
 	char **argv = xmalloc(((size_t)l->nargs + 2) * sizeof *argv);

@@ -140,6 +140,12 @@ launch_run(struct launch *l)
 	/* all of it is checked before anything is done */
 	if (settings_check(l, mode) < 0)
 		return 2;
+	/* an image's program given no arguments runs with its Entrypoint's
+	 * and Cmd's, as an engine runs it; given some, with those alone */
+	if (l->nargs == 0 && l->e->ndefargs > 0) {
+		l->args = l->e->defargs;
+		l->nargs = (int)l->e->ndefargs;
+	}
 	env_prepare(l);
 	if (strcmp(mode, "host") == 0)
 		return run_host(l);

@@ -334,7 +334,7 @@ image_user(struct args *a, const struct launch *l)
 	}
 	memcpy(uid, u, (size_t)(colon - u));
 	uid[colon - u] = '\0';
-	strcpy(gid, colon + 1);
+	snprintf(gid, sizeof gid, "%s", colon + 1);
 	add3(a, "--uid", uid, NULL);
 	add3(a, "--gid", gid, NULL);
 	return 0;

@@ -18,10 +18,13 @@ static const char usage_text[] =
     "           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"
     "           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"
     "           [--set-env K=V]... [-r ROOT] [-q] [-v]\n"
+    "           [--run-no-net] [--run-clean-env] [--run-bind SRC[:DEST]]...\n"
+    "           [--run-ro-bind SRC[:DEST]]... [--run-workspace DIR]\n"
     "       sidebundle create --out-dir DIR --name NAME\n"
     "           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"
     "           [--trace 'SHELL COMMAND']... [--db TRACE.db]... [option]...\n"
     "       sidebundle verify DIR/NAME\n"
+    "       sidebundle check [-v] DIR/NAME\n"
     "       sidebundle pack [-q] [-e ENTRY] [-l LEVEL] -o FILE DIR/NAME\n"
     "       sidebundle --help | --version\n";
 

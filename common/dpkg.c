@@ -1079,15 +1079,16 @@ dpkg_find(const struct dpkg *db, const char *name)
 {
 	const struct dpkg_pkg *found = NULL;
 
+	/* an id first: "dash" may be one package's id and another's name */
+	for (size_t i = 0; i < db->npkgs; i++)
+		if (strcmp(db->pkgs[i].pub.id, name) == 0)
+			return &db->pkgs[i].pub;
 	for (size_t i = 0; i < db->npkgs; i++) {
-		const struct dpkg_pkg *p = &db->pkgs[i].pub;
-		if (strcmp(p->id, name) == 0)
-			return p;
-		if (strcmp(p->name, name) == 0) {
-			if (found != NULL)
-				return NULL; /* ambiguous */
-			found = p;
-		}
+		if (strcmp(db->pkgs[i].pub.name, name) != 0)
+			continue;
+		if (found != NULL)
+			return NULL; /* ambiguous */
+		found = &db->pkgs[i].pub;
 	}
 	return found;
 }

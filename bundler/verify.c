@@ -24,6 +24,11 @@
 #include "verify.h"
 
 #define VERIFY_USAGE "usage: sidebundle verify DIR/NAME\n"
+#define VERIFY_HELP                                                                                \
+	VERIFY_USAGE                                                                               \
+	"Check the bundle's payload and bin/ against its manifest: one line per file, directory\n" \
+	"or link missing, added or changed.\n"                                                     \
+	"  -h, --help  this help\n"
 
 struct verifier {
 	int payfd;
@@ -313,7 +318,7 @@ cmd_verify(int argc, char **argv)
 	int added, bfd;
 
 	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(VERIFY_USAGE, stdout);
+		fputs(VERIFY_HELP, stdout);
 		return 0;
 	}
 	if (argc != 2 || argv[1][0] == '-') {

@@ -226,8 +226,7 @@ rule_locale(struct closure *c, const struct trace_result *tr)
 	char *buf[MAX_VALUES] = { 0 };
 	int need_alias = 0, rc = 0;
 
-	if (add_if(c, "/usr/lib/locale/C.utf8", HOW_TREE,
-		"rule: locale C.UTF-8 (always: programs coerce C to it)") < 0)
+	if (add_if(c, "/usr/lib/locale/C.utf8", HOW_TREE, "rule: locale C.UTF-8, always") < 0)
 		return -1;
 	/* LOCPATH: a list of directories, searched before the default */
 	for (size_t i = 0; i < nlp && nd < MAX_VALUES - 1; i++) {

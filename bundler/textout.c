@@ -2,23 +2,6 @@
 
 #include "textout.h"
 
-void
-out_escaped(FILE *f, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\\')
-			fputs("\\\\", f);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			putc(*p, f);
-	}
-}
-
 /* The length of the well-formed UTF-8 sequence at s[0..n), or 0 (RFC
  * 3629's table: the second byte's range depends on the first). */
 static size_t
@@ -52,6 +35,36 @@ utf8_seq(const unsigned char *s, size_t n)
 		if (s[i] < 0x80 || s[i] > 0xbf)
 			return 0;
 	return len;
+}
+
+void
+out_escaped(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		size_t k = utf8_seq(p + i, n - i);
+		/* C1 controls (U+0080..U+009F) too: a terminal may obey them */
+		if (k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0) {
+			fprintf(f, "\\x%02x\\x%02x", p[i], p[i + 1]);
+		} else if (k > 1) {
+			fwrite(p + i, 1, k, f);
+		} else if (k == 0 || p[i] < 0x20 || p[i] == 0x7f) {
+			if (p[i] == '\n')
+				fputs("\\n", f);
+			else if (p[i] == '\t')
+				fputs("\\t", f);
+			else
+				fprintf(f, "\\x%02x", p[i]);
+			k = 1;
+		} else if (p[i] == '\\') {
+			fputs("\\\\", f);
+		} else {
+			putc(p[i], f);
+		}
+		i += k;
+	}
 }
 
 int

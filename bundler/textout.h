@@ -10,8 +10,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* s with '\' as "\\", newline and TAB as "\n" and "\t", other bytes
- * below 0x20 and 0x7f as "\xHH"; the rest as it is. */
+/* s with '\' as "\\", newline and TAB as "\n" and "\t", other control
+ * bytes (C0, 0x7f, UTF-8's C1) and every byte outside a well-formed
+ * UTF-8 sequence as "\xHH"; the rest, UTF-8 text, as it is. */
 void out_escaped(FILE *f, const char *s);
 
 /* Is s[0..n) well-formed UTF-8 (no overlong form, no surrogate, nothing

@@ -1087,7 +1087,9 @@ add_missing(struct build *b, const struct runrec *r, const struct check_result *
 	for (size_t i = 0; i < res->nmissing; i++) {
 		const char *p = res->missing[i];
 		if (last) {
-			warnx("check: %s: %s is missing", r->label, p);
+			warnx("check: %s: %s is still missing after %d rounds (--include it if the "
+			      "program needs it)",
+			    r->label, p, CHECK_ROUNDS);
 			continue;
 		}
 		size_t before = b->c.n;

@@ -94,7 +94,9 @@ trace_run(const char *sbtrace, const char *backend, const char *db, char *const 
 	if (rc < 0 || sb_interrupted)
 		return -1;
 	if (!trace_recorded(db)) {
-		warnx("tracing %s failed (sbtrace exit status %d)", argv[0], o->status);
+		warnx("tracing %s failed (sbtrace exit status %d): its messages are above; "
+		      "--trace-backend off bundles without a trace",
+		    argv[0], o->status);
 		return -1;
 	}
 	if (o->status != 0)

@@ -32,6 +32,7 @@
 #include "check.h"
 #include "create.h"
 #include "deps.h"
+#include "imgcache.h"
 #include "layout.h"
 #include "manifest.h"
 #include "payload.h"
@@ -93,8 +94,9 @@ find_lib(const char *sbtrace)
 	return NULL;
 }
 
-/* The libraries libsbtrace.so needs besides the C library (an old
- * glibc's libdl.so.2): a payload need not have them, so under -b
+/* The libraries libsbtrace.so needs besides the C library and the
+ * loader (an old glibc's libdl.so.2; a sanitizer's runtime and what
+ * that needs in turn): a payload need not have them, so under -b
  * preload they go into W with it. */
 static void
 lib_needs(struct checker *k)
@@ -107,8 +109,11 @@ lib_needs(struct checker *k)
 		for (size_t i = 0; i < d.n; i++) {
 			const struct dep *x = &d.v[i];
 			const char *b = x->path ? strrchr(x->path, '/') : NULL;
-			if (x->kind != DEP_NEEDED || x->parent != 0 || b == NULL ||
-			    strncmp(b + 1, "libc.so", 7) == 0)
+			int seen = 0;
+			for (size_t j = 0; b != NULL && j < k->nneeds && !seen; j++)
+				seen = strcmp(strrchr(k->needs[j], '/'), b) == 0;
+			if (x->kind != DEP_NEEDED || b == NULL || seen ||
+			    strncmp(b + 1, "libc.so", 7) == 0 || strncmp(b + 1, "ld-", 3) == 0)
 				continue;
 			char **v = reallocarray(k->needs, k->nneeds + 1, sizeof *v);
 			if (v == NULL || (v[k->nneeds] = strdup(x->path)) == NULL) {
@@ -330,17 +335,15 @@ environment(struct checker *k, const char *w, const struct runrec *r, struct arg
 
 /* The sbtrace command line and its environment for one run. */
 static int
-command(struct checker *k, const char *payload, const char *w, const struct runrec *r,
-    struct args *a, struct args *env, int libpath, int *cwd_missing)
+command(struct checker *k, const char *payload, const char *w, const char *db,
+    const struct runrec *r, struct args *a, struct args *env, int libpath, int *cwd_missing)
 {
-	char db[PATH_MAX];
 	char *cwd = cwd_in_payload(payload, r->cwd);
 	/* under /tmp, a fresh tmpfs in the sandbox: an empty one is made */
 	int in_tmp = cwd == NULL && under(r->cwd, "/tmp") && strcmp(r->cwd, "/tmp") != 0;
 	int rc = -1;
 
 	*cwd_missing = cwd == NULL && !in_tmp;
-	snprintf(db, sizeof db, "%s/run.db", w);
 	const char *pre[] = { k->sbtrace, "-q", "-b", k->ptrace ? "ptrace" : "preload", "-o", db,
 		"--", k->bwrap, "--unshare-all", "--share-net", "--die-with-parent", "--ro-bind",
 		payload, "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp" };
@@ -349,6 +352,14 @@ command(struct checker *k, const char *payload, const char *w, const struct runr
 			goto out;
 	if (!k->ptrace && (push(a, "--bind") < 0 || push(a, w) < 0 || push(a, w) < 0))
 		goto out;
+	if (k->as_user) {
+		char id[2][16];
+		snprintf(id[0], sizeof id[0], "%u", k->uid);
+		snprintf(id[1], sizeof id[1], "%u", k->gid);
+		if (push(a, "--unshare-user") < 0 || push(a, "--uid") < 0 || push(a, id[0]) < 0 ||
+		    push(a, "--gid") < 0 || push(a, id[1]) < 0)
+			goto out;
+	}
 	if (in_tmp && (push(a, "--dir") < 0 || push(a, r->cwd) < 0))
 		goto out;
 	const char *dir = cwd ? cwd : in_tmp ? r->cwd : "/";
@@ -494,17 +505,16 @@ copy_needs(const struct checker *k, const char *payload, const char *w)
 	return n > 0;
 }
 
-/* One attempt with the current backend; 1 when the trace did not start
- * (ptrace refused: try again with the library). */
+/* Run r in payload traced into db, its output into o (copied to echo
+ * when >= 0); 1 when the trace did not start (ptrace refused: try
+ * again with the library). */
 static int
-attempt(struct checker *k, const char *payload, const char *w, int hostfd, const struct runrec *r,
-    struct check_result *res)
+run_traced(struct checker *k, const char *payload, const char *w, const char *db,
+    const struct runrec *r, struct outcome *o, int echo, int *cwd_missing)
 {
 	struct args a = { 0 }, env = { 0 };
-	char db[PATH_MAX];
 	int rc = -1;
 
-	snprintf(db, sizeof db, "%s/run.db", w);
 	if (!k->ptrace && k->lib == NULL) {
 		warnx("check: ptrace is not permitted here and libsbtrace.so was not found");
 		return -1;
@@ -516,26 +526,119 @@ attempt(struct checker *k, const char *payload, const char *w, int hostfd, const
 	int libpath = !k->ptrace ? copy_needs(k, payload, w) : 0;
 	if (libpath < 0)
 		return -1;
-	if (command(k, payload, w, r, &a, &env, libpath, &res->cwd_missing) < 0)
+	if (command(k, payload, w, db, r, &a, &env, libpath, cwd_missing) < 0)
 		goto out;
-	if (capture_run(a.v, env.v, k->verbose ? STDERR_FILENO : -1, &res->o) < 0)
+	if (capture_run(a.v, env.v, echo, o) < 0)
 		goto out;
 	if (!trace_recorded(db)) {
-		if (k->ptrace && !sb_interrupted) {
+		if (k->ptrace && !k->ptrace_only && !sb_interrupted) {
 			rc = 1;
 			goto out;
 		}
 		warnx("check: %s: the empty-root run could not be traced: %.*s", r->label,
-		    (int)res->o.err.len, (const char *)res->o.err.buf);
+		    (int)o->err.len, (const char *)o->err.buf);
 		goto out;
 	}
-	res->same_status = res->o.status == r->o.status;
-	res->same_out = same_capture(&res->o.out, &r->o.out);
-	res->same_err = same_capture(&res->o.err, &r->o.err);
-	rc = read_missing(k, db, hostfd, res);
+	rc = 0;
 out:
 	args_free(&a);
 	args_free(&env);
+	return rc;
+}
+
+/* One attempt with the current backend; 1 when the trace did not start
+ * (ptrace refused: try again with the library). */
+static int
+attempt(struct checker *k, const char *payload, const char *w, int hostfd, const struct runrec *r,
+    struct check_result *res)
+{
+	char db[PATH_MAX];
+
+	snprintf(db, sizeof db, "%s/run.db", w);
+	int rc = run_traced(k, payload, w, db, r, &res->o, k->verbose ? STDERR_FILENO : -1,
+	    &res->cwd_missing);
+	if (rc != 0)
+		return rc;
+	res->same_status = res->o.status == r->o.status;
+	res->same_out = same_capture(&res->o.out, &r->o.out);
+	res->same_err = same_capture(&res->o.err, &r->o.err);
+	return read_missing(k, db, hostfd, res);
+}
+
+/* The sandbox's own rows are not the command's: bwrap's set-up
+ * (/newroot, /oldroot, the host's cwd) goes, and the run's working
+ * directory is the one inside. */
+static int
+drop_sandbox(struct checker *k, const char *db, const char *cwd)
+{
+	static const char sql[] =
+	    "DELETE FROM accesses WHERE process_id IN (SELECT id FROM processes WHERE exe = ?1);"
+	    "UPDATE runs SET cwd = ?2;";
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	const char *tail = sql;
+	int rc = -1;
+
+	if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(h, 5000);
+	while (tail && *tail) {
+		if (sqlite3_prepare_v2(h, tail, -1, &st, &tail) != SQLITE_OK)
+			goto out;
+		if (st == NULL)
+			break;
+		sqlite3_bind_text(st, 1, k->bwrap, -1, SQLITE_STATIC);
+		if (sqlite3_bind_parameter_count(st) >= 2)
+			sqlite3_bind_text(st, 2, cwd, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto out;
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		warnx("%s: %s (%d)", db, sqlite3_errmsg(h), sqlite3_extended_errcode(h));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+	return rc;
+}
+
+int
+check_trace(struct checker *k, const char *root, const struct runrec *r, const char *db,
+    struct outcome *o)
+{
+	char w[] = "/tmp/sidebundle-check.XXXXXX";
+	int rc, cwd_missing = 0;
+
+	memset(o, 0, sizeof *o);
+	for (;;) {
+		if (mkdtemp(w) == NULL) {
+			warn("%s", w);
+			return -1;
+		}
+		rc = run_traced(k, root, w, db, r, o, STDERR_FILENO, &cwd_missing);
+		if (tree_remove(AT_FDCWD, w) < 0)
+			warn("%s", w);
+		if (rc != 1)
+			break;
+		/* ptrace is not permitted: the library traces inside */
+		outcome_free(o);
+		k->ptrace = 0;
+		memcpy(w + sizeof w - 7, "XXXXXX", 6);
+		static const char *const sfx[] = { "", "-wal", "-shm" };
+		for (int i = 0; i < 3; i++) {
+			char f[PATH_MAX];
+			snprintf(f, sizeof f, "%s%s", db, sfx[i]);
+			unlink(f);
+		}
+	}
+	if (rc == 0 && cwd_missing)
+		warnx("warning: %s: the image has no directory %s: traced in /", r->label, r->cwd);
+	if (rc == 0 && drop_sandbox(k, db, cwd_missing ? "/" : r->cwd) < 0)
+		rc = -1;
+	if (rc < 0)
+		outcome_free(o);
 	return rc;
 }
 
@@ -680,6 +783,34 @@ cmd_check(int argc, char **argv)
 		err(1, "%s", dir);
 	if (faccessat(bfd, SB_LAYOUT_MANIFEST, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
 		errx(1, "%s: not a bundle (no %s)", dir, SB_LAYOUT_MANIFEST);
+	/* a bundle of an image: its runs ran as the image's User */
+	struct manifest mf;
+	int as_user = 0;
+	unsigned ids[2] = { 0, 0 };
+	char *host = NULL;
+	if (manifest_read(&mf, bfd, MF_HEADER, why, sizeof why) == 0) {
+		const char *u = mf.image && mf.nentries > 0 ? mf.entries[0].user : NULL;
+		char *base = mf.image ? imgcache_base() : NULL;
+		/* what "the host has" is what the image has, while it is
+		 * in the cache */
+		if (base && strncmp(mf.image_digest, "sha256:", 7) == 0 &&
+		    asprintf(&host, "%s/sha256/%s/rootfs", base, mf.image_digest + 7) > 0 &&
+		    access(host, F_OK) < 0) {
+			warnx("warning: %s is not in the cache (%s): missing paths are those this "
+			      "host has",
+			    mf.image, host);
+			free(host);
+			host = NULL;
+		}
+		free(base);
+		char *end;
+		as_user = u != NULL;
+		for (int i = 0; u != NULL && i < 2; i++) {
+			ids[i] = (unsigned)strtoul(u, &end, 10);
+			u = *end == ':' ? end + 1 : NULL;
+		}
+		manifest_free(&mf);
+	}
 	if (runrecs_read(&rr, bfd, why, sizeof why) < 0) {
 		if (errno == ENOENT)
 			errx(1,
@@ -696,8 +827,12 @@ cmd_check(int argc, char **argv)
 	if (checker_init(&k, why, sizeof why) < 0)
 		errx(1, "check needs %s", why);
 	k.verbose = verbose;
-	if ((hostfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		err(1, "/");
+	k.as_user = as_user;
+	k.uid = ids[0];
+	k.gid = ids[1];
+	if ((hostfd = open(host ? host : "/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		err(1, "%s", host ? host : "/");
+	free(host);
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)

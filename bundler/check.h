@@ -18,8 +18,11 @@ struct checker {
 	char *lib;     /* its libsbtrace.so, for -b preload */
 	char **needs;  /* the libraries it needs but the C library, as the host has them */
 	size_t nneeds;
-	int ptrace;  /* 1 until ptrace turned out not to be permitted */
-	int verbose; /* show the empty-root run's output as it comes */
+	int ptrace;	 /* 1 until ptrace turned out not to be permitted */
+	int verbose;	 /* show the empty-root run's output as it comes */
+	int ptrace_only; /* never fall back to the library */
+	int as_user;	 /* run as uid:gid (an image's User): bwrap --uid --gid */
+	unsigned uid, gid;
 };
 
 struct check_result {
@@ -42,6 +45,14 @@ void checker_free(struct checker *k);
 int check_run(struct checker *k, const char *payload, int hostfd, const struct runrec *r,
     struct check_result *res);
 void check_result_free(struct check_result *res);
+
+/* Run r in root (a host directory: an image's) as check_run does,
+ * traced into db, with its output into o and copied to our standard
+ * error; the sandbox's own rows are taken out of db and its run's cwd
+ * is r's.  For tracing inside an image (image.h).  0, or -1 with a
+ * message printed. */
+int check_trace(struct checker *k, const char *root, const struct runrec *r, const char *db,
+    struct outcome *o);
 
 /* Is everything the same (and nothing missing)? */
 int check_same(const struct check_result *res);

@@ -24,6 +24,7 @@
 #include "create.h"
 #include "deps.h"
 #include "dpkg.h"
+#include "image.h"
 #include "launch.h"
 #include "layout.h"
 #include "path.h"
@@ -40,13 +41,18 @@
 	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]...\n"                             \
 	"           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"    \
 	"           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"          \
-	"           [--set-env K=V]... [--check | --no-check] [-r ROOT] [-q] [-v]\n"
+	"           [--set-env K=V]... [--check | --no-check] [-r ROOT] [-q] [-v]\n"               \
+	"       sidebundle create --out-dir DIR --name NAME\n"                                     \
+	"           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"        \
+	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]... [option]...\n"
 #define CREATE_HELP                                                                                \
 	CREATE_USAGE                                                                               \
 	"Make DIR/NAME, a bundle of the programs and what they need (sidebundle(1)).\n"            \
 	"  --out-dir DIR           where the bundle goes (made if missing)\n"                      \
 	"  --name NAME             the bundle's directory in DIR\n"                                \
 	"  --from-host PATH[::trace=ARGS]  an entry; with ::trace=, run and traced with ARGS\n"    \
+	"  --from-image REF[::PATH][::trace[=ARGS]]  an entry of an OCI image, its root\n"         \
+	"  --image-max-size BYTES  the most an image may hold unpacked (default 16G)\n"            \
 	"  --trace 'SHELL COMMAND' trace a command run by /bin/sh -c, for what it uses\n"          \
 	"  --db TRACE.db           add what an sbtrace database recorded\n"                        \
 	"  --trace-backend B       off, preload, ptrace or auto (default): how to trace\n"         \
@@ -75,6 +81,8 @@ struct strv {
 struct opts {
 	const char *outdir, *name, *root, *backend, *run_mode;
 	struct strv from, traces, dbs, copies, includes, excludes, env;
+	struct strv images; /* --from-image specs */
+	uint64_t image_max;
 	int quiet, verbose;
 	int check; /* 1 --check, 0 --no-check, -1 where bwrap works */
 };
@@ -94,6 +102,8 @@ struct build {
 	char *realdir;	     /* DIR, resolved */
 	const char *include; /* the --include being matched */
 	struct dpkg *dpkg;   /* the root's packages, NULL if none known */
+	struct image *img;   /* --from-image: the image, its root is o->root */
+	struct image_spec *specs;
 };
 
 static void
@@ -138,6 +148,26 @@ on_signal(int sig)
 
 /* --- options --------------------------------------------------------- */
 
+/* "N", "NK", "NM", "NG" (powers of 1024) into *out; -1 when not so. */
+static int
+parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	int shift = 0;
+
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || errno != 0 || s[0] == '-')
+		return -1;
+	if (*end == 'K' || *end == 'M' || *end == 'G')
+		shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
+	if ((shift && end[1] != '\0') || (!shift && *end != '\0') || v == 0 ||
+	    v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
 static void
 parse_opts(struct opts *o, int argc, char **argv)
 {
@@ -145,6 +175,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 		{ "copy-dir", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' }, { "exclude", required_argument, NULL, 'x' },
 		{ "from-host", required_argument, NULL, 'f' },
+		{ "from-image", required_argument, NULL, 'I' },
+		{ "image-max-size", required_argument, NULL, 'M' },
 		{ "include", required_argument, NULL, 'i' },
 		{ "name", required_argument, NULL, 'n' }, { "no-check", no_argument, NULL, 'N' },
 		{ "out-dir", required_argument, NULL, 'o' },
@@ -158,6 +190,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 	o->backend = "auto";
 	o->run_mode = "host";
 	o->check = -1;
+	o->image_max = IMAGE_MAX_BYTES;
 	while ((ch = getopt_long(argc, argv, "+hqr:v", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'b':
@@ -184,6 +217,18 @@ parse_opts(struct opts *o, int argc, char **argv)
 		case 'h':
 			fputs(CREATE_HELP, stdout);
 			exit(0);
+		case 'I':
+			strv_push(&o->images, optarg);
+			break;
+		case 'M':
+			if (parse_size(optarg, &o->image_max) < 0) {
+				warnx(
+				    "create: --image-max-size %s: want a number of bytes, with K, M "
+				    "or G after it",
+				    optarg);
+				usage();
+			}
+			break;
 		case 'i':
 			strv_push(&o->includes, optarg);
 			break;
@@ -234,8 +279,13 @@ check_opts(struct opts *o)
 		warnx("create: --name %s: must be one path component", o->name);
 		usage();
 	}
-	if (o->from.n == 0) {
-		warnx("create: at least one --from-host PATH is required");
+	if (o->from.n == 0 && o->images.n == 0) {
+		warnx("create: at least one --from-host PATH or --from-image REF is required");
+		usage();
+	}
+	if (o->images.n > 0 && (o->from.n > 0 || o->root)) {
+		warnx("create: --from-image takes everything from the image: not with %s",
+		    o->root ? "-r ROOT" : "--from-host");
 		usage();
 	}
 	if (strcmp(o->backend, "off") != 0 && strcmp(o->backend, "preload") != 0 &&
@@ -268,6 +318,8 @@ check_opts(struct opts *o)
 	int traced = o->traces.n > 0;
 	for (size_t i = 0; i < o->from.n; i++)
 		traced |= strstr(o->from.v[i], "::trace=") != NULL;
+	for (size_t i = 0; i < o->images.n; i++)
+		traced |= strstr(o->images.v[i], "::trace") != NULL;
 	if (o->root && traced && strcmp(o->backend, "off") != 0) {
 		warnx("create: -r ROOT cannot be traced (the trace runs on this host); use --db");
 		usage();
@@ -290,12 +342,41 @@ entry_free(struct entry *e)
 	words_free(e->args, e->nargs);
 }
 
+/* Split each REF[::PATH][::trace[=ARGS]]: one image for all.  The
+ * entries are found once the image is open (open_image). */
+static void
+parse_image_specs(struct build *b)
+{
+	struct opts *o = b->o;
+	char why[1024];
+
+	b->specs = calloc(o->images.n, sizeof *b->specs);
+	b->entries = calloc(o->images.n, sizeof *b->entries);
+	if (b->specs == NULL || b->entries == NULL)
+		err(1, NULL);
+	for (size_t i = 0; i < o->images.n; i++) {
+		if (image_spec_parse(o->images.v[i], &b->specs[i], why, sizeof why) < 0) {
+			warnx("create: --from-image %s", why);
+			usage();
+		}
+		if (strcmp(b->specs[i].ref, b->specs[0].ref) != 0) {
+			warnx("create: --from-image %s and %s: one image per bundle",
+			    b->specs[0].ref, b->specs[i].ref);
+			usage();
+		}
+	}
+}
+
 /* Split PATH[::trace=ARGS] and name the entry. */
 static void
 parse_entries(struct build *b)
 {
 	struct opts *o = b->o;
 
+	if (o->images.n > 0) {
+		parse_image_specs(b);
+		return;
+	}
 	b->entries = calloc(o->from.n, sizeof *b->entries);
 	if (b->entries == NULL)
 		err(1, NULL);
@@ -333,6 +414,45 @@ parse_entries(struct build *b)
 				    b->entries[k].path, e->path, e->name);
 		b->nentries++;
 	}
+}
+
+/* --from-image: unpack the image (or find it cached), take everything
+ * from its root, and find the entries' programs in it. */
+static int
+open_image(struct build *b)
+{
+	struct opts *o = b->o;
+
+	if ((b->img = calloc(1, sizeof *b->img)) == NULL) {
+		warn(NULL);
+		return -1;
+	}
+	if (image_open(b->img, b->specs[0].ref, o->image_max, o->quiet) < 0)
+		return -1;
+	o->root = b->img->root;
+	for (size_t i = 0; i < o->images.n; i++) {
+		struct image_spec *s = &b->specs[i];
+		struct entry *e = &b->entries[i];
+		if (image_entry(b->img, s, &e->path, &s->args, &s->nargs) < 0)
+			return -1;
+		if ((e->name = strdup(strrchr(e->path, '/') + 1)) == NULL ||
+		    (s->trace_args && (e->trace_args = strdup(s->trace_args)) == NULL)) {
+			warn(NULL);
+			return -1;
+		}
+		b->nentries++;
+		if (*e->name == '\0') {
+			warnx("create: --from-image %s: names a directory", o->images.v[i]);
+			return -1;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(b->entries[k].name, e->name) == 0) {
+				warnx("create: entries %s and %s have the same name %s",
+				    b->entries[k].path, e->path, e->name);
+				return -1;
+			}
+	}
+	return 0;
 }
 
 static enum origin
@@ -560,30 +680,36 @@ run_traces(struct build *b)
 		struct outcome out = { 0 };
 		if (e ? e->trace_args == NULL : cmd == NULL)
 			continue;
-		if (sbtrace == NULL && (sbtrace = trace_find_sbtrace()) == NULL) {
+		if (sbtrace == NULL && b->img == NULL && (sbtrace = trace_find_sbtrace()) == NULL) {
 			warnx("sbtrace not found next to sidebundle or on PATH");
 			goto out;
 		}
-		if (e && words_split(e->trace_args, &w, &nw, &why) < 0) {
-			warnx("--from-host %s::trace=%s: %s", e->path, e->trace_args, why);
+		/* an image's ::trace alone: its Entrypoint and Cmd's arguments */
+		const struct image_spec *sp = e && b->specs ? &b->specs[i] : NULL;
+		if (e && !(sp && sp->trace_default) &&
+		    words_split(e->trace_args, &w, &nw, &why) < 0) {
+			warnx("%s %s::trace=%s: %s", sp ? "--from-image" : "--from-host", e->path,
+			    e->trace_args, why);
 			goto out;
 		}
-		argv = calloc(nw + 4, sizeof *argv);
+		size_t na = sp && sp->trace_default ? sp->nargs : nw;
+		argv = calloc(na + 4, sizeof *argv);
 		if (argv == NULL)
 			err(1, NULL);
 		if (e) {
 			argv[0] = e->path;
-			for (size_t k = 0; k < nw; k++)
-				argv[k + 1] = w[k];
+			for (size_t k = 0; k < na; k++)
+				argv[k + 1] = sp && sp->trace_default ? sp->args[k] : w[k];
 		} else {
 			argv[0] = "/bin/sh";
 			argv[1] = "-c";
 			argv[2] = (char *)cmd;
 		}
 		snprintf(db, sizeof db, "%s/%s/trace-%d.db", o->outdir, b->tmpname, ++n);
-		int r = trace_run(sbtrace, o->backend, db, argv, &out);
 		run_label(label, sizeof label, e, i - b->nentries + 1);
-		if (r == 0 && runrecs_add(&b->runs, label, argv, cwd, NULL, &out) < 0)
+		int r = b->img ? image_trace(b->img, o->backend, db, label, argv, &b->runs)
+			       : trace_run(sbtrace, o->backend, db, argv, &out);
+		if (r == 0 && !b->img && runrecs_add(&b->runs, label, argv, cwd, NULL, &out) < 0)
 			err(1, NULL);
 		outcome_free(&out);
 		free(argv);
@@ -657,7 +783,10 @@ read_traces(struct build *b)
 		}
 		if (phase > 0 || ndb == 0)
 			continue;
-		/* before the paths are read: the runs' cwds are known now */
+		/* before the paths are read: the runs' cwds are known now;
+		 * inside an image, they and $HOME are the image's own */
+		if (b->img)
+			continue;
 		for (size_t i = 0; i < b->tr.ncwds; i++)
 			if (add_private_dir(b, b->tr.cwds[i], "the trace's working directory") < 0)
 				goto nomem;
@@ -726,6 +855,11 @@ add_inputs(struct build *b)
 			    o->includes.v[i], b->c.root);
 	}
 	if (rules_apply(&b->c, &b->tr) < 0)
+		return -1;
+	/* an image's working directory: its traces and checks run there */
+	if (b->img &&
+	    closure_add(&b->c, b->img->workdir, OR_RULE, HOW_OBJECT, ASK_NAMED,
+		"rule: the image's working directory") < 0)
 		return -1;
 	/* where a sandbox mounts /proc, /dev, /tmp ...: they must exist */
 	static const char *const mounts[] = { "/dev", "/etc", "/proc", "/run", "/sys", "/tmp" };
@@ -859,10 +993,29 @@ write_manifest(struct build *b, const struct strv *libdirs)
 	struct manifest m = { 0 };
 	int rc = -1, fd = -1;
 
+	struct strv env = { 0 };
 	m.name = (char *)b->o->name;
 	m.run_mode = (char *)b->o->run_mode;
 	m.env = b->o->env.v;
 	m.nenv = b->o->env.n;
+	if (b->img != NULL) {
+		/* the image's Env, then --set-env, which wins */
+		for (size_t i = 0; i < b->img->nenv; i++) {
+			const char *kv = b->img->env[i];
+			size_t kl = strcspn(kv, "=") + 1;
+			int set = 0;
+			for (size_t k = 0; k < b->o->env.n && !set; k++)
+				set = strncmp(b->o->env.v[k], kv, kl) == 0;
+			if (!set)
+				strv_push(&env, kv);
+		}
+		for (size_t k = 0; k < b->o->env.n; k++)
+			strv_push(&env, b->o->env.v[k]);
+		m.env = env.v;
+		m.nenv = env.n;
+		m.image = b->img->ref;
+		m.image_digest = b->img->digest;
+	}
 	m.libdirs = libdirs->v;
 	m.nlibdirs = libdirs->n;
 	m.entries = calloc(b->nentries, sizeof *m.entries);
@@ -871,8 +1024,18 @@ write_manifest(struct build *b, const struct strv *libdirs)
 		goto nomem;
 	for (size_t i = 0; i < b->nentries; i++) {
 		const struct entry *e = &b->entries[i];
-		m.entries[i] = (struct mf_entry){ e->name, e->path, (char *)e->kind,
-			e->interp ? e->interp : "-", e->args, e->nargs };
+		m.entries[i] = (struct mf_entry){ .name = e->name,
+			.path = e->path,
+			.kind = (char *)e->kind,
+			.interp = e->interp ? e->interp : "-",
+			.args = e->args,
+			.nargs = e->nargs };
+		if (b->img != NULL) {
+			m.entries[i].defargs = b->specs[i].args;
+			m.entries[i].ndefargs = b->specs[i].nargs;
+			m.entries[i].cwd = b->img->workdir;
+			m.entries[i].user = b->img->ids;
+		}
 	}
 	m.nentries = b->nentries;
 	if (closure_packages(&b->c, b->dpkg) < 0)
@@ -910,6 +1073,7 @@ out:
 	launch_bin_records_free(&m);
 	free(m.entries);
 	free(m.recs);
+	strv_free(&env);
 	return rc;
 }
 
@@ -1155,6 +1319,12 @@ check_build(struct build *b, const struct strv *libdirs)
 			    why);
 		return 0;
 	}
+	if (b->img != NULL) {
+		/* as the traces ran: the image's User */
+		k.as_user = 1;
+		k.uid = b->img->uid;
+		k.gid = b->img->gid;
+	}
 	snprintf(payload, sizeof payload, "%s/%s/%s", b->realdir, b->tmpname, SB_LAYOUT_PAYLOAD);
 	struct check_result *res = calloc(b->runs.n, sizeof *res);
 	if (res == NULL)
@@ -1215,6 +1385,8 @@ build(struct build *b)
 	char outpath[PATH_MAX], tmppath[PATH_MAX];
 	int rc = -1;
 
+	if (b->o->images.n > 0 && open_image(b) < 0)
+		return -1;
 	if (closure_init(&b->c, b->o->root) < 0) {
 		warn("%s", b->o->root);
 		return -1;
@@ -1296,6 +1468,13 @@ out:
 	strv_free(&o.includes);
 	strv_free(&o.excludes);
 	strv_free(&o.env);
+	for (size_t i = 0; b.specs && i < o.images.n; i++)
+		image_spec_free(&b.specs[i]);
+	free(b.specs);
+	if (b.img != NULL)
+		image_free(b.img);
+	free(b.img);
+	strv_free(&o.images);
 	if (sb_interrupted) {
 		signal(sb_interrupted, SIG_DFL);
 		raise(sb_interrupted);

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "create.h"
 #include "deps_cmd.h"
+#include "pack_cmd.h"
 #include "show.h"
 #include "verify.h"
 
@@ -19,9 +20,13 @@ static const char usage_text[] =
     "           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"
     "           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"
     "           [--set-env K=V]... [--check | --no-check] [-r ROOT] [-q] [-v]\n"
+    "       sidebundle create --out-dir DIR --name NAME\n"
+    "           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"
+    "           [--trace 'SHELL COMMAND']... [--db TRACE.db]... [option]...\n"
     "       sidebundle verify DIR/NAME\n"
     "       sidebundle check [-v] DIR/NAME\n"
     "       sidebundle show [--json] [-n N] DIR/NAME\n"
+    "       sidebundle pack [-q] [-e ENTRY] [-l LEVEL] -o FILE DIR/NAME\n"
     "       sidebundle --help | --version\n";
 
 static const struct command {
@@ -34,6 +39,7 @@ static const struct command {
 	{ "verify", cmd_verify, "check a bundle's files against its manifest" },
 	{ "check", cmd_check, "run a bundle's traced commands again in an empty root" },
 	{ "show", cmd_show, "list a bundle: its files, why each is there, their packages" },
+	{ "pack", cmd_pack, "write a bundle as one executable file" },
 };
 
 static void

@@ -598,3 +598,21 @@ db_access_each(struct db *db, int64_t process_id,
 	sqlite3_finalize(st);
 	return 0;
 }
+
+int
+db_meta_set(struct db *db, const char *key, const char *value)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (begin(db) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", -1,
+		&st, NULL) != SQLITE_OK)
+		return fail(db, "insert meta");
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+	rc = step(db, st, "insert meta");
+	sqlite3_finalize(st);
+	return rc;
+}

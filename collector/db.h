@@ -72,6 +72,12 @@ int db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id);
 int db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit, int exit_code,
     int signal, uint64_t events);
 
+/*
+ * A meta row (key, value), in the open transaction: what a run was
+ * recorded with that has no column of its own (sbtrace-db(5) meta).
+ */
+int db_meta_set(struct db *db, const char *key, const char *value);
+
 int db_process_insert(struct db *db, int64_t run_id, struct db_process *p);
 int db_process_update(struct db *db, const struct db_process *p);
 

@@ -9,7 +9,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,15 +17,19 @@
 #include <sys/utsname.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "binfmt.h"
 #include "channel.h"
 #include "command.h"
 #include "db.h"
+#include "filter.h"
 #include "json.h"
 #include "model.h"
 #include "ptrace.h"
+#include "spawn.h"
 #include "stream.h"
 #include "util.h"
 #include "wire.h"
@@ -43,6 +46,8 @@ static int opt_all;
 static int opt_quiet;
 static long long opt_linger = 2;
 static const char *opt_backend = "auto";
+static pid_t opt_pid; /* -p: attach to it instead of running COMMAND */
+static struct filter opt_filter;
 
 enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE };
 static enum backend backend = BACKEND_AUTO;
@@ -78,13 +83,51 @@ times_write(void)
 	fclose(f);
 }
 
+/* The SYNOPSIS of sbtrace(1). */
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: sbtrace [-o FILE.db] [-a] [--all] [-b auto|preload|ptrace] "
-	    "[--linger SECONDS] [-q] -- COMMAND [ARG...]\n"
+	    "usage: sbtrace [-afq] [-b auto|preload|ptrace] [-e EXPR] [-o FILE.db] [--all]\n"
+	    "               [--exclude-path PREFIX]... [--linger SECONDS] -- COMMAND [ARG...]\n"
+	    "       sbtrace [-afq] [-b auto|ptrace] [-e EXPR] [-o FILE.db] [--all]\n"
+	    "               [--exclude-path PREFIX]... [--linger SECONDS] -p PID\n"
 	    "       sbtrace --help | --version\n");
+}
+
+static void
+help(void)
+{
+	usage(stdout);
+	printf("\n"
+	       "Record every process and every path a command uses into an SQLite database.\n"
+	       "\n"
+	       "  -o FILE.db              the database (default ./sbtrace.db); an existing one "
+	       "is replaced\n"
+	       "  -a                      append a new run to FILE.db instead of replacing it\n"
+	       "  --all                   one row per call (default: repeated calls folded into "
+	       "one row)\n"
+	       "  -b auto|preload|ptrace  the backend: the preload library, ptrace, or auto (the "
+	       "default):\n"
+	       "                          the library, and ptrace for static programs\n"
+	       "  -e EXPR                 record only the operations EXPR names: [trace=][!]LIST, "
+	       "e.g. open,%%lib\n"
+	       "  --exclude-path PREFIX   record nothing under the directory PREFIX "
+	       "(repeatable)\n"
+	       "  -p PID                  attach to the running process PID with ptrace, until "
+	       "it exits or ^C\n"
+	       "  -f                      accepted for strace's habit: children are always "
+	       "followed\n"
+	       "  --linger SECONDS        after COMMAND exits, follow what it started at most this "
+	       "long (2)\n"
+	       "  -q                      no summary line and no hints on stderr\n"
+	       "  -h, --help              print this help and exit\n"
+	       "  --version               print the version and exit\n"
+	       "\n"
+	       "Subcommands:\n"
+	       "  sbtrace report DB       what a trace holds: see sbtrace-report(1)\n"
+	       "\n"
+	       "See sbtrace(1); the database is described in sbtrace-db(5).\n");
 }
 
 static void __attribute__((noreturn)) usage_error(void)
@@ -93,22 +136,69 @@ static void __attribute__((noreturn)) usage_error(void)
 	exit(2);
 }
 
-/* Parse the options; returns the index of COMMAND in argv. */
+/* -e and --exclude-path: a filter they do not make sense of is a
+ * usage error. */
+static void
+parse_filter(int ch, const char *arg)
+{
+	char why[512];
+
+	if ((ch == 'e' ? filter_trace(&opt_filter, arg, why, sizeof(why))
+		       : filter_exclude(&opt_filter, arg, why, sizeof(why))) == 0)
+		return;
+	if (why[0] == '\0')
+		err(1, NULL);
+	warnx("%s %s: %s", ch == 'e' ? "-e" : "--exclude-path", arg, why);
+	usage_error();
+}
+
+/* What -p, or its absence, rules out; the backend -p uses. */
+static void
+check_attach(int argc)
+{
+	if (opt_pid == 0) {
+		if (optind >= argc) {
+			warnx("no command given");
+			usage_error();
+		}
+		return;
+	}
+	if (optind < argc) {
+		warnx("-p %d and a command: sbtrace either attaches to a process or runs one",
+		    (int)opt_pid);
+		usage_error();
+	}
+	if (backend == BACKEND_PRELOAD) {
+		warnx("-p needs ptrace: -b preload cannot enter a process that runs already");
+		usage_error();
+	}
+	backend = BACKEND_PTRACE;
+	opt_backend = "ptrace";
+}
+
+/* Parse the options; returns the index of COMMAND in argv (argc with
+ * -p). */
 static int
 parse_options(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'A' },
+		{ "exclude-path", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "linger", required_argument, NULL, 'L' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *errstr;
+	char *argv0 = argv[0];
 	int ch;
 
+	/* getopt's own messages name argv[0]: the name, as err(3)'s do,
+	 * not the path sbtrace was run by (which main still needs) */
+	argv[0] = program_invocation_short_name;
+	filter_init(&opt_filter);
 	/* '+': the first non-option is COMMAND, its options are its own */
-	while ((ch = getopt_long(argc, argv, "+ab:o:q", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+ab:e:fho:p:q", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			opt_append = 1;
@@ -129,8 +219,15 @@ parse_options(int argc, char **argv)
 			}
 			opt_backend = optarg;
 			break;
+		case 'e':
+		case 'X':
+			parse_filter(ch, optarg);
+			break;
+		case 'f':
+			/* strace's -f and -ff: every child is followed anyway */
+			break;
 		case 'h':
-			usage(stdout);
+			help();
 			exit(0);
 		case 'L':
 			opt_linger = strtonum(optarg, 0, 86400, &errstr);
@@ -142,6 +239,17 @@ parse_options(int argc, char **argv)
 		case 'o':
 			opt_output = optarg;
 			break;
+		case 'p':
+			if (opt_pid != 0) {
+				warnx("-p given twice: sbtrace attaches to one process");
+				usage_error();
+			}
+			opt_pid = (pid_t)strtonum(optarg, 1, INT_MAX, &errstr);
+			if (errstr != NULL) {
+				warnx("-p %s: not a process id", optarg);
+				usage_error();
+			}
+			break;
 		case 'q':
 			opt_quiet = 1;
 			break;
@@ -152,10 +260,8 @@ parse_options(int argc, char **argv)
 			usage_error();
 		}
 	}
-	if (optind >= argc) {
-		warnx("no command given");
-		usage_error();
-	}
+	argv[0] = argv0;
+	check_attach(argc);
 	return optind;
 }
 
@@ -302,7 +408,7 @@ which(const char *cmd)
 	if (strchr(cmd, '/') != NULL)
 		return realpath(cmd, NULL);
 	if (path == NULL)
-		path = "/usr/local/bin:/bin:/usr/bin";
+		path = SPAWN_DEFAULT_PATH;
 	for (p = path;; p = e + 1) {
 		e = strchrnul(p, ':');
 		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(e - p), p,
@@ -314,54 +420,14 @@ which(const char *cmd)
 	}
 }
 
-/*
- * Start COMMAND.  Returns its pid, or -1 with the exec errno in *error:
- * posix_spawnp reports a failed exec as its result, so "not found" is
- * told apart from the command's own exit status 127.  It also copies no
- * page tables, which matters: the command's start is part of the cost of
- * every trace.
- */
+/* Orphaned descendants (daemons) become our children, so the linger
+ * policy can see them before they have reported anything. */
 static pid_t
-spawn(char **argv, const char *found, const sigset_t *mask, int *error, int *sh)
+spawn(char **argv, const sigset_t *mask, int *error, int *sh)
 {
-	extern char **environ;
-	posix_spawnattr_t attr;
-	pid_t pid;
-	int r;
-
-	/* Orphaned descendants (daemons) become our children, so the
-	 * linger policy can see them before they have reported anything. */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 		warn("prctl(PR_SET_CHILD_SUBREAPER)");
-	if ((r = posix_spawnattr_init(&attr)) != 0 ||
-	    (r = posix_spawnattr_setsigmask(&attr, mask)) != 0 ||
-	    (r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK)) != 0)
-		errc(1, r, "posix_spawnattr");
-	r = posix_spawnp(&pid, argv[0], NULL, &attr, argv, environ);
-	if (r == ENOEXEC && found != NULL) {
-		/* A script without "#!": /bin/sh runs it, as execvp does
-		 * (posix_spawnp has not since glibc 2.15), with the file as
-		 * execvp passes it. */
-		size_t n = 0;
-		char **v;
-
-		while (argv[n] != NULL)
-			n++;
-		if ((v = calloc(n + 2, sizeof(*v))) == NULL)
-			err(1, NULL);
-		v[0] = "/bin/sh";
-		v[1] = strchr(argv[0], '/') != NULL ? argv[0] : (char *)found;
-		memcpy(v + 2, argv + 1, n * sizeof(*v));
-		if ((r = posix_spawn(&pid, v[0], NULL, &attr, v, environ)) == 0)
-			*sh = 1;
-		free(v);
-	}
-	posix_spawnattr_destroy(&attr);
-	if (r != 0) {
-		*error = r;
-		return -1;
-	}
-	return pid;
+	return spawn_command(argv, mask, error, sh);
 }
 
 struct collector {
@@ -383,6 +449,8 @@ struct collector {
 	int db_said;	   /* the write error was reported */
 	int forwarded;	   /* a stop signal passed on to the command */
 	int tracer_root;   /* the command was started under ptrace */
+	int attached;	   /* -p: the process was there before us */
+	int said_static;   /* -b preload: a static program was named */
 	const char *command;
 };
 
@@ -457,8 +525,9 @@ on_stop_signal(struct collector *c, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
 
-	if (c->forwarded == 0 && c->tracer != NULL && ptracer_ntasks(c->tracer) > 0 &&
-	    !c->child_done && c->child > 0) {
+	/* an attached process runs on without us: no filter was put in */
+	if (c->forwarded == 0 && !c->attached && c->tracer != NULL &&
+	    ptracer_ntasks(c->tracer) > 0 && !c->child_done && c->child > 0) {
 		c->forwarded = sig;
 		/* one from the terminal reached the process group already */
 		if (si->ssi_code != SI_KERNEL && kill(c->child, sig) == -1 && errno != ESRCH)
@@ -651,6 +720,34 @@ prepare_db(struct collector *c)
 }
 
 /*
+ * What the run was recorded with beyond its row: the filter (-e,
+ * --exclude-path) and the process attached to (-p), as meta rows
+ * run.ID.filter and run.ID.attach (sbtrace-db(5)).
+ * TODO: columns of runs when the schema next changes.
+ */
+static int
+run_meta(struct collector *c)
+{
+	struct buf v = { 0 };
+	char key[64], pid[16];
+	int rc = 0;
+
+	if (filter_active(&opt_filter)) {
+		snprintf(key, sizeof(key), "run.%lld.filter", (long long)c->run_id);
+		if (filter_json(&opt_filter, &v) == -1)
+			err(1, NULL);
+		rc = db_meta_set(c->db, key, v.p);
+	}
+	if (rc == 0 && c->attached) {
+		snprintf(key, sizeof(key), "run.%lld.attach", (long long)c->run_id);
+		snprintf(pid, sizeof(pid), "%d", (int)c->child);
+		rc = db_meta_set(c->db, key, pid);
+	}
+	buf_free(&v);
+	return rc == 0 ? db_commit(c->db) : -1;
+}
+
+/*
  * The command runs already: a database that cannot be set up now (a
  * full disk) leaves it to run on, traced into nothing, and waited for;
  * c->db_err says why.
@@ -680,7 +777,7 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t sta
 		c->db = NULL;
 		return;
 	}
-	if (db_run_begin(c->db, &r, &c->run_id) == -1) {
+	if (db_run_begin(c->db, &r, &c->run_id) == -1 || run_meta(c) == -1) {
 		strlcpy(c->db_err, db_errmsg(c->db), sizeof(c->db_err));
 		db_rollback(c->db);
 		c->run_id = 0;
@@ -731,6 +828,32 @@ close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, 
 	return rc;
 }
 
+/* "1 process", "2 processes". */
+static void
+count(FILE *f, uint64_t n, const char *one, const char *many)
+{
+	fprintf(f, "%llu %s", (unsigned long long)n, n == 1 ? one : many);
+}
+
+/* The line sbtrace ends with, unless -q. */
+static void
+summary(const struct collector *c, const struct model_stats *ms)
+{
+	fputs("sbtrace: ", stderr);
+	count(stderr, ms->processes, "process", "processes");
+	fputs(", ", stderr);
+	count(stderr, ms->accesses, "access", "accesses");
+	fprintf(stderr, " recorded in %s (run %lld)", opt_output, (long long)c->run_id);
+	if (filter_active(&opt_filter)) {
+		fputs("; ", stderr);
+		count(stderr, ms->filtered, "call", "calls");
+		fputs(" filtered out", stderr);
+	}
+	if (c->attached && !c->child_done)
+		fprintf(stderr, "; process %d detached", (int)c->child);
+	fputc('\n', stderr);
+}
+
 /* Write the end of the run and return sbtrace's exit status. */
 static int
 finish(struct collector *c, int exec_error)
@@ -753,6 +876,9 @@ finish(struct collector *c, int exec_error)
 		code = WEXITSTATUS(status);
 	if (exec_error != 0 || (c->child_done && WIFEXITED(status)))
 		has_exit = 1;
+	/* as strace -p: the process's status is in the run's row, not ours */
+	if (c->attached && c->stop_signal == 0)
+		code = 0;
 	failed = model_failed(c->model) || model_finish(c->model) == -1;
 	run_failed = close_db(c, failed, has_exit,
 			 exec_error != 0 ? code : (has_exit ? WEXITSTATUS(status) : 0), sig,
@@ -792,11 +918,7 @@ finish(struct collector *c, int exec_error)
 		return code;
 	}
 	if (!opt_quiet && exec_error == 0)
-		fprintf(stderr,
-		    "sbtrace: %llu processes, %llu accesses recorded in %s "
-		    "(run %lld)\n",
-		    (unsigned long long)ms->processes, (unsigned long long)ms->accesses, opt_output,
-		    (long long)c->run_id);
+		summary(c, ms);
 	return code;
 }
 
@@ -837,9 +959,10 @@ check_proc(struct collector *c)
 		return;
 	if (backend == BACKEND_PTRACE)
 		errx(1,
-		    "-b ptrace needs /proc to read the traced processes (%s); mount proc on "
-		    "/proc (a container: do not mask it) or use -b preload",
-		    why);
+		    "%s needs /proc to read the traced processes (%s); mount proc on /proc (a "
+		    "container: do not mask it)%s",
+		    opt_pid != 0 ? "-p" : "-b ptrace", why,
+		    opt_pid != 0 ? "" : " or use -b preload");
 	warnx("warning: /proc is not usable (%s): processes.exe stays empty and paths relative "
 	      "to a directory descriptor are recorded without it%s; mount proc on /proc for a "
 	      "full trace",
@@ -849,15 +972,155 @@ check_proc(struct collector *c)
 		    "the ptrace backend needs /proc (%s)", why);
 }
 
-/* -b auto without ptrace: one warning per static image left untraced. */
+/*
+ * A static image left untraced: under -b auto without ptrace one
+ * warning each; under -b preload, which the user chose, one hint for
+ * the first (unless -q).
+ */
 static void
 warn_untraced(void *ctx, uint32_t pid, const char *exe, uint32_t mode)
 {
 	struct collector *c = ctx;
 
-	if (mode & SB_M_STATIC)
+	if (!(mode & SB_M_STATIC))
+		return;
+	if (backend == BACKEND_AUTO) {
 		warnx("warning: %s (pid %u) is static and was not traced: %s", exe, pid,
 		    c->ptrace_why);
+	} else if (!(mode & SB_M_SETUID) && !c->said_static++) {
+		warnx("hint: %s (pid %u) is static: LD_PRELOAD cannot enter it, so -b preload "
+		      "records only its exec; -b auto (the default) or -b ptrace traces it "
+		      "(processes with backend 'none' were not traced)",
+		    exe, pid);
+	}
+}
+
+/* Does exec'ing path change our identity (set-ID, file capabilities)?
+ * The dynamic linker then ignores LD_PRELOAD, as preload/classify.c
+ * says for the execs it sees. */
+static int
+is_setid(const char *path)
+{
+	struct stat st;
+	char cap[64];
+
+	if (path == NULL || stat(path, &st) == -1)
+		return 0;
+	return ((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
+	    ((st.st_mode & S_ISGID) && st.st_gid != getegid()) ||
+	    getxattr(path, "security.capability", cap, sizeof(cap)) > 0;
+}
+
+/*
+ * Before COMMAND runs (unless -q): say when nothing it does will be
+ * recorded, which otherwise shows only as a trace of one row, or when
+ * tracing changes what it can do.  ptraced: it starts under ptrace.
+ */
+static void
+hint_command(const char *cmd, const char *exe, int ptraced)
+{
+	if (is_setid(exe) && ptraced)
+		warnx("hint: %s is set-ID (or has file capabilities): under ptrace it runs without "
+		      "its privilege",
+		    cmd);
+	else if (is_setid(exe))
+		warnx("hint: %s is set-ID (or has file capabilities): the dynamic linker ignores "
+		      "LD_PRELOAD for it, so only its exec is recorded (-b ptrace traces it, "
+		      "without its privilege)",
+		    cmd);
+	else if (backend == BACKEND_PRELOAD && is_static(exe))
+		warnx("hint: %s is static: LD_PRELOAD cannot enter it, so -b preload records "
+		      "only its exec; -b auto (the default) or -b ptrace traces it",
+		    cmd);
+}
+
+/* The model, the stream and the read buffer, once the run has begun. */
+static void
+start_model(struct collector *c)
+{
+	if ((c->buf = malloc(READ_BUF)) == NULL)
+		err(1, NULL);
+	if ((c->model = model_new(c->db, c->run_id, opt_all)) == NULL ||
+	    (c->stream = stream_new(on_message, c)) == NULL)
+		err(1, NULL);
+	if (c->db_err[0] != '\0')
+		model_set_failed(c->model, c->db_err);
+	if (c->tracer != NULL)
+		ptracer_set_model(c->tracer, c->model);
+	if (filter_active(&opt_filter))
+		model_set_filter(c->model, &opt_filter);
+}
+
+static void
+end_collector(struct collector *c)
+{
+	ptracer_free(c->tracer);
+	model_free(c->model);
+	stream_free(c->stream);
+	free(c->buf);
+	filter_free(&opt_filter);
+}
+
+/*
+ * sbtrace -p PID: the process and every thread of it are seized where
+ * they are and followed, with their children, until it exits (and the
+ * linger is over) or sbtrace is told to stop; then what is still
+ * traced is detached and runs on.  The FIFO is made as for a command,
+ * though nothing writes it, so that the loop is the same.
+ */
+static int
+run_attached(struct collector *c)
+{
+	struct attach_target at;
+	char cwd[PATH_MAX], why[1024], name[64];
+	sigset_t oldmask;
+	struct model_child mc = { .parent = getpid() };
+	int code;
+
+	/* no probe first: a refusal is explained from what refused */
+	check_proc(c);
+	if (attach_target(opt_pid, &at, why, sizeof(why)) == -1) {
+		if (why[0] == '\0')
+			err(1, NULL);
+		errx(1, "%s", why);
+	}
+	snprintf(name, sizeof(name), "process %d", (int)at.pid);
+	c->command = name;
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		err(1, "getcwd");
+	open_channel(c);
+	prepare_db(c);
+	setup_signals(c, &oldmask);
+	if ((c->tracer = ptracer_new(0)) == NULL)
+		err(1, NULL);
+	mc.start_ns = now_realtime_ns();
+	times_mark(T_SPAWN);
+	if (attach_seize(c->tracer, at.pid, why, sizeof(why)) == -1) {
+		/* -a: the database as it was, no -wal or -shm left */
+		if (c->db != NULL)
+			(void)db_close(c->db);
+		errx(1, "%s", why);
+	}
+	c->child = at.pid;
+	c->attached = 1;
+	begin_run(c, at.argv.p, cwd, mc.start_ns);
+	times_mark(T_DB);
+	start_model(c);
+	mc.pid = at.pid;
+	mc.parent = at.ppid;
+	mc.argv = at.argv.p;
+	mc.exe = at.exe;
+	mc.cwd = at.cwd;
+	model_set_child(c->model, &mc);
+	/* its START before any of its stops is handled: the root row */
+	ptracer_seized_start(c->tracer, at.pid);
+	collect(c);
+	attach_detach(c->tracer);
+	code = finish(c, 0);
+	times_write();
+	end_collector(c);
+	attach_target_free(&at);
+	return code;
 }
 
 int
@@ -874,6 +1137,8 @@ main(int argc, char **argv)
 
 	times_mark(T_MAIN);
 	cmd = parse_options(argc, argv);
+	if (opt_pid != 0)
+		return run_attached(&c);
 	c.command = argv[cmd];
 	if (backend != BACKEND_PTRACE)
 		find_library(argv[0], lib, sizeof(lib));
@@ -916,6 +1181,9 @@ main(int argc, char **argv)
 	/* The command starts first; its records wait in the FIFO while
 	 * the database is set up. */
 	times_mark(T_SPAWN);
+	if (!opt_quiet)
+		hint_command(argv[cmd], exe,
+		    c.tracer != NULL && (backend == BACKEND_PTRACE || is_static(exe)));
 	if (c.tracer != NULL && (backend == BACKEND_PTRACE || is_static(exe))) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 			warn("prctl(PR_SET_CHILD_SUBREAPER)");
@@ -928,7 +1196,7 @@ main(int argc, char **argv)
 		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && is_static(exe))
 			warnx("warning: %s is static and is not traced: %s", argv[cmd],
 			    c.ptrace_why);
-		c.child = spawn(argv + cmd, found, &oldmask, &exec_error, &sh);
+		c.child = spawn(argv + cmd, &oldmask, &exec_error, &sh);
 	}
 	/* the command's exec rows: what it runs, as the kernel resolves it */
 	if (found != NULL && c.child != -1 &&
@@ -937,16 +1205,9 @@ main(int argc, char **argv)
 		err(1, NULL);
 	begin_run(&c, cmdjson.p, cwd, mc.start_ns);
 	times_mark(T_DB);
-	if ((c.buf = malloc(READ_BUF)) == NULL)
-		err(1, NULL);
-	if ((c.model = model_new(c.db, c.run_id, opt_all)) == NULL ||
-	    (c.stream = stream_new(on_message, &c)) == NULL)
-		err(1, NULL);
-	if (c.db_err[0] != '\0')
-		model_set_failed(c.model, c.db_err);
-	if (c.tracer != NULL)
-		ptracer_set_model(c.tracer, c.model);
-	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0')
+	start_model(&c);
+	if ((backend == BACKEND_AUTO && c.ptrace_why[0] != '\0') ||
+	    (backend == BACKEND_PRELOAD && !opt_quiet))
 		model_set_untraced_fn(c.model, warn_untraced, &c);
 	mc.exe = exe;
 	mc.execs = chain.e;
@@ -971,10 +1232,7 @@ main(int argc, char **argv)
 	times_write();
 	command_chain_free(&chain);
 	free(found);
-	ptracer_free(c.tracer);
-	model_free(c.model);
-	stream_free(c.stream);
-	free(c.buf);
+	end_collector(&c);
 	free(exe);
 	buf_free(&cmdjson);
 	return code;

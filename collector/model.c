@@ -100,6 +100,7 @@ struct model {
 	int64_t run_id;
 	int all_calls;
 	struct model_child child;
+	const struct filter *filter; /* NULL: everything */
 	struct proc *root;
 	struct htab by_img, by_pid, by_image, spawned;
 	struct proc **procs;
@@ -304,6 +305,12 @@ void
 model_set_child(struct model *m, const struct model_child *c)
 {
 	m->child = *c;
+}
+
+void
+model_set_filter(struct model *m, const struct filter *f)
+{
+	m->filter = f;
 }
 
 static struct proc *
@@ -704,6 +711,11 @@ record(struct model *m, struct proc *p, const struct db_access *a, uint16_t op)
 	struct acc *n;
 	uint64_t h;
 
+	/* before the folding table: what is left out costs no memory */
+	if (m->filter != NULL && !filter_keep(m->filter, op, a->path, a->path_len)) {
+		m->st.filtered++;
+		return;
+	}
 	m->st.calls++;
 	changed(m);
 	if (m->all_calls) {

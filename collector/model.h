@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "db.h"
+#include "filter.h"
 #include "wire.h"
 
 /* Commit at least this often, and after this many rows. */
@@ -34,6 +35,7 @@ struct model_stats {
 	uint64_t retired;   /* folding tables freed: their image ended */
 	uint64_t revived;   /* of those, read back for a late record */
 	uint64_t messages;  /* messages handed to the model */
+	uint64_t filtered;  /* calls left out by the filter */
 	/* what the last successful commit made permanent */
 	uint64_t kept_processes, kept_accesses, kept_messages;
 };
@@ -65,6 +67,9 @@ struct model *model_new(struct db *db, int64_t run_id, int all_calls);
 void model_free(struct model *m);
 
 void model_set_child(struct model *m, const struct model_child *c);
+
+/* Record only the accesses f keeps (f outlives m); the default is all. */
+void model_set_filter(struct model *m, const struct filter *f);
 
 /* The stream_msg_fn for stream_new(): ctx is the model. */
 void model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, size_t len);

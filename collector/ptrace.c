@@ -663,8 +663,12 @@ new_task(struct ptracer *t, pid_t tid)
 	struct tproc *p;
 	uint64_t st = 0;
 
-	if (tgid != tid && leader != NULL)
-		return task_add(t, tid, leader->proc); /* a thread */
+	if (tgid != tid && leader != NULL) {
+		/* a thread: it has the filter its process has, or none */
+		if ((k = task_add(t, tid, leader->proc)) != NULL)
+			k->sysmode = leader->sysmode;
+		return k;
+	}
 	if (proc_stat(tgid, &ppid, &st, &t->tmp) == -1)
 		ppid = 0;
 	parent = task_get(t, ppid);
@@ -1067,5 +1071,76 @@ ptracer_adopt(struct ptracer *t, pid_t pid, pid_t tid)
 	}
 	k->adopted = 1;
 	if (ptrace(PTRACE_SEIZE, tid, 0, PT_OPTIONS) == -1)
+		task_drop(t, k);
+}
+
+/* --- attaching to a running process (sbtrace -p, attach.c) ----------- */
+
+int
+ptracer_seize(struct ptracer *t, pid_t pid, pid_t tid)
+{
+	struct task *leader = task_get(t, pid), *k;
+	struct tproc *p;
+
+	if (task_get(t, tid) != NULL)
+		return 0;
+	if (tid != pid && leader == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* No PTRACE_O_EXITKILL: sbtrace did not start this process, and
+	 * when sbtrace goes the kernel detaches it and it runs on. */
+	if (ptrace(PTRACE_SEIZE, tid, 0, PT_OPTIONS & ~PTRACE_O_EXITKILL) == -1)
+		return -1;
+	p = leader != NULL ? leader->proc : proc_alloc(pid, 0, 1);
+	if (p == NULL || (k = task_add(t, tid, p)) == NULL) {
+		if (leader == NULL)
+			free(p);
+		/* seized and running, so it cannot be detached now: the
+		 * kernel does it when sbtrace exits */
+		errno = ENOMEM;
+		return -1;
+	}
+	/* no seccomp filter can be put into a running process: it stops
+	 * at every system call */
+	k->sysmode = 1;
+	/* stopped once, so the event loop resumes it into those stops */
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) == -1 && errno != ESRCH)
+		warn("ptrace(PTRACE_INTERRUPT, %d)", (int)tid);
+	return 1;
+}
+
+void
+ptracer_seized_start(struct ptracer *t, pid_t pid)
+{
+	struct task *k = task_get(t, pid);
+
+	if (k != NULL && k->proc->active)
+		send_start(t, k->proc);
+}
+
+pid_t *
+ptracer_tids(const struct ptracer *t, size_t *n)
+{
+	pid_t *v;
+	size_t i = 0;
+
+	*n = t->ntasks;
+	if (t->ntasks == 0 || (v = calloc(t->ntasks, sizeof(*v))) == NULL)
+		return NULL;
+	for (size_t c = 0; c < sizeof(t->chunks) / sizeof(t->chunks[0]); c++)
+		for (size_t j = 0; t->chunks[c] != NULL && j < PID_CHUNK && i < *n; j++)
+			if (t->chunks[c][j] != NULL)
+				v[i++] = t->chunks[c][j]->tid;
+	*n = i;
+	return v;
+}
+
+void
+ptracer_forget(struct ptracer *t, pid_t tid)
+{
+	struct task *k = task_get(t, tid);
+
+	if (k != NULL)
 		task_drop(t, k);
 }

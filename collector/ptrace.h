@@ -74,4 +74,20 @@ int ptracer_event(struct ptracer *t, pid_t pid, int status);
  */
 void ptracer_adopt(struct ptracer *t, pid_t pid, pid_t tid);
 
+/*
+ * sbtrace -p (attach.c): seize thread tid of process pid, which runs
+ * already (pid itself first, then its other threads), without
+ * PTRACE_O_EXITKILL, and interrupt it; it is traced at every system
+ * call from the stop on.  1 when seized, 0 when it was traced already,
+ * -1 with errno (PTRACE_SEIZE's, or ENOMEM).
+ */
+int ptracer_seize(struct ptracer *t, pid_t pid, pid_t tid);
+/* The seized process pid as it is now: its START, once the model is set. */
+void ptracer_seized_start(struct ptracer *t, pid_t pid);
+/* The tasks traced now, malloc'd, *n of them (NULL: none, or no memory
+ * when *n > 0). */
+pid_t *ptracer_tids(const struct ptracer *t, size_t *n);
+/* tid is no tracee any more (detached, or gone). */
+void ptracer_forget(struct ptracer *t, pid_t tid);
+
 #endif

@@ -244,6 +244,32 @@ manifest_write(const struct manifest *m, int fd)
 			buf_field(&b, e->args[j]);
 		buf_end(&b);
 	}
+	if (m->image != NULL) {
+		buf_tag(&b, "image");
+		buf_field(&b, m->image);
+		buf_field(&b, m->image_digest);
+		buf_end(&b);
+	}
+	for (size_t i = 0; i < m->nentries; i++) {
+		const struct mf_entry *e = &m->entries[i];
+		if (e->ndefargs > 0) {
+			buf_tag(&b, "entry-args");
+			buf_field(&b, e->name);
+			for (size_t j = 0; j < e->ndefargs; j++)
+				buf_field(&b, e->defargs[j]);
+			buf_end(&b);
+		}
+		static const char *const tags[] = { "entry-cwd", "entry-user" };
+		const char *const vals[] = { e->cwd, e->user };
+		for (int k = 0; k < 2; k++) {
+			if (vals[k] == NULL)
+				continue;
+			buf_tag(&b, tags[k]);
+			buf_field(&b, e->name);
+			buf_field(&b, vals[k]);
+			buf_end(&b);
+		}
+	}
 	for (size_t i = 0; i < m->nlibdirs; i++) {
 		buf_tag(&b, "libdir");
 		buf_field(&b, m->libdirs[i]);
@@ -656,8 +682,66 @@ parse_pkg(struct manifest *m, struct parser *ps, char **f, size_t nf)
 	return 0;
 }
 
+/* An image's records: image REF DIGEST once, then entry-args,
+ * entry-cwd and entry-user, each naming an entry. */
+static int
+parse_image(struct manifest *m, struct parser *ps, char **f, size_t nf)
+{
+	if (strcmp(f[0], "image") == 0) {
+		if (nf != 3)
+			return perr(ps, "image: want REF DIGEST");
+		if (m->image != NULL)
+			return perr(ps, "image: a second one");
+		m->image = f[1];
+		m->image_digest = f[2];
+		f[1] = f[2] = NULL;
+		return 0;
+	}
+	if (nf < 3)
+		return perr(ps, "%s: want NAME VALUE...", f[0]);
+	struct mf_entry *e = NULL;
+	for (size_t i = 0; i < m->nentries; i++)
+		if (strcmp(m->entries[i].name, f[1]) == 0)
+			e = &m->entries[i];
+	if (e == NULL)
+		return perr(ps, "%s: no entry %s", f[0], f[1]);
+	if (strcmp(f[0], "entry-args") == 0) {
+		if (e->defargs != NULL)
+			return perr(ps, "entry-args %s: a second one", f[1]);
+		if ((e->defargs = calloc(nf - 1, sizeof *e->defargs)) == NULL)
+			return perr(ps, "out of memory");
+		for (size_t i = 2; i < nf; i++) {
+			e->defargs[i - 2] = f[i];
+			f[i] = NULL;
+		}
+		e->ndefargs = nf - 2;
+		return 0;
+	}
+	char **slot = strcmp(f[0], "entry-cwd") == 0 ? &e->cwd : &e->user;
+	if (nf != 3)
+		return perr(ps, "%s: want NAME VALUE", f[0]);
+	if (*slot != NULL)
+		return perr(ps, "%s %s: a second one", f[0], f[1]);
+	if (slot == &e->cwd && !path_ok(f[2]) && strcmp(f[2], "/") != 0)
+		return perr(ps, "entry-cwd %s: not an absolute normal path", f[2]);
+	*slot = f[2];
+	f[2] = NULL;
+	return 0;
+}
+
 /* Sections must come in the documented order; stage never goes back. */
-enum { ST_MAGIC, ST_NAME, ST_RUNMODE, ST_ENV, ST_ENTRY, ST_LIBDIR, ST_BIN, ST_RECS, ST_PKG };
+enum {
+	ST_MAGIC,
+	ST_NAME,
+	ST_RUNMODE,
+	ST_ENV,
+	ST_ENTRY,
+	ST_IMAGE,
+	ST_LIBDIR,
+	ST_BIN,
+	ST_RECS,
+	ST_PKG
+};
 
 /* One line; 1 when a header-only read has reached the records. */
 static int
@@ -699,6 +783,9 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f, size_t n
 		want = ST_ENV;
 	else if (strcmp(t, "entry") == 0)
 		want = ST_ENTRY;
+	else if (strcmp(t, "image") == 0 || strcmp(t, "entry-args") == 0 ||
+	    strcmp(t, "entry-cwd") == 0 || strcmp(t, "entry-user") == 0)
+		want = ST_IMAGE;
 	else if (strcmp(t, "libdir") == 0)
 		want = ST_LIBDIR;
 	else if (strcmp(t, "bin-file") == 0)
@@ -726,6 +813,8 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f, size_t n
 		return 0;
 	case ST_ENTRY:
 		return parse_entry(m, ps, f, nf);
+	case ST_IMAGE:
+		return parse_image(m, ps, f, nf);
 	case ST_LIBDIR:
 		/* ld.so's --library-path splits at ':' */
 		if (nf != 2 || !path_ok(f[1]) || strchr(f[1], ':') != NULL)
@@ -916,7 +1005,14 @@ manifest_free(struct manifest *m)
 		for (size_t j = 0; j < e->nargs; j++)
 			free(e->args[j]);
 		free(e->args);
+		for (size_t j = 0; j < e->ndefargs; j++)
+			free(e->defargs[j]);
+		free(e->defargs);
+		free(e->cwd);
+		free(e->user);
 	}
+	free(m->image);
+	free(m->image_digest);
 	free(m->entries);
 	for (size_t i = 0; i < m->nlibdirs; i++)
 		free(m->libdirs[i]);

@@ -30,6 +30,11 @@ struct mf_entry {
 	char *interp; /* "-" when there is none */
 	char **args;  /* #! arguments */
 	size_t nargs;
+	/* from an image's config (entry-args, entry-cwd, entry-user), or
+	 * NULL: its default arguments (Entrypoint and Cmd), WorkingDir, User */
+	char **defargs;
+	size_t ndefargs;
+	char *cwd, *user;
 };
 
 /* A regular file of the bundle's bin/ (the launcher, the shim): what
@@ -68,6 +73,7 @@ struct manifest {
 	size_t nenv;
 	struct mf_entry *entries;
 	size_t nentries;
+	char *image, *image_digest; /* the image the entries come from, or NULL */
 	char **libdirs;
 	size_t nlibdirs;
 	struct mf_bin *bins;

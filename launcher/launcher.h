@@ -60,6 +60,18 @@ char *xjoin(const char *a, const char *b);
 void *xmalloc(size_t n);
 char *xstrdup(const char *s);
 
+/* Read the header of l->root's manifest.lock into l->m and set
+ * l->payload; exits on failure. */
+void launch_read_manifest(struct launch *l);
+/* Run l->e (l->m read, the arguments set) in the run mode chosen: the
+ * exit status when it could not. */
+int launch_run(struct launch *l);
+
+/* When our own executable self is a single-file bundle (a trailer after
+ * the launcher, sidebundle-pack(5)): find or make its extraction and
+ * run it, returning the exit status; -1 when it is not one. */
+int single_main(const char *self, int argc, char **argv);
+
 /* The modes: each returns only on failure, with the exit status. */
 int run_host(struct launch *l);
 int run_bwrap(struct launch *l);

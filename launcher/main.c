@@ -1,7 +1,9 @@
 /*
  * sidebundle-launcher: find the bundle (two levels above our own
  * executable), the entry (the name we were started as, following the
- * symlinks that led to us), read the manifest's header, and run.
+ * symlinks that led to us), read the manifest's header, and run.  When
+ * an archive follows the program, we are a single-file bundle instead
+ * (single.c), which runs through the same launch_run().
  */
 #include <err.h>
 #include <errno.h>
@@ -114,11 +116,41 @@ apply_env(const struct manifest *m)
 	}
 }
 
+void
+launch_read_manifest(struct launch *l)
+{
+	char errbuf[512];
+
+	l->payload = xjoin(l->root, SB_LAYOUT_PAYLOAD);
+	int rootfd = open(l->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		err(EXIT_CANNOT_RUN, "%s", l->root);
+	if (manifest_read(&l->m, rootfd, MF_HEADER, errbuf, sizeof errbuf) < 0)
+		errx(EXIT_CANNOT_RUN, "%s/%s", l->root, errbuf);
+	close(rootfd);
+}
+
+int
+launch_run(struct launch *l)
+{
+	apply_env(&l->m);
+
+	const char *mode = setting(l, SB_ENV_RUN_MODE);
+	if (mode == NULL || *mode == '\0')
+		mode = l->m.run_mode;
+	if (strcmp(mode, "host") == 0)
+		return run_host(l);
+	if (strcmp(mode, "bwrap") == 0)
+		return run_bwrap(l);
+	if (strcmp(mode, "chroot") == 0)
+		return run_chroot(l);
+	errx(2, SB_ENV_RUN_MODE "=%s: want host, bwrap or chroot", mode);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct launch l = { 0 };
-	char errbuf[512];
 	struct stat bin;
 
 	program_invocation_short_name = "sidebundle-launcher";
@@ -128,17 +160,15 @@ main(int argc, char **argv)
 	char *self = self_path(argv[0]);
 	if (self == NULL)
 		err(EXIT_CANNOT_RUN, "cannot find its own executable");
+	/* a single-file bundle: the same launcher with an archive after it */
+	int rc = single_main(self, argc, argv);
+	if (rc >= 0)
+		return rc;
 	char *bindir = dir_of(self);
 	l.root = dir_of(bindir);
-	l.payload = xjoin(l.root, SB_LAYOUT_PAYLOAD);
 	if (stat(bindir, &bin) < 0)
 		err(EXIT_CANNOT_RUN, "%s", bindir);
-	int rootfd = open(l.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		err(EXIT_CANNOT_RUN, "%s", l.root);
-	if (manifest_read(&l.m, rootfd, MF_HEADER, errbuf, sizeof errbuf) < 0)
-		errx(EXIT_CANNOT_RUN, "%s/%s", l.root, errbuf);
-	close(rootfd);
+	launch_read_manifest(&l);
 
 	char *name = entry_name(argv[0], &bin);
 	int first = 1;
@@ -154,16 +184,5 @@ main(int argc, char **argv)
 		errx(EXIT_NOT_FOUND, "no entry named %s in bundle %s", name, l.root);
 	l.args = argv + first;
 	l.nargs = argc - first;
-	apply_env(&l.m);
-
-	const char *mode = setting(&l, SB_ENV_RUN_MODE);
-	if (mode == NULL || *mode == '\0')
-		mode = l.m.run_mode;
-	if (strcmp(mode, "host") == 0)
-		return run_host(&l);
-	if (strcmp(mode, "bwrap") == 0)
-		return run_bwrap(&l);
-	if (strcmp(mode, "chroot") == 0)
-		return run_chroot(&l);
-	errx(2, SB_ENV_RUN_MODE "=%s: want host, bwrap or chroot", mode);
+	return launch_run(&l);
 }

@@ -7,7 +7,7 @@
 
 out=$("$SIDEBUNDLE" --help)
 expect_eq 0 "$?" "--help: exit status"
-for c in deps create verify check show; do
+for c in deps create verify check show pack; do
 	expect_match "^  $c +[a-z]" "$out" "--help names $c with what it does"
 	expect_match "^(usage:|      ) sidebundle $c " "$out" "--help: the usage of $c"
 done
@@ -33,13 +33,14 @@ opts create '--out-dir DIR' '--name NAME' '--from-host PATH\[::trace=ARGS\]' "--
 opts verify
 opts check -v
 opts show --json '-n N'
+opts pack '-o FILE' '-e ENTRY' '-l LEVEL' -q
 
 # every usage line, as the man page's SYNOPSIS (mandoc renders it)
 if command -v mandoc >/dev/null; then
 	# compared without blanks: mandoc spaces "FILE ..." and wraps lines
 	syn=$(mandoc -T ascii "$SB_SRC/man/sidebundle.1" | col -b | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' |
 		tr -d ' \t\n')
-	for c in deps verify check show; do
+	for c in deps verify check show pack; do
 		u=$("$SIDEBUNDLE" "$c" --help | head -1 | sed 's/^usage: //' | tr -d ' ')
 		case $syn in
 		*"$u"*) ;;
@@ -48,7 +49,7 @@ if command -v mandoc >/dev/null; then
 	done
 fi
 
-for c in deps create verify check show; do
+for c in deps create verify check show pack; do
 	rc=0
 	"$SIDEBUNDLE" "$c" -Z x >/dev/null 2>err || rc=$?
 	expect_eq 2 "$rc" "$c -Z: exit status"

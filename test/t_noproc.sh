@@ -1,8 +1,8 @@
 # /proc missing (a tmpfs over it in a private mount namespace): sbtrace
 # finds its library without /proc/self/exe (by argv[0], or PATH), says
 # what the library cannot record without /proc, refuses -b ptrace with
-# the reason instead of recording processes with no exe, argv or execs,
-# and -b auto leaves a static program untraced with a warning.  Where a
+# the reason instead of recording processes with no exe, argv or execs
+# (-p too), and -b auto leaves a static program untraced with a warning.  Where a
 # seccomp filter denies ptrace, the diagnosis names it although
 # /proc/self/status cannot be read.  Needs root.
 . "$SB_SRC/test/lib.sh"
@@ -24,6 +24,7 @@ echo \$? >path.rc
 '$SBTRACE' -q -b ptrace -o t.db -- sh -c 'cat /etc/hostname' 2>t.err >/dev/null; echo \$? >t.rc
 '$SBTRACE' -q -o a.db -- '$S' 2>a.err >/dev/null; echo \$? >a.rc
 '$PROGS/noptrace' '$SBTRACE' -q -b ptrace -o n.db -- /bin/true 2>n.err; echo \$? >n.rc
+'$SBTRACE' -q -o pp.db -p 1 2>pp.err; echo \$? >pp.rc
 exit 0
 EOF
 unshare -m sh inner.sh
@@ -64,3 +65,10 @@ expect_eq 1 "$(cat n.rc)" "seccomp denies ptrace, no /proc: exit status"
 expect_match '^sbtrace: ptrace not permitted: a seccomp filter denies ptrace' "$(cat n.err)" \
 	"seccomp denies ptrace, no /proc: the filter is named"
 expect_nomatch 'CAP_SYS_PTRACE' "$(cat n.err)" "seccomp denies ptrace, no /proc: no capability advice"
+
+expect_eq 1 "$(cat pp.rc)" "-p: refused"
+expect_eq "sbtrace: -p needs /proc to read the traced processes (/proc/self/stat: No such file or directory); mount proc on /proc (a container: do not mask it)" \
+	"$(cat pp.err)" "-p: why"
+if [ -e pp.db ]; then
+	_sb_bad "-p" "no database" "pp.db left"
+fi

@@ -217,6 +217,13 @@ text_head(const struct show *s)
 	printf(" (");
 	out_escaped(stdout, s->m.name);
 	printf(", run mode %s)\n", s->m.run_mode);
+	if (s->m.image != NULL) {
+		printf("image:       ");
+		out_escaped(stdout, s->m.image);
+		printf(" (");
+		out_escaped(stdout, s->m.image_digest);
+		printf(")\n");
+	}
 	text_entries(s);
 	printf("files:       %zu, %" PRIu64 " bytes (%s); %s with identical files once\n",
 	    s->nfiles, s->bytes, human(s->bytes, h1, sizeof h1), human(s->unique, h2, sizeof h2));
@@ -381,7 +388,11 @@ json_out(const struct show *s)
 	out_json_field(stdout, "bundle", s->dir);
 	fputs(",\n  ", stdout);
 	out_json_field(stdout, "name", s->m.name);
-	printf(",\n  \"run_mode\": \"%s\",\n", s->m.run_mode);
+	printf(",\n  \"run_mode\": \"%s\",\n  ", s->m.run_mode);
+	out_json_field(stdout, "image", s->m.image);
+	fputs(", ", stdout);
+	out_json_field(stdout, "image_digest", s->m.image_digest);
+	fputs(",\n", stdout);
 	json_entries(s);
 	printf("  \"totals\": {\"files\": %zu, \"directories\": %zu, \"symlinks\": %zu, "
 	       "\"bytes\": %" PRIu64 ", \"deduplicated_bytes\": %" PRIu64 "},\n",

@@ -183,6 +183,15 @@ expect_eq 0 "$?" "verify of the old form: $out"
 expect_eq "hi" "$(old/bin/sh -c 'echo hi' 2>&1)" "an old manifest still runs"
 expect_eq "hi" "$(out/sh/bin/sh -c 'echo hi' 2>&1)" "a new one too"
 
+# a bundle of an image names it
+cp -a out/sh img
+sed -i $'/^entry\t/a image\tdocker.io/library/debian:12\tsha256:'"$(printf '%064d' 0)" img/manifest.lock
+expect_match "^image: +docker\\.io/library/debian:12 \\(sha256:0{64}\\)\$" "$("$SIDEBUNDLE" show img)" \
+	"the image, in the text"
+expect_match '"image": "docker\.io/library/debian:12", "image_digest": "sha256:0{64}"' \
+	"$("$SIDEBUNDLE" show --json img)" "the image, in the JSON"
+expect_match '"image": null, "image_digest": null' "$(cat sh.json)" "no image: null"
+
 # --- bad input ----------------------------------------------------------
 rc=0
 "$SIDEBUNDLE" show >/dev/null 2>err || rc=$?

@@ -20,11 +20,26 @@ static const unsigned char template_db[] = {
 /*
  * Migrations from version i to i + 1 live at index i - 1, applied in
  * order to an older database opened for append.  Rows from before keep
- * what they never recorded as NULL.
+ * what they never recorded as NULL.  A migration that changes views
+ * drops them; after the last one the views missing are made from
+ * views.sql, so they are always this version's and never refer to a
+ * column a later step adds.
  */
 static const char *const migrations[SB_DB_VERSION - 1] = {
 	/* 1 -> 2: the environment that changes what glibc reads */
 	"ALTER TABLE processes ADD COLUMN env TEXT",
+	/* 2 -> 3: how a run was cut short, the packages that own files, and
+	 * views with one row per (run, path) */
+	"ALTER TABLE runs ADD COLUMN interrupted INTEGER;"
+	"ALTER TABLE runs ADD COLUMN filter TEXT;"
+	"ALTER TABLE runs ADD COLUMN attached_pid INTEGER;"
+	"CREATE TABLE IF NOT EXISTS packages (path TEXT PRIMARY KEY,"
+	" package TEXT NOT NULL, version TEXT, architecture TEXT) WITHOUT ROWID;"
+	"DROP VIEW IF EXISTS files_read;"
+	"DROP VIEW IF EXISTS files_written;"
+	"DROP VIEW IF EXISTS programs_executed;"
+	"DROP VIEW IF EXISTS missing_paths;"
+	"DROP VIEW IF EXISTS process_tree;",
 };
 
 enum { ST_PROC_INS, ST_PROC_UPD, ST_ACC_INS, ST_ACC_COUNT, ST_MAX };
@@ -126,11 +141,16 @@ migrate(struct db *db, int64_t from)
 		return -1;
 	for (v = from; v < SB_DB_VERSION; v++)
 		if ((migrations[v - 1] != NULL && exec_sql(db, migrations[v - 1]) == -1) ||
-		    set_version(db, (int)v + 1) == -1) {
-			sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-			return -1;
-		}
+		    set_version(db, (int)v + 1) == -1)
+			goto fail;
+	if (newdb_create_views(db->h, 0) != SQLITE_OK) {
+		fail(db, "making the views");
+		goto fail;
+	}
 	return exec_sql(db, "COMMIT");
+fail:
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 /*
@@ -450,7 +470,8 @@ db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id)
 		return -1;
 	rc = sqlite3_prepare_v2(db->h,
 	    "INSERT INTO runs (command, cwd, start_ns, backend, host,"
-	    " all_calls, sbtrace_version) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	    " all_calls, sbtrace_version, filter, attached_pid)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return fail(db, "insert run");
@@ -461,6 +482,10 @@ db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id)
 	sqlite3_bind_text(st, 5, r->host, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, r->all_calls);
 	sqlite3_bind_text(st, 7, SB_VERSION, -1, SQLITE_STATIC);
+	if (r->filter != NULL)
+		sqlite3_bind_text(st, 8, r->filter, -1, SQLITE_STATIC);
+	if (r->attached_pid > 0)
+		sqlite3_bind_int64(st, 9, r->attached_pid);
 	rc = step(db, st, "insert run");
 	sqlite3_finalize(st);
 	if (rc == -1)
@@ -472,7 +497,7 @@ db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id)
 
 int
 db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit, int exit_code, int signal,
-    uint64_t events)
+    int interrupted, uint64_t events)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -481,7 +506,7 @@ db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit, int exit
 		return -1;
 	rc = sqlite3_prepare_v2(db->h,
 	    "UPDATE runs SET end_ns = ?, exit_code = ?, signal = ?,"
-	    " events = ? WHERE id = ?",
+	    " events = ?, interrupted = ? WHERE id = ?",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return fail(db, "update run");
@@ -489,7 +514,8 @@ db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit, int exit
 	bind_opt(st, 2, exit_code, has_exit);
 	bind_opt(st, 3, signal, signal != 0);
 	sqlite3_bind_int64(st, 4, (int64_t)events);
-	sqlite3_bind_int64(st, 5, run_id);
+	bind_opt(st, 5, interrupted, interrupted != 0);
+	sqlite3_bind_int64(st, 6, run_id);
 	rc = step(db, st, "update run");
 	sqlite3_finalize(st);
 	return rc;
@@ -597,22 +623,4 @@ db_access_each(struct db *db, int64_t process_id,
 	}
 	sqlite3_finalize(st);
 	return 0;
-}
-
-int
-db_meta_set(struct db *db, const char *key, const char *value)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (begin(db) == -1)
-		return -1;
-	if (sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", -1,
-		&st, NULL) != SQLITE_OK)
-		return fail(db, "insert meta");
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-	rc = step(db, st, "insert meta");
-	sqlite3_finalize(st);
-	return rc;
 }

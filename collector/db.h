@@ -20,6 +20,8 @@ struct db_run {
 	const char *backend;
 	const char *host;
 	int all_calls;
+	const char *filter;   /* JSON, or NULL: none */
+	int64_t attached_pid; /* -p's, or 0: none */
 };
 
 /* A processes row.  Strings are NUL-terminated too; 0/NULL/-1 in the
@@ -69,14 +71,10 @@ const char *db_errmsg(const struct db *db);
  */
 int db_precreate(const char *path, char *err, size_t errlen);
 int db_run_begin(struct db *db, const struct db_run *r, int64_t *run_id);
+/* The end of the run: exit_code (NULL unless has_exit), signal and
+ * interrupted (the signal that stopped sbtrace early) NULL when 0. */
 int db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit, int exit_code,
-    int signal, uint64_t events);
-
-/*
- * A meta row (key, value), in the open transaction: what a run was
- * recorded with that has no column of its own (sbtrace-db(5) meta).
- */
-int db_meta_set(struct db *db, const char *key, const char *value);
+    int signal, int interrupted, uint64_t events);
 
 int db_process_insert(struct db *db, int64_t run_id, struct db_process *p);
 int db_process_update(struct db *db, const struct db_process *p);

@@ -2,22 +2,42 @@
 #include <string.h>
 
 #include "json.h"
+#include "textenc.h"
 
-int
-json_add_str(struct buf *b, const char *s, size_t n)
+/*
+ * The one JSON string escaper.  '"', '\\' and control characters are
+ * escaped; bytes >= 0x80 are copied (raw: the database's argv, bytes as
+ * the program had them) or, with text, copied when they form valid UTF-8
+ * and each made U+FFFD otherwise (sbtrace report, whose JSON must be
+ * valid UTF-8; textenc.h says where the exact bytes go).
+ */
+static int
+add_str(struct buf *b, const char *s, size_t n, int text)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, k;
 
-	/* worst case is 6 bytes per input byte; reserving it once keeps
-	 * the loop free of checks */
+	/* worst case is 6 bytes per input byte (\u00XX; U+FFFD for one
+	 * byte is 3); reserving it once keeps the loop free of checks */
 	if (n > (SIZE_MAX - 2) / 6 || buf_reserve(b, n * 6 + 2) == -1)
 		return -1;
 	b->p[b->len++] = '"';
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = u[i];
 		char *o = b->p + b->len;
 
+		if (c >= 0x80 && text) {
+			if ((k = textenc_utf8_len(u + i, n - i)) == 0) {
+				memcpy(o, TEXTENC_REPLACEMENT, 3);
+				b->len += 3;
+			} else {
+				memcpy(o, u + i, k);
+				b->len += k;
+				i += k - 1;
+			}
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\') {
 			*o = (char)c;
 			b->len++;
@@ -63,6 +83,18 @@ json_add_str(struct buf *b, const char *s, size_t n)
 	b->p[b->len++] = '"';
 	b->p[b->len] = '\0';
 	return 0;
+}
+
+int
+json_add_str(struct buf *b, const char *s, size_t n)
+{
+	return add_str(b, s, n, 0);
+}
+
+int
+json_add_text(struct buf *b, const char *s, size_t n)
+{
+	return add_str(b, s, n, 1);
 }
 
 int

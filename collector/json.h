@@ -1,5 +1,6 @@
 /*
- * JSON text for the argv and command columns (RFC 8259).
+ * JSON text (RFC 8259) for the argv and command columns, and for
+ * sbtrace report --json.
  */
 #ifndef SB_COLLECTOR_JSON_H
 #define SB_COLLECTOR_JSON_H
@@ -16,6 +17,13 @@
  * exact bytes come back out.  -1 with errno on allocation failure.
  */
 int json_add_str(struct buf *b, const char *s, size_t n);
+
+/*
+ * The same, for output that must be valid UTF-8 (sbtrace report): each
+ * byte that is not part of a valid UTF-8 sequence becomes U+FFFD; the
+ * caller gives the exact bytes beside it (textenc.h).
+ */
+int json_add_text(struct buf *b, const char *s, size_t n);
 
 /* Append a JSON array of the n strings v[]. */
 int json_add_array(struct buf *b, const struct str *v, size_t n);

@@ -29,6 +29,7 @@
 #include "json.h"
 #include "model.h"
 #include "ptrace.h"
+#include "report.h"
 #include "spawn.h"
 #include "stream.h"
 #include "util.h"
@@ -39,6 +40,8 @@
 #define BATCH_PAUSE_BELOW (256 * 1024)
 /* How often liveness is checked while lingering. */
 #define LINGER_POLL_NS (50 * 1000000LL)
+/* After a stop signal, how long to wait for the command's end. */
+#define STOP_GRACE_NS (1000 * 1000000LL)
 
 static const char *opt_output = "sbtrace.db";
 static int opt_append;
@@ -92,7 +95,8 @@ usage(FILE *f)
 	    "               [--exclude-path PREFIX]... [--linger SECONDS] -- COMMAND [ARG...]\n"
 	    "       sbtrace [-afq] [-b auto|ptrace] [-e EXPR] [-o FILE.db] [--all]\n"
 	    "               [--exclude-path PREFIX]... [--linger SECONDS] -p PID\n"
-	    "       sbtrace --help | --version\n");
+	    "       sbtrace --help | --version\n"
+	    "       sbtrace report [options] DB\n");
 }
 
 static void
@@ -444,6 +448,9 @@ struct collector {
 	int child_status;
 	int child_done;
 	int stop_signal;
+	int stops;	  /* stop signals received */
+	int group_signal; /* the last one reached the command too, likely */
+	const char *lib;  /* the preload library, NULL under ptrace alone */
 	int sigfd;
 	char db_err[1024]; /* the database could not be set up: why */
 	int db_said;	   /* the write error was reported */
@@ -538,6 +545,9 @@ on_stop_signal(struct collector *c, const struct signalfd_siginfo *si)
 		return;
 	}
 	c->stop_signal = sig;
+	c->stops++;
+	/* ^C, or a hangup, reaches the command's process group too */
+	c->group_signal = sig == SIGINT || si->ssi_code == SI_KERNEL;
 }
 
 static void
@@ -607,13 +617,28 @@ collect(struct collector *c)
 {
 	struct pollfd pfd[2] = { { .fd = c->ch.fd, .events = POLLIN },
 		{ .fd = c->sigfd, .events = POLLIN } };
-	int64_t deadline = 0, next_check = 0, now, commit, linger = -1;
+	int64_t deadline = 0, next_check = 0, now, commit, linger = -1, stop_by = 0;
 
 	for (;;) {
 		now = now_mono_ns();
 		commit = model_tick(c->model, now);
 		check_db(c);
-		if (c->child_done) {
+		if (c->stop_signal != 0) {
+			/* A ^C reached the command's process group too: give it
+			 * a moment to end, so the run says how it ended.  Not
+			 * for a signal to sbtrace alone (kill PID), nor after a
+			 * second one, nor when ptrace traces (the kernel kills
+			 * its tracees when we go), nor for a process -p
+			 * attached to, in no group of ours. */
+			if (stop_by == 0)
+				stop_by = now + STOP_GRACE_NS;
+			if (c->child_done || now >= stop_by || !c->group_signal || c->stops > 1 ||
+			    c->forwarded || c->attached) {
+				drain(c);
+				return;
+			}
+			linger = stop_by - now;
+		} else if (c->child_done) {
 			if (deadline == 0)
 				deadline = now + opt_linger * 1000000000LL;
 			drain(c);
@@ -632,10 +657,6 @@ collect(struct collector *c)
 			batch_pause(c, drain(c));
 		if (pfd[1].revents & POLLIN)
 			handle_signals(c);
-		if (c->stop_signal != 0) {
-			drain(c);
-			return;
-		}
 	}
 }
 
@@ -720,34 +741,6 @@ prepare_db(struct collector *c)
 }
 
 /*
- * What the run was recorded with beyond its row: the filter (-e,
- * --exclude-path) and the process attached to (-p), as meta rows
- * run.ID.filter and run.ID.attach (sbtrace-db(5)).
- * TODO: columns of runs when the schema next changes.
- */
-static int
-run_meta(struct collector *c)
-{
-	struct buf v = { 0 };
-	char key[64], pid[16];
-	int rc = 0;
-
-	if (filter_active(&opt_filter)) {
-		snprintf(key, sizeof(key), "run.%lld.filter", (long long)c->run_id);
-		if (filter_json(&opt_filter, &v) == -1)
-			err(1, NULL);
-		rc = db_meta_set(c->db, key, v.p);
-	}
-	if (rc == 0 && c->attached) {
-		snprintf(key, sizeof(key), "run.%lld.attach", (long long)c->run_id);
-		snprintf(pid, sizeof(pid), "%d", (int)c->child);
-		rc = db_meta_set(c->db, key, pid);
-	}
-	buf_free(&v);
-	return rc == 0 ? db_commit(c->db) : -1;
-}
-
-/*
  * The command runs already: a database that cannot be set up now (a
  * full disk) leaves it to run on, traced into nothing, and waited for;
  * c->db_err says why.
@@ -760,12 +753,19 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t sta
 		.cwd = cwd,
 		.start_ns = start_ns,
 		.backend = opt_backend,
-		.all_calls = opt_all };
+		.all_calls = opt_all,
+		.attached_pid = c->attached ? c->child : 0 };
+	struct buf filter = { 0 };
 	char msg[1024];
 
 	if (uname(&un) == -1)
 		err(1, "uname");
 	r.host = un.nodename;
+	if (filter_active(&opt_filter)) {
+		if (filter_json(&opt_filter, &filter) == -1)
+			err(1, NULL);
+		r.filter = filter.p;
+	}
 	if (c->db == NULL && db_open(&c->db, opt_output, 1, msg, sizeof(msg)) == -1) {
 		size_t n = strlen(opt_output);
 
@@ -775,13 +775,15 @@ begin_run(struct collector *c, const char *cmdjson, const char *cwd, int64_t sta
 										       : msg,
 		    sizeof(c->db_err));
 		c->db = NULL;
+		buf_free(&filter);
 		return;
 	}
-	if (db_run_begin(c->db, &r, &c->run_id) == -1 || run_meta(c) == -1) {
+	if (db_run_begin(c->db, &r, &c->run_id) == -1) {
 		strlcpy(c->db_err, db_errmsg(c->db), sizeof(c->db_err));
 		db_rollback(c->db);
 		c->run_id = 0;
 	}
+	buf_free(&filter);
 }
 
 /* Remove a database this run created and put nothing in. */
@@ -802,8 +804,8 @@ remove_db(void)
  * or -1 with why in err: the rows were kept up to the last commit.
  */
 static int
-close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, uint64_t events,
-    char *err, size_t errlen)
+close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, int interrupted,
+    uint64_t events, char *err, size_t errlen)
 {
 	int rc = 0;
 
@@ -813,8 +815,8 @@ close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, 
 		db_rollback(c->db);
 	/* what it can, even after a failure: the end, status and events */
 	if (c->run_id != 0 &&
-	    (db_run_end(c->db, c->run_id, now_realtime_ns(), has_exit, exit_code, sig, events) ==
-		    -1 ||
+	    (db_run_end(c->db, c->run_id, now_realtime_ns(), has_exit, exit_code, sig, interrupted,
+		 events) == -1 ||
 		db_commit(c->db) == -1)) {
 		snprintf(err, errlen, "%s", db_errmsg(c->db));
 		db_rollback(c->db);
@@ -868,7 +870,7 @@ finish(struct collector *c, int exec_error)
 	ss = stream_stats(c->stream);
 	if (exec_error != 0)
 		code = exec_error == ENOENT ? 127 : 126;
-	else if (c->stop_signal != 0)
+	else if (c->stop_signal != 0 && !c->child_done)
 		code = 128 + c->stop_signal;
 	else if (WIFSIGNALED(status))
 		code = 128 + (sig = WTERMSIG(status));
@@ -882,7 +884,7 @@ finish(struct collector *c, int exec_error)
 	failed = model_failed(c->model) || model_finish(c->model) == -1;
 	run_failed = close_db(c, failed, has_exit,
 			 exec_error != 0 ? code : (has_exit ? WEXITSTATUS(status) : 0), sig,
-			 ss->records, run_err, sizeof(run_err)) == -1;
+			 c->stop_signal, ss->records, run_err, sizeof(run_err)) == -1;
 	if (ss->garbage > 0)
 		warnx("trace stream: %llu bytes of garbage skipped, %llu false record headers "
 		      "among them (bad checksum or cut short)",
@@ -1045,6 +1047,8 @@ start_model(struct collector *c)
 		err(1, NULL);
 	if (c->db_err[0] != '\0')
 		model_set_failed(c->model, c->db_err);
+	if (model_set_own(c->model, c->lib, c->ch.dir) == -1)
+		err(1, NULL);
 	if (c->tracer != NULL)
 		ptracer_set_model(c->tracer, c->model);
 	if (filter_active(&opt_filter))
@@ -1135,6 +1139,9 @@ main(int argc, char **argv)
 	struct command_chain chain = { .n = 0 };
 	char *found;
 
+	/* a subcommand: sbtrace -- report traces a program named report */
+	if (argc > 1 && strcmp(argv[1], "report") == 0)
+		return report_main(argc - 1, argv + 1);
 	times_mark(T_MAIN);
 	cmd = parse_options(argc, argv);
 	if (opt_pid != 0)
@@ -1205,6 +1212,7 @@ main(int argc, char **argv)
 		err(1, NULL);
 	begin_run(&c, cmdjson.p, cwd, mc.start_ns);
 	times_mark(T_DB);
+	c.lib = backend != BACKEND_PTRACE ? lib : NULL;
 	start_model(&c);
 	if ((backend == BACKEND_AUTO && c.ptrace_why[0] != '\0') ||
 	    (backend == BACKEND_PRELOAD && !opt_quiet))

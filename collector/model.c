@@ -11,6 +11,7 @@
 #include "json.h"
 #include "model.h"
 #include "msg.h"
+#include "own.h"
 #include "path.h"
 #include "procstat.h"
 #include "util.h"
@@ -118,6 +119,7 @@ struct model {
 	int from_ptrace; /* the message being handled comes from ptrace.c */
 	model_untraced_fn *untraced_fn;
 	void *untraced_ctx;
+	struct own own; /* the tracer's files, left out */
 	int failed;
 	char err[512];
 	struct model_stats st;
@@ -298,6 +300,7 @@ model_free(struct model *m)
 	free(m->dirty);
 	msg_free(&m->msg);
 	buf_free(&m->json);
+	own_free(&m->own);
 	free(m);
 }
 
@@ -305,6 +308,13 @@ void
 model_set_child(struct model *m, const struct model_child *c)
 {
 	m->child = *c;
+}
+
+int
+model_set_own(struct model *m, const char *lib, const char *dir)
+{
+	own_free(&m->own);
+	return own_init(&m->own, lib, dir);
 }
 
 void
@@ -711,6 +721,8 @@ record(struct model *m, struct proc *p, const struct db_access *a, uint16_t op)
 	struct acc *n;
 	uint64_t h;
 
+	if (own_is(&m->own, op, a->mode, a->path, a->path_len, p->ptraced))
+		return;
 	/* before the folding table: what is left out costs no memory */
 	if (m->filter != NULL && !filter_keep(m->filter, op, a->path, a->path_len)) {
 		m->st.filtered++;

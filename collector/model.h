@@ -68,6 +68,11 @@ void model_free(struct model *m);
 
 void model_set_child(struct model *m, const struct model_child *c);
 
+/* The tracer's own files, to leave out of the trace (own.h): lib, the
+ * preload library (NULL: none), and dir, the channel directory.  -1
+ * with errno when out of memory. */
+int model_set_own(struct model *m, const char *lib, const char *dir);
+
 /* Record only the accesses f keeps (f outlives m); the default is all. */
 void model_set_filter(struct model *m, const struct filter *f);
 

@@ -1,6 +1,8 @@
--- sbtrace database schema, version 2 (common/schema.h SB_DB_VERSION).  Contract 2 of ARCHITECTURE.md,
+-- sbtrace database schema, version 3 (common/schema.h SB_DB_VERSION): the
+-- tables; the views are in views.sql.  Contract 2 of ARCHITECTURE.md,
 -- documented in sbtrace-db(5).  Changed only by a migration that bumps
--- PRAGMA user_version; never edit a released version in place.
+-- PRAGMA user_version (collector/db.c); never edit a released version in
+-- place.
 --
 -- Paths are TEXT holding the exact bytes the program used (newlines and
 -- non-UTF-8 bytes included); argv is a JSON array.  Times are
@@ -23,7 +25,10 @@ CREATE TABLE IF NOT EXISTS runs (
 	exit_code INTEGER,		-- of the command, when it exited
 	signal INTEGER,			-- of the command, when it was killed
 	events INTEGER NOT NULL DEFAULT 0, -- records received
-	sbtrace_version TEXT NOT NULL
+	sbtrace_version TEXT NOT NULL,
+	interrupted INTEGER,		-- the signal that stopped sbtrace early (version 3)
+	filter TEXT,			-- JSON: what -e and --exclude-path left out (version 3)
+	attached_pid INTEGER		-- the process -p attached to (version 3)
 );
 
 CREATE TABLE IF NOT EXISTS processes (
@@ -63,37 +68,10 @@ CREATE INDEX IF NOT EXISTS accesses_process ON accesses(process_id);
 -- of every trace; a user who looks paths up often makes one with
 -- CREATE INDEX accesses_path ON accesses(path) (sbtrace-db(5)).
 
--- Everyday questions.  Each view has a run_id column to filter on.
-
-CREATE VIEW IF NOT EXISTS files_read AS
-	SELECT DISTINCT p.run_id, a.path
-	FROM accesses a JOIN processes p ON p.id = a.process_id
-	WHERE a.result = 0 AND (a.mode & 1) AND NOT (a.mode & 8)
-	  AND a.op IN ('open', 'exec', 'load', 'dlopen');
-
-CREATE VIEW IF NOT EXISTS files_written AS
-	SELECT DISTINCT p.run_id, a.path, a.op
-	FROM accesses a JOIN processes p ON p.id = a.process_id
-	WHERE a.result = 0 AND (a.mode & 2);
-
-CREATE VIEW IF NOT EXISTS programs_executed AS
-	SELECT DISTINCT p.run_id, a.path
-	FROM accesses a JOIN processes p ON p.id = a.process_id
-	WHERE a.op = 'exec' AND a.result = 0;
-
-CREATE VIEW IF NOT EXISTS missing_paths AS
-	SELECT p.run_id, a.path, group_concat(DISTINCT a.op) AS ops,
-	       sum(a.count) AS tries
-	FROM accesses a JOIN processes p ON p.id = a.process_id
-	WHERE a.result = 2
-	GROUP BY p.run_id, a.path;
-
-CREATE VIEW IF NOT EXISTS process_tree AS
-	WITH RECURSIVE tree(id, run_id, depth, pid, exe, argv, parent_id) AS (
-		SELECT id, run_id, 0, pid, exe, argv, parent_id
-		FROM processes WHERE parent_id IS NULL
-		UNION ALL
-		SELECT c.id, c.run_id, t.depth + 1, c.pid, c.exe, c.argv, c.parent_id
-		FROM processes c JOIN tree t ON c.parent_id = t.id
-	)
-	SELECT * FROM tree;
+-- Which package owns a file, filled by sbtrace --packages (version 3).
+CREATE TABLE IF NOT EXISTS packages (
+	path TEXT PRIMARY KEY,		-- as accesses.path
+	package TEXT NOT NULL,
+	version TEXT,
+	architecture TEXT
+) WITHOUT ROWID;

@@ -13,7 +13,7 @@
 #define SB_DB_APPLICATION_ID 0x53425452
 /* PRAGMA user_version of the schema this tree writes (and the newest it
  * reads); collector/schema.sql is that version. */
-#define SB_DB_VERSION 2
+#define SB_DB_VERSION 3
 
 /* accesses.mode bits.  SQL text uses them through SB_SQL_INT(), so a
  * query says (mode & SB_M_DIR) and not (mode & 8). */

@@ -147,3 +147,27 @@ wait_for_file() {
 }
 
 [ -x "$SBTRACE" ] || fail "$SBTRACE is missing: run make tests"
+
+# old_db VERSION SRC DST: DST becomes a database of schema VERSION, made
+# from that version's own schema text (test/fixtures/schema-vN.sql, as it
+# was released), holding SRC's rows in the columns that version has.
+old_db() {
+	local v=$1 src=$2 dst=$3 t cols copy=""
+	rm -f "$dst" "$dst-wal" "$dst-shm"
+	sqlite3 -batch "$dst" <"$SB_SRC/test/fixtures/schema-v$v.sql" || return 1
+	for t in runs processes accesses; do
+		cols=$(sqlite3 -batch -noheader "$dst" \
+			"SELECT group_concat(name, ', ') FROM pragma_table_info('$t')") || return 1
+		copy="$copy INSERT INTO main.$t ($cols) SELECT $cols FROM src.$t;"
+	done
+	sqlite3 -batch "$dst" >/dev/null <<EOS
+PRAGMA journal_mode = WAL;
+PRAGMA application_id = 1396855890;
+PRAGMA user_version = $v;
+INSERT OR REPLACE INTO meta (key, value) VALUES ('application', 'sbtrace');
+ATTACH $(sqlstr "$src") AS src;
+BEGIN;
+$copy
+COMMIT;
+EOS
+}

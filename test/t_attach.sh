@@ -62,7 +62,7 @@ expect_eq "sbtrace: 1 process, $(q "SELECT count(*) FROM accesses") accesses rec
 	"$(cat err)" "SIGINT: the summary says so"
 expect_eq "[\"$L\",\"$W/d\",\"threads\"]|$W|ptrace|||1" \
 	"$(q "SELECT command, cwd, backend, exit_code, signal, end_ns IS NOT NULL FROM runs")" "SIGINT: the run's row"
-expect_eq "$lpid" "$(q "SELECT value FROM meta WHERE key = 'run.1.attach'")" "meta: run.1.attach"
+expect_eq "$lpid" "$(q "SELECT attached_pid FROM runs WHERE id = 1")" "runs.attached_pid"
 expect_eq "$lpid|$$|1|$L|[\"$L\",\"$W/d\",\"threads\"]|$W/run|ptrace|root||" \
 	"$(q "SELECT pid, ppid, parent_id IS NULL, exe, argv, cwd, backend, started_by, exit_code, signal
 	 FROM processes")" "SIGINT: the root row is the process"

@@ -50,8 +50,15 @@ err=$(sh -c 'exec "$0" -q -o "$1" -p $$' "$SBTRACE" "$DB" 2>&1) || rc=$?
 expect_eq 1 "$rc" "itself: exit status"
 expect_match '^sbtrace: -p [0-9]+: that is sbtrace itself$' "$err" "itself: message"
 
-# a zombie: a child its parent has not reaped (the parent execs sleep)
-(sleep 0 & echo $! >zpid; exec sleep 3) &
+# a zombie: a child its parent never reaps (a shell's child may be
+# reaped by the shell before it execs, so python, which reaps nothing
+# it was not asked to)
+python3 -c 'import os, sys, time
+pid = os.fork()
+if pid == 0:
+    os._exit(0)
+open("zpid", "w").write("%d\n" % pid)
+time.sleep(3)' &
 zparent=$!
 for i in $(seq 50); do
 	[ -s zpid ] && grep -q '^State:.*Z' "/proc/$(cat zpid)/status" 2>/dev/null && break

@@ -66,7 +66,7 @@ cp "$PROGS/static_hello" root/usr/bin/true
 echo inside >root/etc/passwd
 ln -s ../../../../../../../../etc root/data/up
 ln -s /etc/passwd root/data/abs
-cp "$SB_SRC/collector/schema.sql" schema.sql
+cp "$SB_SRC/test/fixtures/schema-v2.sql" schema.sql
 sqlite3 evil.db <<EOS || fail "cannot make evil.db"
 $(cat schema.sql)
 PRAGMA application_id = 1396855890;

@@ -14,10 +14,9 @@
 outside_dir
 
 trace_ok /usr/bin/python3 -c 'import time' || fail "trace"
-# version 2, whatever the collector writes
-if [ -z "$(q "SELECT name FROM pragma_table_info('processes') WHERE name = 'env'")" ]; then
-	q "ALTER TABLE processes ADD COLUMN env TEXT; PRAGMA user_version = 2" || fail "to version 2"
-fi
+# version 2 (its own schema), whatever the collector writes now
+old_db 2 "$DB" v2.db || fail "to version 2"
+DB=$PWD/v2.db
 expect_eq 2 "$(q 'PRAGMA user_version')" "the database is version 2"
 
 # setdb JSON: every process ran with that environment (NULL: unknown)
@@ -69,10 +68,10 @@ fi
 setdb "json_object('TZ', '')" utc
 expect_nomatch 'Asia/Tokyo' "$(bundle utc utc TZ=Asia/Tokyo)" "TZ empty: UTC, not our own TZ"
 
-# newer than we know
-cp "$DB" v3.db && sqlite3 v3.db 'PRAGMA user_version = 3'
+# newer than we know (this tree writes version 3)
+cp "$DB" v4.db && sqlite3 v4.db 'PRAGMA user_version = 4'
 rc=0
-out=$("$SIDEBUNDLE" create -q --out-dir out --name v3 --db "$PWD/v3.db" --from-host /usr/bin/python3 2>&1) || rc=$?
-expect_eq 1 "$rc" "version 3: refused"
-expect_match 'sbtrace database version 3, this sidebundle reads 1 to 2' "$out" "version 3: says so"
+out=$("$SIDEBUNDLE" create -q --out-dir out --name v4 --db "$PWD/v4.db" --from-host /usr/bin/python3 2>&1) || rc=$?
+expect_eq 1 "$rc" "version 4: refused"
+expect_match 'sbtrace database version 4, this sidebundle reads 1 to 3' "$out" "version 4: says so"
 exit 0

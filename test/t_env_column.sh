@@ -23,11 +23,12 @@ if "$SBTRACE" -b ptrace -q -o probe.db -- true 2>/dev/null; then
 		"the ptrace backend records the same"
 fi
 
-# a version-1 database: no env column
-cp "$DB" v1.db
-sqlite3 v1.db "ALTER TABLE processes DROP COLUMN env; PRAGMA user_version = 1"
+# a version-1 database (its own schema): no env column
+old_db 1 "$DB" v1.db || fail "cannot make a version-1 database"
+expect_eq 0 "$(sqlite3 v1.db "SELECT count(*) FROM pragma_table_info('processes') WHERE name = 'env'")" \
+	"version 1 has no env column"
 env -i PATH=/usr/bin:/bin LANG=C "$SBTRACE" -q -a -o v1.db -- true
 expect_eq 0 "$?" "append to a version-1 database"
-expect_eq 2 "$(sqlite3 v1.db "PRAGMA user_version")" "migrated to version 2"
+expect_eq 3 "$(sqlite3 v1.db "PRAGMA user_version")" "migrated to version 3"
 expect_eq '1||{"LANG":"C"}' "$(sqlite3 v1.db "SELECT min(run_id), max(CASE WHEN run_id = 1 THEN env END),
 	 max(CASE WHEN run_id = 2 THEN env END) FROM processes")" "old rows NULL, the new run's env kept"

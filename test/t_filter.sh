@@ -41,8 +41,8 @@ expect_eq 1 "$(q "SELECT count(*) FROM accesses WHERE path = '/etc/hostname' AND
 expect_eq "" "$(q "SELECT a.path FROM accesses a JOIN processes p ON p.id = a.process_id
 	 WHERE a.op = 'open' GROUP BY a.path, a.result HAVING count(DISTINCT p.run_id) != 2")" \
 	"-e trace=open: the same open rows as an unfiltered run"
-expect_eq "run.1.filter|{\"trace\":\"trace=open\",\"ops\":[\"open\"]}" \
-	"$(q "SELECT key, value FROM meta WHERE key LIKE 'run.%'")" "meta: run 1's filter, none for run 2"
+expect_eq "1|{\"trace\":\"trace=open\",\"ops\":[\"open\"]}" \
+	"$(q "SELECT id, filter FROM runs WHERE filter IS NOT NULL")" "runs.filter: run 1's, none for run 2"
 
 run -e '!open'
 expect_eq "$(printf '%s\n' $all_ops | grep -vx open | tr '\n' ' ' | sed 's/ $//')" "$(ops)" \
@@ -81,8 +81,8 @@ for p in "$W/x" "$W/x/" "$W//x/."; do
 		"--exclude-path $p: xfoo is not under x"
 	expect_eq "$tree" "$(procs)" "--exclude-path $p: every process row"
 done
-expect_eq "{\"exclude_path\":[\"$W/x\"]}" "$(q "SELECT value FROM meta WHERE key = 'run.1.filter'")" \
-	"meta: the prefix, normalised"
+expect_eq "{\"exclude_path\":[\"$W/x\"]}" "$(q "SELECT filter FROM runs WHERE id = 1")" \
+	"runs.filter: the prefix, normalised"
 
 run --exclude-path /usr --exclude-path /etc -e '!load'
 expect_eq 0 "$(q "SELECT count(*) FROM accesses WHERE path LIKE '/usr/%' OR path LIKE '/etc/%'

@@ -14,8 +14,8 @@ expect_eq yes "$([ -x "$dest/opt/sb/bin/sbtrace" ] && echo yes)" "bin/sbtrace in
 expect_eq yes "$([ -f "$dest/opt/sb/lib/sidebundle/libsbtrace.so" ] && echo yes)" "libsbtrace.so installed"
 expect_eq yes "$([ -f "$dest/opt/sb/lib/sidebundle/libsbtrace-audit.so" ] && echo yes)" \
 	"libsbtrace-audit.so installed"
-for m in sbtrace.1 libsbtrace.7 sbtrace-db.5 sbtrace-wire.5 sidebundle.1 sidebundle-deps.1 sidebundle-show.1 \
-	sidebundle-manifest.5; do
+for m in sbtrace.1 sbtrace-report.1 libsbtrace.7 sbtrace-db.5 sbtrace-wire.5 sidebundle.1 \
+	sidebundle-deps.1 sidebundle-show.1 sidebundle-manifest.5; do
 	s=${m##*.}
 	expect_eq yes "$([ -f "$dest/opt/sb/share/man/man$s/$m" ] && echo yes)" "man page $m"
 done
@@ -27,8 +27,12 @@ unset SBTRACE_LIB
 	fail "installed sbtrace failed"
 expect_eq 1 "$(q "SELECT count(*) FROM accesses WHERE op = 'open' AND path = '/etc/hostname'")" \
 	"installed sbtrace traced cat"
-lib=$(q "SELECT count(*) FROM accesses WHERE op = 'load' AND path = '$PWD/moved/lib/sidebundle/libsbtrace.so'")
-expect_eq 1 "$lib" "the installed library was the one loaded"
-expect_match "^LD_AUDIT=$PWD/moved/lib/sidebundle/libsbtrace-audit.so\$" \
-	"$("$PWD/moved/bin/sbtrace" -q -o "$DB" -- /usr/bin/env)" \
+# the tracer's own library is no load of the trace: the environment
+# says which one the command got
+env_out=$("$PWD/moved/bin/sbtrace" -q -o "$DB" -- /usr/bin/env)
+expect_match "^LD_PRELOAD=$PWD/moved/lib/sidebundle/libsbtrace.so\$" "$env_out" \
+	"the installed library was the one loaded"
+expect_match "^LD_AUDIT=$PWD/moved/lib/sidebundle/libsbtrace-audit.so\$" "$env_out" \
 	"the installed audit module was the one used"
+expect_eq 0 "$(q "SELECT count(*) FROM accesses WHERE path LIKE '%/libsbtrace%'")" \
+	"the installed library is not in the trace"

@@ -14,11 +14,11 @@ expect_eq "$PWD" "$(q "SELECT cwd FROM runs")" "runs.cwd"
 expect_eq "$(uname -n)" "$(q "SELECT host FROM runs")" "runs.host"
 expect_match '^(preload|auto)$' "$(q "SELECT backend FROM runs")" "runs.backend"
 expect_eq "$version" "$(q "SELECT sbtrace_version FROM runs")" "runs.sbtrace_version"
-expect_eq "0|" "$(q "SELECT exit_code, signal FROM runs")" "runs exit_code, signal"
+expect_eq "0||" "$(q "SELECT exit_code, signal, interrupted FROM runs")" "runs exit_code, signal, interrupted"
 expect_eq 1 "$(q "SELECT start_ns >= $before AND start_ns <= end_ns AND end_ns <= $after FROM runs")" \
 	"runs start_ns <= end_ns within the test's clock"
 expect_ge 2 "$(q "SELECT events FROM runs")" "runs.events"
-expect_eq 2 "$(q "PRAGMA user_version")" "PRAGMA user_version"
+expect_eq 3 "$(q "PRAGMA user_version")" "PRAGMA user_version"
 expect_eq "" "$(ls -A tmp)" "sbtrace removed its channel directory from TMPDIR"
 
 expect_eq 2 "$(q "SELECT count(*) FROM processes")" "two images: sh, cat"

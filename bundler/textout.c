@@ -55,6 +55,8 @@ out_escaped(FILE *f, const char *s)
 				fputs("\\n", f);
 			else if (p[i] == '\t')
 				fputs("\\t", f);
+			else if (p[i] == '\r')
+				fputs("\\r", f);
 			else
 				fprintf(f, "\\x%02x", p[i]);
 			k = 1;
@@ -124,6 +126,6 @@ out_json_field(FILE *f, const char *key, const char *s)
 		return;
 	fprintf(f, ", \"%s_hex\": \"", key);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		fprintf(f, "%02x", *p);
+		fprintf(f, "%02X", *p); /* as SQL's hex() and sbtrace report write it */
 	putc('"', f);
 }

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* s with '\' as "\\", newline and TAB as "\n" and "\t", other control
+/* s with '\' as "\\", newline, TAB and CR as "\n", "\t", "\r", other control
  * bytes (C0, 0x7f, UTF-8's C1) and every byte outside a well-formed
  * UTF-8 sequence as "\xHH"; the rest, UTF-8 text, as it is. */
 void out_escaped(FILE *f, const char *s);
@@ -23,7 +23,7 @@ int utf8_valid(const char *s, size_t n);
  * `"key": "s"` for JSON: s is a JSON string, escaped as RFC 8259 asks,
  * when it is valid UTF-8; else each byte outside a valid sequence is
  * written as U+FFFD and `, "key_hex": "..."` follows with every byte of
- * s in lower-case hex, so the exact bytes are never lost.  NULL gives
+ * s in upper-case hex (sbtrace report's rule, collector/textenc.h), so the exact bytes are never lost.  NULL gives
  * `"key": null`.
  */
 void out_json_field(FILE *f, const char *key, const char *s);

@@ -66,12 +66,13 @@ main(void)
 	SAME(out_escaped, "caf\xe9", "caf\\xe9");
 	SAME(out_escaped, "x\xc2\x9b[2J", "x\\xc2\\x9b[2J"); /* a C1 CSI */
 	SAME(out_escaped, "\x1b[31m", "\\x1b[31m");
+	SAME(out_escaped, "a\rb", "a\\rb");
 
 	SAME(field, "/usr/bin/ls", "\"path\": \"/usr/bin/ls\"");
 	SAME(field, "a\"b\\c\n\x01", "\"path\": \"a\\\"b\\\\c\\n\\u0001\"");
 	SAME(field, "caf\xc3\xa9", "\"path\": \"caf\xc3\xa9\"");
-	SAME(field, "caf\xe9", "\"path\": \"caf\\ufffd\", \"path_hex\": \"636166e9\"");
-	SAME(field, "\xed\xa0\x80", "\"path\": \"\\ufffd\\ufffd\\ufffd\", \"path_hex\": \"eda080\"");
+	SAME(field, "caf\xe9", "\"path\": \"caf\\ufffd\", \"path_hex\": \"636166E9\"");
+	SAME(field, "\xed\xa0\x80", "\"path\": \"\\ufffd\\ufffd\\ufffd\", \"path_hex\": \"EDA080\"");
 	char *got = capture(field, NULL);
 	CHECK(strcmp(got, "\"path\": null") == 0, "NULL: %s", got);
 	free(got);

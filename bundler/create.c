@@ -31,6 +31,7 @@
 #include "pathglob.h"
 #include "payload.h"
 #include "rules.h"
+#include "rundefaults.h"
 #include "runrec.h"
 #include "trace.h"
 #include "why.h"
@@ -42,6 +43,8 @@
 	"           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"    \
 	"           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"          \
 	"           [--set-env K=V]... [--check | --no-check] [-r ROOT] [-q] [-v]\n"               \
+	"           [--run-no-net] [--run-clean-env] [--run-bind SRC[:DEST]]...\n"                 \
+	"           [--run-ro-bind SRC[:DEST]]... [--run-workspace DIR]\n"                         \
 	"       sidebundle create --out-dir DIR --name NAME\n"                                     \
 	"           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"        \
 	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]... [option]...\n"
@@ -181,6 +184,11 @@ parse_opts(struct opts *o, int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' }, { "no-check", no_argument, NULL, 'N' },
 		{ "out-dir", required_argument, NULL, 'o' },
 		{ "run-mode", required_argument, NULL, 'm' },
+		{ "run-no-net", no_argument, NULL, RUNDEF_NO_NET },
+		{ "run-clean-env", no_argument, NULL, RUNDEF_CLEAN_ENV },
+		{ "run-bind", required_argument, NULL, RUNDEF_BIND },
+		{ "run-ro-bind", required_argument, NULL, RUNDEF_RO_BIND },
+		{ "run-workspace", required_argument, NULL, RUNDEF_WORKSPACE },
 		{ "set-env", required_argument, NULL, 'e' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "trace-backend", required_argument, NULL, 'b' },
@@ -256,6 +264,10 @@ parse_opts(struct opts *o, int argc, char **argv)
 		case 'x':
 			strv_push(&o->excludes, optarg);
 			break;
+		case RUNDEF_NO_NET ... RUNDEF_WORKSPACE:
+			if (rundefault_add(&o->env.v, &o->env.n, ch, optarg) < 0)
+				usage();
+			break;
 		default:
 			usage();
 		}
@@ -313,6 +325,9 @@ check_opts(struct opts *o)
 			usage();
 		}
 	}
+	/* a bundle that would refuse to start in its own run mode */
+	if (rundefault_check(o->run_mode, o->env.v, o->env.n) < 0)
+		usage();
 	if (o->root && strcmp(o->root, "/") == 0)
 		o->root = NULL;
 	int traced = o->traces.n > 0;

@@ -20,6 +20,8 @@ static const char usage_text[] =
     "           [--trace-backend off|preload|ptrace|auto] [--run-mode host|bwrap|chroot]\n"
     "           [--copy-dir SRC[:DEST]]... [--include GLOB]... [--exclude GLOB]...\n"
     "           [--set-env K=V]... [--check | --no-check] [-r ROOT] [-q] [-v]\n"
+    "           [--run-no-net] [--run-clean-env] [--run-bind SRC[:DEST]]...\n"
+    "           [--run-ro-bind SRC[:DEST]]... [--run-workspace DIR]\n"
     "       sidebundle create --out-dir DIR --name NAME\n"
     "           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"
     "           [--trace 'SHELL COMMAND']... [--db TRACE.db]... [option]...\n"

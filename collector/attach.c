@@ -21,42 +21,11 @@
 #include "attach.h"
 #include "json.h"
 #include "procstat.h"
+#include "tracee.h"
 
 /* Passes over /proc/PID/task until one finds no new thread. */
 #define THREAD_PASSES 32
 #define CAP_SYS_PTRACE_BIT 19
-
-/* A whole small /proc file into b, NUL-terminated; -1 with errno. */
-static int
-read_proc(const char *path, struct buf *b)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), e;
-	ssize_t n;
-
-	buf_clear(b);
-	if (fd == -1)
-		return -1;
-	for (;;) {
-		if (buf_reserve(b, 4096) == -1)
-			goto fail;
-		n = read(fd, b->p + b->len, 4096);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			goto fail;
-		if (n == 0)
-			break;
-		b->len += (size_t)n;
-	}
-	close(fd);
-	b->p[b->len] = '\0';
-	return 0;
-fail:
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
-}
 
 /* The number after "name:" in /proc/PID/status text s; -1 if absent. */
 static long long
@@ -105,7 +74,7 @@ argv_json(pid_t pid, struct buf *out, struct buf *tmp)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-	if (read_proc(path, tmp) == -1)
+	if (tracee_read_file(path, tmp) == -1)
 		tmp->len = 0;
 	while (i < tmp->len && n < sizeof(v) / sizeof(v[0])) {
 		v[n].p = tmp->p + i;
@@ -135,11 +104,11 @@ attach_target(pid_t pid, struct attach_target *a, char *why, size_t len)
 	}
 	/* a thread id is a way to name its process */
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (read_proc(path, &b) == 0 && (tgid = status_field(b.p, "Tgid")) > 0)
+	if (tracee_read_file(path, &b) == 0 && (tgid = status_field(b.p, "Tgid")) > 0)
 		pid = (pid_t)tgid;
 	a->pid = pid;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_proc(path, &b) == -1 || sb_procstat_parse(b.p, b.len, &ps) == -1) {
+	if (tracee_read_file(path, &b) == -1 || sb_procstat_parse(b.p, b.len, &ps) == -1) {
 		snprintf(why, len, "-p %d: %s: %s", (int)pid, path,
 		    errno == ENOENT ? "no such process" : strerror(errno));
 		buf_free(&b);
@@ -182,7 +151,7 @@ yama_scope(void)
 	struct buf b = { 0 };
 	int scope = -1;
 
-	if (read_proc("/proc/sys/kernel/yama/ptrace_scope", &b) == 0)
+	if (tracee_read_file("/proc/sys/kernel/yama/ptrace_scope", &b) == 0)
 		scope = atoi(b.p);
 	buf_free(&b);
 	return scope;
@@ -201,7 +170,8 @@ explain_eperm(pid_t pid, char *why, size_t len)
 	int cap, scope = yama_scope();
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (read_proc(path, &st) == -1 || read_proc("/proc/self/status", &self) == -1) {
+	if (tracee_read_file(path, &st) == -1 ||
+	    tracee_read_file("/proc/self/status", &self) == -1) {
 		snprintf(why, len, "-p %d: ptrace not permitted (%s)", (int)pid, strerror(EPERM));
 		goto out;
 	}
@@ -270,7 +240,8 @@ traced_by_us(pid_t tid, struct buf *b)
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	return read_proc(path, b) == 0 && status_field(b->p, "TracerPid") == (long long)getpid();
+	return tracee_read_file(path, b) == 0 &&
+	    status_field(b->p, "TracerPid") == (long long)getpid();
 }
 
 /* One pass over the threads of pid: how many were seized anew. */

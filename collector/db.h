@@ -36,7 +36,7 @@ struct db_process {
 	int64_t start_ns, end_ns; /* 0: NULL */
 	int has_exit, exit_code;  /* exit_code NULL unless has_exit */
 	int signal;		  /* 0: NULL */
-	const char *backend;	  /* preload | ptrace | none */
+	const char *backend;	  /* preload | ptrace | seccomp | none */
 	const char *started_by;	  /* root | exec | fork | spawn */
 };
 

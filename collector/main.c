@@ -32,6 +32,7 @@
 #include "report.h"
 #include "spawn.h"
 #include "stream.h"
+#include "unotify.h"
 #include "util.h"
 #include "wire.h"
 
@@ -52,7 +53,7 @@ static const char *opt_backend = "auto";
 static pid_t opt_pid; /* -p: attach to it instead of running COMMAND */
 static struct filter opt_filter;
 
-enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE };
+enum backend { BACKEND_AUTO, BACKEND_PRELOAD, BACKEND_PTRACE, BACKEND_SECCOMP };
 static enum backend backend = BACKEND_AUTO;
 
 /*
@@ -91,7 +92,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: sbtrace [-afq] [-b auto|preload|ptrace] [-e EXPR] [-o FILE.db] [--all]\n"
+	    "usage: sbtrace [-afq] [-b auto|preload|ptrace|seccomp] [-e EXPR] [-o FILE.db] [--all]\n"
 	    "               [--exclude-path PREFIX]... [--linger SECONDS] -- COMMAND [ARG...]\n"
 	    "       sbtrace [-afq] [-b auto|ptrace] [-e EXPR] [-o FILE.db] [--all]\n"
 	    "               [--exclude-path PREFIX]... [--linger SECONDS] -p PID\n"
@@ -111,9 +112,10 @@ help(void)
 	       "  -a                      append a new run to FILE.db instead of replacing it\n"
 	       "  --all                   one row per call (default: repeated calls folded into "
 	       "one row)\n"
-	       "  -b auto|preload|ptrace  the backend: the preload library, ptrace, or auto (the "
-	       "default):\n"
-	       "                          the library, and ptrace for static programs\n"
+	       "  -b BACKEND              preload (the library), ptrace, seccomp (no ptrace), "
+	       "or auto:\n"
+	       "                          the library, and ptrace (else seccomp) for static "
+	       "programs\n"
 	       "  -e EXPR                 record only the operations EXPR names: [trace=][!]LIST, "
 	       "e.g. open,%%lib\n"
 	       "  --exclude-path PREFIX   record nothing under the directory PREFIX "
@@ -217,6 +219,8 @@ parse_options(int argc, char **argv)
 				backend = BACKEND_PRELOAD;
 			else if (strcmp(optarg, "ptrace") == 0)
 				backend = BACKEND_PTRACE;
+			else if (strcmp(optarg, "seccomp") == 0)
+				backend = BACKEND_SECCOMP;
 			else {
 				warnx("unknown backend: %s", optarg);
 				usage_error();
@@ -435,9 +439,10 @@ spawn(char **argv, const sigset_t *mask, int *error, int *sh)
 }
 
 struct collector {
-	struct ptracer *tracer; /* NULL: no ptrace in this run */
-	int exec_error;		/* ptrace root: its exec failed */
-	char ptrace_why[512];	/* -b auto: why ptrace is not permitted */
+	struct ptracer *tracer;	   /* NULL: no ptrace in this run */
+	struct unotifier *unotify; /* NULL: no seccomp backend in this run */
+	int exec_error;		   /* ptrace root: its exec failed */
+	char ptrace_why[512];	   /* -b auto: why ptrace is not permitted */
 	struct channel ch;
 	struct stream *stream;
 	struct model *model;
@@ -455,7 +460,7 @@ struct collector {
 	char db_err[1024]; /* the database could not be set up: why */
 	int db_said;	   /* the write error was reported */
 	int forwarded;	   /* a stop signal passed on to the command */
-	int tracer_root;   /* the command was started under ptrace */
+	int tracer_root;   /* the command was started under ptrace or seccomp */
 	int attached;	   /* -p: the process was there before us */
 	int said_static;   /* -b preload: a static program was named */
 	const char *command;
@@ -511,11 +516,13 @@ drain(struct collector *c)
 static void
 batch_pause(const struct collector *c, size_t got)
 {
-	struct pollfd sig = { .fd = c->sigfd, .events = POLLIN };
+	struct pollfd p[2] = { { .fd = c->sigfd, .events = POLLIN },
+		{ .fd = c->unotify != NULL ? unotifier_fd(c->unotify) : -1, .events = POLLIN } };
 
-	/* Signals (the command's exit above all) still end the pause. */
+	/* Signals (the command's exit above all) still end the pause, and
+	 * a call the seccomp backend holds, which waits for us. */
 	if (got < BATCH_PAUSE_BELOW)
-		(void)poll(&sig, 1, BATCH_PAUSE_MS);
+		(void)poll(p, 2, BATCH_PAUSE_MS);
 }
 
 /*
@@ -572,8 +579,10 @@ handle_signals(struct collector *c)
 				break;
 			if (c->tracer != NULL && ptracer_event(c->tracer, r, status))
 				continue;
-			if (r == c->child && !c->child_done && c->tracer != NULL &&
-			    (c->exec_error = ptracer_exec_error(c->tracer))) {
+			if (r == c->child && !c->child_done && c->tracer_root &&
+			    (c->exec_error = c->tracer != NULL
+				    ? ptracer_exec_error(c->tracer)
+				    : unotifier_exec_error(c->unotify))) {
 				c->child_done = 1;
 				c->child_status = status;
 				continue;
@@ -615,8 +624,9 @@ poll_timeout(int64_t commit_ns, int64_t linger_ns)
 static void
 collect(struct collector *c)
 {
-	struct pollfd pfd[2] = { { .fd = c->ch.fd, .events = POLLIN },
-		{ .fd = c->sigfd, .events = POLLIN } };
+	struct pollfd pfd[3] = { { .fd = c->ch.fd, .events = POLLIN },
+		{ .fd = c->sigfd, .events = POLLIN },
+		{ .fd = c->unotify != NULL ? unotifier_fd(c->unotify) : -1, .events = POLLIN } };
 	int64_t deadline = 0, next_check = 0, now, commit, linger = -1, stop_by = 0;
 
 	for (;;) {
@@ -651,8 +661,10 @@ collect(struct collector *c)
 			}
 			linger = next_check - now;
 		}
-		if (poll(pfd, 2, poll_timeout(commit, linger)) == -1 && errno != EINTR)
+		if (poll(pfd, 3, poll_timeout(commit, linger)) == -1 && errno != EINTR)
 			err(1, "poll");
+		if (pfd[2].revents & POLLIN)
+			unotifier_handle(c->unotify);
 		if (pfd[0].revents & POLLIN)
 			batch_pause(c, drain(c));
 		if (pfd[1].revents & POLLIN)
@@ -865,6 +877,10 @@ finish(struct collector *c, int exec_error)
 	int status = c->child_status, code, has_exit = 0, sig = 0, failed, run_failed;
 	char run_err[1024] = "";
 
+	/* its socket is in the channel's directory; the keeper serves
+	 * from now on what still runs */
+	unotifier_free(c->unotify);
+	c->unotify = NULL;
 	stream_finish(c->stream);
 	channel_close(&c->ch);
 	ss = stream_stats(c->stream);
@@ -952,19 +968,21 @@ on_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, size_
  * otherwise say what is missing, and -b auto leaves static programs
  * untraced, each with its warning.
  */
-static void
+static int
 check_proc(struct collector *c)
 {
 	char why[256];
 
 	if (ptrace_proc_check(why, sizeof(why)) == 0)
-		return;
-	if (backend == BACKEND_PTRACE)
+		return 0;
+	if (backend == BACKEND_PTRACE || backend == BACKEND_SECCOMP)
 		errx(1,
 		    "%s needs /proc to read the traced processes (%s); mount proc on /proc (a "
 		    "container: do not mask it)%s",
-		    opt_pid != 0 ? "-p" : "-b ptrace", why,
-		    opt_pid != 0 ? "" : " or use -b preload");
+		    opt_pid != 0		     ? "-p"
+			: backend == BACKEND_SECCOMP ? "-b seccomp"
+						     : "-b ptrace",
+		    why, opt_pid != 0 ? "" : " or use -b preload");
 	warnx("warning: /proc is not usable (%s): processes.exe stays empty and paths relative "
 	      "to a directory descriptor are recorded without it%s; mount proc on /proc for a "
 	      "full trace",
@@ -972,6 +990,15 @@ check_proc(struct collector *c)
 	if (backend == BACKEND_AUTO)
 		snprintf(c->ptrace_why, sizeof(c->ptrace_why),
 		    "the ptrace backend needs /proc (%s)", why);
+	return -1;
+}
+
+/* The library's records so far, read before the seccomp backend tells
+ * the model of a new image (unotifier_set_sync). */
+static void
+sync_fifo(void *ctx)
+{
+	drain(ctx);
 }
 
 /*
@@ -1051,6 +1078,10 @@ start_model(struct collector *c)
 		err(1, NULL);
 	if (c->tracer != NULL)
 		ptracer_set_model(c->tracer, c->model);
+	if (c->unotify != NULL) {
+		unotifier_set_model(c->unotify, c->model);
+		unotifier_set_sync(c->unotify, sync_fifo, c);
+	}
 	if (filter_active(&opt_filter))
 		model_set_filter(c->model, &opt_filter);
 }
@@ -1135,9 +1166,9 @@ main(int argc, char **argv)
 	char lib[PATH_MAX], cwd[PATH_MAX], *exe;
 	struct buf cmdjson = { 0 };
 	sigset_t oldmask;
-	int cmd, exec_error = 0, code, sh = 0;
+	int cmd, exec_error = 0, code, sh = 0, proc_ok, unotify;
 	struct command_chain chain = { .n = 0 };
-	char *found;
+	char *found, why[256];
 
 	/* a subcommand: sbtrace -- report traces a program named report */
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
@@ -1147,17 +1178,39 @@ main(int argc, char **argv)
 	if (opt_pid != 0)
 		return run_attached(&c);
 	c.command = argv[cmd];
-	if (backend != BACKEND_PTRACE)
+	unotify = backend == BACKEND_SECCOMP;
+	if (backend == BACKEND_AUTO || backend == BACKEND_PRELOAD)
 		find_library(argv[0], lib, sizeof(lib));
 	if (backend == BACKEND_PTRACE && ptrace_probe(c.ptrace_why, sizeof(c.ptrace_why)) == -1)
 		errx(1, "ptrace not permitted: %s", c.ptrace_why);
-	check_proc(&c);
+	if (backend == BACKEND_SECCOMP && unotify_probe(why, sizeof(why)) == -1)
+		errx(1,
+		    "-b seccomp: seccomp user notification is not available: %s; use -b preload "
+		    "or -b ptrace",
+		    why);
+	proc_ok = check_proc(&c) == 0;
 	if (backend == BACKEND_AUTO && c.ptrace_why[0] == '\0') {
-		char why[sizeof(c.ptrace_why) - 32];
+		char pwhy[sizeof(c.ptrace_why) - 32];
 
-		if (ptrace_probe_quick(why, sizeof(why)) == -1)
+		if (ptrace_probe_quick(pwhy, sizeof(pwhy)) == -1)
 			snprintf(c.ptrace_why, sizeof(c.ptrace_why), "ptrace not permitted: %s",
-			    why);
+			    pwhy);
+	}
+	/* -b auto where ptrace is not permitted: static programs go to the
+	 * seccomp backend, if it can be had */
+	if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && proc_ok) {
+		size_t n = strlen(c.ptrace_why);
+
+		/* what the warnings then say of a static program left
+		 * untraced: spawn-like calls are not handed over */
+		if (unotify_probe(why, sizeof(why)) == 0 && (unotify = 1))
+			snprintf(c.ptrace_why, sizeof(c.ptrace_why),
+			    "ptrace is not permitted and it was not handed over to the seccomp "
+			    "backend (posix_spawn, system and popen do not hand over, and a "
+			    "hand-over may fail)");
+		else
+			snprintf(c.ptrace_why + n, sizeof(c.ptrace_why) - n,
+			    "; and the seccomp backend cannot be used: %s", why);
 	}
 	exe = which(argv[cmd]);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
@@ -1168,9 +1221,17 @@ main(int argc, char **argv)
 	/* the channel first: a failure then leaves no empty database */
 	open_channel(&c);
 	prepare_db(&c);
-	if (backend != BACKEND_PTRACE)
+	if (backend == BACKEND_AUTO || backend == BACKEND_PRELOAD)
 		set_child_env(lib, &c.ch);
 	setup_signals(&c, &oldmask);
+	if (unotify) {
+		/* its socket goes beside the FIFO: preload/unotify.c finds it */
+		if ((c.unotify = unotifier_new(backend == BACKEND_AUTO, c.ch.dir)) == NULL)
+			err(1, "seccomp backend");
+		if (backend == BACKEND_AUTO &&
+		    setenv(SB_ENV_UNOTIFY, unotifier_address(c.unotify), 1) == -1)
+			err(1, "setenv");
+	}
 	if (backend == BACKEND_PTRACE || (backend == BACKEND_AUTO && c.ptrace_why[0] == '\0')) {
 		char pid[32];
 
@@ -1198,6 +1259,13 @@ main(int argc, char **argv)
 		if (c.child == -1)
 			err(1, "starting %s", argv[cmd]);
 		/* its execvp runs a script without "#!" with /bin/sh */
+		c.tracer_root = 1;
+	} else if (c.unotify != NULL && (backend == BACKEND_SECCOMP || is_static(exe))) {
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+			warn("prctl(PR_SET_CHILD_SUBREAPER)");
+		c.child = unotifier_spawn(c.unotify, argv + cmd, &oldmask);
+		if (c.child == -1)
+			err(1, "starting %s", argv[cmd]);
 		c.tracer_root = 1;
 	} else {
 		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && is_static(exe))

@@ -25,7 +25,7 @@ struct proc {
 	uint64_t image;	    /* 0: an untraced image (static/setuid exec) */
 	uint64_t starttime; /* 0: unknown */
 	int started;	    /* START/FORK (or sbtrace) filled it in */
-	int ptraced;	    /* recorded by the ptrace backend */
+	int ptraced;	    /* recorded by a syscall backend (ptrace, seccomp) */
 	int ended;	    /* exited, or exec replaced it */
 	int dirty;	    /* row differs from what was written */
 	/* The folded accesses of this image (default mode).  Written out
@@ -116,7 +116,9 @@ struct model {
 	int64_t first_change; /* CLOCK_MONOTONIC of the first unwritten change */
 	struct msg msg;
 	struct buf json;
-	int from_ptrace; /* the message being handled comes from ptrace.c */
+	/* the backend the message being handled comes from (ptrace.c,
+	 * unotify.c: its processes.backend), NULL for the library */
+	const char *from_backend;
 	model_untraced_fn *untraced_fn;
 	void *untraced_ctx;
 	struct own own; /* the tracer's files, left out */
@@ -557,11 +559,12 @@ proc_new(struct model *m, const struct sb_hdr *h, int64_t ppid, uint64_t startti
 
 	/* a new image of a pid settles that pid's pending execs */
 	resolve_pid(m, h->pid, h->image);
-	if ((p = proc_alloc(h->pid, h->image, m->from_ptrace ? "ptrace" : "preload")) == NULL) {
+	if ((p = proc_alloc(h->pid, h->image, m->from_backend ? m->from_backend : "preload")) ==
+	    NULL) {
 		oom(m);
 		return NULL;
 	}
-	p->ptraced = m->from_ptrace;
+	p->ptraced = m->from_backend != NULL;
 	p->starttime = starttime;
 	r = current(m, h->pid);
 	if (r != NULL && r->image != h->image && !r->ended &&
@@ -912,7 +915,7 @@ resolve_pid(struct model *m, uint32_t pid, uint64_t image)
 
 	while (i < m->npend) {
 		if (m->pend[i].pid == pid && m->pend[i].caller->image != image) {
-			exec_done(m, &m->pend[i], 0, m->from_ptrace);
+			exec_done(m, &m->pend[i], 0, m->from_backend != NULL);
 			pend_remove(m, i);
 		} else {
 			i++;
@@ -1123,10 +1126,10 @@ model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, si
 		return;
 	}
 	changed(m);
-	/* An image the ptrace backend records may load the library too
+	/* An image a syscall backend records may load the library too
 	 * (it was handed over, or -b auto traces it from a static
 	 * ancestor): one backend per image, the first one. */
-	if (!m->from_ptrace) {
+	if (m->from_backend == NULL) {
 		p = hdr->type == SB_MSG_EXEC_FAIL ? current(m, hdr->pid)
 						  : find_img(m, hdr->pid, hdr->image);
 		if (p != NULL && p->ptraced)
@@ -1159,16 +1162,16 @@ model_message(void *ctx, const struct sb_hdr *hdr, const unsigned char *body, si
 }
 
 void
-model_ptrace_message(struct model *m, const struct sb_hdr *hdr, const unsigned char *body,
-    size_t len)
+model_backend_message(struct model *m, const char *backend, const struct sb_hdr *hdr,
+    const unsigned char *body, size_t len)
 {
-	m->from_ptrace = 1;
+	m->from_backend = backend;
 	model_message(m, hdr, body, len);
-	m->from_ptrace = 0;
+	m->from_backend = NULL;
 }
 
 void
-model_ptrace_oom(struct model *m)
+model_backend_oom(struct model *m)
 {
 	oom(m);
 }
@@ -1194,7 +1197,7 @@ proc_set_status(struct model *m, struct proc *p, int status, int64_t ts)
 }
 
 void
-model_ptrace_exit(struct model *m, uint32_t pid, uint64_t image, int status, int64_t ts)
+model_backend_exit(struct model *m, uint32_t pid, uint64_t image, int status, int64_t ts)
 {
 	struct proc *p = find_img(m, pid, image);
 

@@ -106,16 +106,17 @@ int model_any_alive(struct model *m);
 const struct model_stats *model_stats(const struct model *m);
 
 /*
- * The ptrace backend (ptrace.c) speaks the library's messages: rows of
- * the images it creates say backend 'ptrace', and library messages of
+ * The syscall backends (ptrace.c, unotify.c) speak the library's
+ * messages: rows of the images they create say backend (its
+ * processes.backend, "ptrace" or "seccomp"), and library messages of
  * those images are ignored.
  */
-void model_ptrace_message(struct model *m, const struct sb_hdr *hdr, const unsigned char *body,
-    size_t len);
-/* ptrace.c ran out of memory building a message. */
-void model_ptrace_oom(struct model *m);
-/* A ptraced image ended with wait status status at ts. */
-void model_ptrace_exit(struct model *m, uint32_t pid, uint64_t image, int status, int64_t ts);
+void model_backend_message(struct model *m, const char *backend, const struct sb_hdr *hdr,
+    const unsigned char *body, size_t len);
+/* A backend ran out of memory building a message. */
+void model_backend_oom(struct model *m);
+/* An image a backend records ended with wait status status at ts. */
+void model_backend_exit(struct model *m, uint32_t pid, uint64_t image, int status, int64_t ts);
 
 /* Called for each untraced static or set-id image given a row (exe, the
  * exec's SB_M_* mode): -b auto warns when ptrace could have traced it. */

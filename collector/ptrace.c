@@ -24,21 +24,15 @@
 #include <linux/capability.h>
 #include <linux/ptrace.h>
 
-#include "binfmt.h"
-#include "libcenv.h"
-#include "modes.h"
-#include "procstat.h"
 #include "ptrace.h"
 #include "syscalls.h"
-#include "sysdecode.h"
+#include "tracee.h"
 #include "util.h"
 #include "wire.h"
 
 #define PT_OPTIONS                                                                                 \
 	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |  \
 	    PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)
-/* Pointers of an execve argv we read at most. */
-#define ARGV_MAX 65536
 #define PID_CHUNK 4096
 
 /* A thread group. */
@@ -52,10 +46,7 @@ struct tproc {
 /* A path syscall between its entry and its exit stop. */
 struct pending {
 	int active; /* 0: none */
-	uint16_t op;
-	uint32_t mode;
-	struct buf raw[2], base[2];
-	int npaths;
+	struct tracee_call c;
 };
 
 struct task {
@@ -69,14 +60,14 @@ struct task {
 };
 
 struct ptracer {
-	struct model *model;
+	struct tracee_out out;
 	int hybrid;
 	pid_t root;
 	int root_exec_error;
 	int err_fd; /* the root child reports a failed exec here */
 	size_t ntasks;
 	struct task **chunks[(1 << 22) / PID_CHUNK + 1];
-	struct buf body, tmp, argv;
+	struct buf tmp;
 };
 
 /* --- the task table: pid -> task, two levels so removal is trivial -- */
@@ -106,19 +97,9 @@ task_get(struct ptracer *t, pid_t tid)
 }
 
 static void
-pending_clear(struct pending *p)
-{
-	p->active = 0;
-	p->npaths = 0;
-}
-
-static void
 task_free(struct task *k)
 {
-	for (int i = 0; i < 2; i++) {
-		buf_free(&k->sc.raw[i]);
-		buf_free(&k->sc.base[i]);
-	}
+	tracee_call_free(&k->sc.c);
 	free(k);
 }
 
@@ -168,7 +149,7 @@ proc_alloc(pid_t tgid, uint64_t image, int active)
 void
 ptracer_set_model(struct ptracer *t, struct model *m)
 {
-	t->model = m;
+	t->out.model = m;
 }
 
 struct ptracer *
@@ -180,6 +161,7 @@ ptracer_new(int hybrid)
 		return NULL;
 	t->hybrid = hybrid;
 	t->err_fd = -1;
+	t->out.backend = "ptrace";
 	return t;
 }
 
@@ -198,370 +180,12 @@ ptracer_free(struct ptracer *t)
 	}
 	if (t->err_fd >= 0)
 		close(t->err_fd);
-	buf_free(&t->body);
+	tracee_out_free(&t->out);
 	buf_free(&t->tmp);
-	buf_free(&t->argv);
 	free(t);
 }
 
-/* --- reading the tracee ---------------------------------------------- */
-
-/* n bytes at addr in pid; 0 or -1.  /proc/PID/mem when
- * process_vm_readv is not allowed (some seccomp profiles). */
-static int
-peek(pid_t pid, uint64_t addr, void *out, size_t n)
-{
-	struct iovec l = { out, n }, r = { (void *)(uintptr_t)addr, n };
-	char path[64];
-	ssize_t got;
-	int fd;
-
-	if (process_vm_readv(pid, &l, 1, &r, 1, 0) == (ssize_t)n)
-		return 0;
-	if (errno != ENOSYS && errno != EPERM)
-		return -1;
-	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	got = pread(fd, out, n, (off_t)addr);
-	close(fd);
-	return got == (ssize_t)n ? 0 : -1;
-}
-
-/*
- * The NUL-terminated string at addr into b (without the NUL), at most
- * max bytes.  Reads page by page: a string may end just before an
- * unmapped page.
- */
-static int
-peek_str(pid_t pid, uint64_t addr, struct buf *b, size_t max)
-{
-	char chunk[4096];
-
-	buf_clear(b);
-	if (addr == 0)
-		return -1;
-	while (b->len < max) {
-		size_t n = 4096 - (size_t)(addr % 4096), z;
-		char *nul;
-
-		if (peek(pid, addr, chunk, n) == -1)
-			return b->len > 0 ? 0 : -1;
-		nul = memchr(chunk, '\0', n);
-		z = nul ? (size_t)(nul - chunk) : n;
-		if (z > max - b->len)
-			z = max - b->len;
-		if (buf_add(b, chunk, z) == -1)
-			return -1;
-		if (nul != NULL)
-			break;
-		addr += n;
-	}
-	if (buf_reserve(b, 0) == -1)
-		return -1;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-/* readlink into b; -1 when it cannot be read. */
-static int
-read_link(const char *path, struct buf *b)
-{
-	buf_clear(b);
-	if (buf_reserve(b, PATH_MAX) == -1)
-		return -1;
-	ssize_t n = readlink(path, b->p, PATH_MAX);
-	if (n <= 0 || n >= PATH_MAX) {
-		b->p[0] = '\0';
-		return -1;
-	}
-	b->len = (size_t)n;
-	b->p[n] = '\0';
-	return 0;
-}
-
-/* A whole small /proc file into b (NUL-terminated); -1 on failure. */
-static int
-read_file(const char *path, struct buf *b)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	buf_clear(b);
-	if (fd == -1)
-		return -1;
-	for (;;) {
-		if (buf_reserve(b, 4096) == -1)
-			break;
-		n = read(fd, b->p + b->len, 4096);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		b->len += (size_t)n;
-	}
-	close(fd);
-	if (b->p == NULL && buf_reserve(b, 0) == -1)
-		return -1;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
-/* ppid and starttime from /proc/PID/stat; -1 if it is gone. */
-static int
-proc_stat(pid_t pid, pid_t *ppid, uint64_t *starttime, struct buf *b)
-{
-	struct sb_procstat ps;
-	char path[64];
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (read_file(path, b) == -1 || sb_procstat_parse(b->p, b->len, &ps) == -1)
-		return -1;
-	*ppid = (pid_t)ps.ppid;
-	*starttime = ps.starttime;
-	return 0;
-}
-
-/* The thread group of tid, from /proc/TID/status. */
-static pid_t
-tgid_of(pid_t tid, struct buf *b)
-{
-	char path[64], *s;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if (read_file(path, b) == -1 || (s = strstr(b->p, "\nTgid:")) == NULL)
-		return tid;
-	return (pid_t)strtol(s + 6, NULL, 10);
-}
-
-/* AT_RANDOM (the library's image id) and AT_EXECFN of a fresh image. */
-static void
-auxv_of(struct ptracer *t, pid_t pid, uint64_t *image, struct buf *execfn)
-{
-	char path[64];
-	uint64_t rnd = 0, fn = 0;
-
-	*image = 0;
-	buf_clear(execfn);
-	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)pid);
-	if (read_file(path, &t->tmp) == 0) {
-		const uint64_t *v = (const void *)t->tmp.p;
-		for (size_t i = 0; i + 1 < t->tmp.len / 8; i += 2) {
-			if (v[i] == AT_RANDOM)
-				rnd = v[i + 1];
-			else if (v[i] == AT_EXECFN)
-				fn = v[i + 1];
-		}
-	}
-	if (rnd != 0)
-		(void)peek(pid, rnd, image, sizeof(*image));
-	if (*image == 0) {
-		/* cannot read it: any id unique in the run will do */
-		static uint64_t n;
-		*image = hash_u64((uint64_t)now_realtime_ns(), ++n) | 1;
-	}
-	if (fn != 0)
-		(void)peek_str(pid, fn, execfn, PATH_MAX);
-}
-
-/*
- * Will the image pid now runs load libsbtrace.so?  Yes when it has a
- * PT_INTERP and the trace's variables are in its environment: the
- * library then reports it (and ptrace only keeps watch).
- */
-static int
-loads_library(struct ptracer *t, pid_t pid)
-{
-	char path[64];
-	struct sb_elf e;
-	int fd, rc;
-
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return 0;
-	rc = sb_elf_probe(fd_pread, &fd, &e);
-	close(fd);
-	/* a 32-bit program's loader refuses our 64-bit library */
-	if (rc != SB_ELF_OK || e.interp_len == 0 || !sb_elf_native(&e))
-		return 0;
-	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
-	if (read_file(path, &t->tmp) == -1)
-		return 0;
-	for (size_t i = 0; i < t->tmp.len; i += strlen(t->tmp.p + i) + 1)
-		if (strncmp(t->tmp.p + i, SB_ENV_FIFO "=", sizeof(SB_ENV_FIFO)) == 0)
-			return 1;
-	return 0;
-}
-
-/* --- messages to the model ------------------------------------------- */
-
-static void
-body_start(struct ptracer *t, const void *fixed, size_t n)
-{
-	buf_clear(&t->body);
-	if (buf_add(&t->body, fixed, n) == -1)
-		t->body.len = (size_t)-1;
-}
-
-static void
-body_str(struct ptracer *t, const char *s, size_t n)
-{
-	uint32_t l = (uint32_t)n;
-
-	if (t->body.len == (size_t)-1)
-		return;
-	if (buf_add(&t->body, &l, sizeof(l)) == -1 || (n > 0 && buf_add(&t->body, s, n) == -1))
-		t->body.len = (size_t)-1;
-}
-
-/* The strings of a NUL-separated list (cmdline), each one string. */
-static void
-body_list(struct ptracer *t, const char *p, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		size_t l = strnlen(p + i, n - i);
-		body_str(t, p + i, l);
-		i += l + 1;
-	}
-}
-
-static void
-send(struct ptracer *t, int type, pid_t pid, pid_t tid, uint64_t image)
-{
-	struct sb_hdr h = { .magic = SB_WIRE_MAGIC,
-		.version = SB_WIRE_VERSION,
-		.type = (uint8_t)type,
-		.frag = SB_FRAG_WHOLE,
-		.pid = (uint32_t)pid,
-		.tid = (uint32_t)tid,
-		.image = image,
-		.ts_ns = (uint64_t)now_realtime_ns() };
-
-	if (t->body.len == (size_t)-1) {
-		model_ptrace_oom(t->model);
-		return;
-	}
-	model_ptrace_message(t->model, &h, (const unsigned char *)t->body.p, t->body.len);
-}
-
-/* A new image of pid (just exec'd): its START, as the library's
- * constructor would send it. */
-static void
-send_start(struct ptracer *t, struct tproc *p)
-{
-	char path[64];
-	struct buf exe = { 0 }, cwd = { 0 }, fn = { 0 }, env = { 0 };
-	struct sb_start s = { 0 };
-	pid_t ppid = 0;
-
-	/* the environment the image started with, as the library's
-	 * constructor sees it: only the variables glibc reads files by */
-	snprintf(path, sizeof(path), "/proc/%d/environ", (int)p->tgid);
-	if (read_file(path, &env) == 0)
-		for (size_t i = 0; i < env.len; i += strnlen(env.p + i, env.len - i) + 1)
-			s.nenv +=
-			    (uint32_t)sb_libcenv_is(env.p + i, strnlen(env.p + i, env.len - i));
-	auxv_of(t, p->tgid, &p->image, &fn);
-	if (proc_stat(p->tgid, &ppid, &s.starttime, &t->tmp) == 0)
-		s.ppid = (uint32_t)ppid;
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)p->tgid);
-	read_link(path, &exe);
-	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)p->tgid);
-	read_link(path, &cwd);
-	body_start(t, &s, sizeof(s));
-	body_str(t, exe.p, exe.len);
-	body_str(t, fn.p, fn.len);
-	body_str(t, cwd.p, cwd.len);
-	for (size_t i = 0; s.nenv > 0 && i < env.len;) {
-		size_t n = strnlen(env.p + i, env.len - i);
-		if (sb_libcenv_is(env.p + i, n))
-			body_str(t, env.p + i, n);
-		i += n + 1;
-	}
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)p->tgid);
-	if (read_file(path, &t->tmp) == 0)
-		body_list(t, t->tmp.p, t->tmp.len);
-	send(t, SB_MSG_START, p->tgid, 0, p->image);
-	buf_free(&exe);
-	buf_free(&cwd);
-	buf_free(&fn);
-	buf_free(&env);
-}
-
-/* --- decoding a path syscall at its entry ---------------------------- */
-
-/*
- * Path number i of the pending call: the string at addr, relative to
- * dirfd.  The base is read now, before the call can change the cwd.
- */
-static int
-take_path(struct task *k, int i, int64_t dirfd, uint64_t addr)
-{
-	struct pending *p = &k->sc;
-	char link[64];
-
-	if (peek_str(k->tid, addr, &p->raw[i], PATH_MAX) == -1)
-		return -1;
-	buf_clear(&p->base[i]);
-	if (p->raw[i].p[0] != '/') {
-		if ((int)dirfd == AT_FDCWD)
-			snprintf(link, sizeof(link), "/proc/%d/cwd", (int)k->tid);
-		else
-			snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)k->proc->tgid,
-			    (int)dirfd);
-		if (read_link(link, &p->base[i]) == -1 || p->base[i].p[0] != '/')
-			buf_clear(&p->base[i]);
-	}
-	p->npaths = i + 1;
-	return 0;
-}
-
-/* The file behind fd, as the library's fd paths (SB_M_FD). */
-static int
-take_fd(struct task *k, int64_t fd)
-{
-	char link[64];
-
-	snprintf(link, sizeof(link), "/proc/%d/fd/%d", (int)k->proc->tgid, (int)fd);
-	if (read_link(link, &k->sc.raw[0]) == -1 || k->sc.raw[0].p[0] != '/')
-		return -1;
-	buf_clear(&k->sc.base[0]);
-	k->sc.npaths = 1;
-	return 0;
-}
-
-/* Announce an execve now, as the library's wrapper does before the
- * real call: the model learns the outcome from the new image. */
-static void
-announce_exec(struct ptracer *t, struct task *k, uint64_t argv_addr, unsigned mode)
-{
-	struct sb_exec e = { .mode = mode, .result = SB_EXEC_PENDING };
-	pid_t ppid = 0;
-	uint64_t st, ptr;
-
-	if (proc_stat(k->proc->tgid, &ppid, &st, &t->tmp) == 0)
-		e.ppid = (uint32_t)ppid;
-	body_start(t, &e, sizeof(e));
-	body_str(t, k->sc.raw[0].p, k->sc.raw[0].len);
-	body_str(t, "", 0);
-	body_str(t, k->sc.base[0].p, k->sc.base[0].len);
-	for (size_t i = 0; argv_addr != 0 && i < ARGV_MAX; i++) {
-		if (peek(k->tid, argv_addr + i * 8, &ptr, sizeof(ptr)) == -1 || ptr == 0 ||
-		    peek_str(k->tid, ptr, &t->argv, 1 << 20) == -1)
-			break;
-		body_str(t, t->argv.p, t->argv.len);
-	}
-	send(t, SB_MSG_EXEC, k->proc->tgid, k->tid, k->proc->image);
-	k->exec_pending = 1;
-}
-
-static int
-peek_cb(void *ctx, uint64_t addr, void *out, size_t n)
-{
-	return peek(((const struct task *)ctx)->tid, addr, out, n);
-}
+/* --- a path syscall between its entry and exit stops --------------- */
 
 /* A seccomp (or syscall-entry) stop of an active image on nr with args
  * a: note what is needed at the exit.  0 when nothing is to record. */
@@ -569,29 +193,16 @@ static int
 syscall_entry(struct ptracer *t, struct task *k, uint64_t nr, const uint64_t *a)
 {
 	struct pending *p = &k->sc;
-	struct sc_call c;
-	int r = 0;
 
-	pending_clear(p);
-	if (sc_decode(nr, a, peek_cb, k, &c) != 1)
+	p->active = 0;
+	if (tracee_call_take(&p->c, k->tid, k->proc->tgid, nr, a) != 1)
 		return 0;
-	p->op = c.op;
-	p->mode = c.mode;
-	for (int i = 0; i < c.npaths && r == 0; i++)
-		r = c.path[i].is_fd ? take_fd(k, c.path[i].dirfd)
-				    : take_path(k, i, c.path[i].dirfd, c.path[i].addr);
-	/* an unreadable path faults in the kernel too (EFAULT): the
-	 * library does not report those either */
-	if (r != 0)
-		return 0;
-	if (c.empty_is_fd && p->raw[0].len == 0) {
-		/* an fstat is no path access; an exec of the fd is */
-		if (c.op != SB_OP_EXEC || take_fd(k, c.path[0].dirfd) == -1)
-			return 0;
-		p->mode |= SB_M_FD;
+	if (p->c.op == SB_OP_EXEC) {
+		/* as the library's wrapper does before the real call: the
+		 * model learns the outcome from the new image */
+		tracee_send_exec(&t->out, &p->c, k->proc->tgid, k->tid, k->proc->image);
+		k->exec_pending = 1;
 	}
-	if (c.op == SB_OP_EXEC)
-		announce_exec(t, k, c.argv, p->mode);
 	p->active = 1;
 	return 1;
 }
@@ -604,27 +215,16 @@ syscall_exit(struct ptracer *t, struct task *k, int err)
 
 	if (!p->active)
 		return;
-	if (p->op == SB_OP_EXEC) {
+	p->active = 0;
+	if (p->c.op == SB_OP_EXEC) {
 		/* success was seen as PTRACE_EVENT_EXEC */
-		if (err != 0 && k->exec_pending) {
-			struct sb_exec_fail f = { .error = err };
-			body_start(t, &f, sizeof(f));
-			send(t, SB_MSG_EXEC_FAIL, k->proc->tgid, k->tid, k->proc->image);
-		}
+		if (err != 0 && k->exec_pending)
+			tracee_send_exec_fail(&t->out, err, k->proc->tgid, k->tid, k->proc->image);
 		k->exec_pending = 0;
-		pending_clear(p);
 		return;
 	}
-	if (err != EFAULT) {
-		struct sb_access a = { .op = p->op, .mode = p->mode, .result = err };
-		body_start(t, &a, sizeof(a));
-		for (int i = 0; i < p->npaths; i++) {
-			body_str(t, p->raw[i].p, p->raw[i].len);
-			body_str(t, p->base[i].p, p->base[i].len);
-		}
-		send(t, SB_MSG_ACCESS, k->proc->tgid, 0, k->proc->image);
-	}
-	pending_clear(p);
+	if (err != EFAULT)
+		tracee_send_access(&t->out, &p->c, err, k->proc->tgid, k->proc->image);
 }
 
 /* --- stops ----------------------------------------------------------- */
@@ -658,7 +258,7 @@ resume(struct task *k, int sig)
 static struct task *
 new_task(struct ptracer *t, pid_t tid)
 {
-	pid_t tgid = tgid_of(tid, &t->tmp), ppid = 0;
+	pid_t tgid = tracee_tgid(tid, &t->tmp), ppid = 0;
 	struct task *leader = task_get(t, tgid), *parent, *k;
 	struct tproc *p;
 	uint64_t st = 0;
@@ -669,7 +269,7 @@ new_task(struct ptracer *t, pid_t tid)
 			k->sysmode = leader->sysmode;
 		return k;
 	}
-	if (proc_stat(tgid, &ppid, &st, &t->tmp) == -1)
+	if (tracee_stat(tgid, &ppid, &st, &t->tmp) == -1)
 		ppid = 0;
 	parent = task_get(t, ppid);
 	if (parent == NULL) {
@@ -691,11 +291,8 @@ new_task(struct ptracer *t, pid_t tid)
 	}
 	/* a forked child inherits the filter, so the way it is stopped */
 	k->sysmode = parent->sysmode;
-	if (p->active) {
-		struct sb_fork f = { .ppid = (uint32_t)ppid, .starttime = st };
-		body_start(t, &f, sizeof(f));
-		send(t, SB_MSG_FORK, tgid, 0, p->image);
-	}
+	if (p->active)
+		tracee_send_fork(&t->out, tgid, ppid, st, p->image);
 	return k;
 }
 
@@ -710,6 +307,7 @@ on_exec(struct ptracer *t, struct task *k)
 	if (ptrace(PTRACE_GETEVENTMSG, k->tid, 0, &old) == 0 && (pid_t)old != k->tid) {
 		struct task *o = task_get(t, (pid_t)old);
 		if (o != NULL) {
+			tracee_call_free(&k->sc.c);
 			k->sc = o->sc;
 			memset(&o->sc, 0, sizeof(o->sc));
 			k->exec_pending = o->exec_pending;
@@ -724,9 +322,9 @@ on_exec(struct ptracer *t, struct task *k)
 		k->adopted = 0;
 	}
 	k->exec_pending = 0;
-	p->active = !t->hybrid || !loads_library(t, p->tgid);
+	p->active = !t->hybrid || !tracee_loads_library(p->tgid, &t->tmp);
 	if (p->active)
-		send_start(t, p);
+		tracee_send_start(&t->out, p->tgid, &p->image);
 	else
 		p->image = 0;
 }
@@ -769,8 +367,8 @@ ptracer_event(struct ptracer *t, pid_t pid, int status)
 		if (k == NULL)
 			return 0;
 		if (k->tid == k->proc->tgid && k->proc->active)
-			model_ptrace_exit(t->model, (uint32_t)k->proc->tgid, k->proc->image, status,
-			    now_realtime_ns());
+			model_backend_exit(t->out.model, (uint32_t)k->proc->tgid, k->proc->image,
+			    status, now_realtime_ns());
 		if (pid == t->root && t->err_fd >= 0 && k->proc->image == 0 &&
 		    read(t->err_fd, &t->root_exec_error, sizeof(t->root_exec_error)) !=
 			sizeof(t->root_exec_error))
@@ -836,7 +434,8 @@ read_seccomp_mode(void)
 
 	if (mode >= 0)
 		return mode;
-	if (read_file("/proc/self/status", &b) == 0 && (s = strstr(b.p, "\nSeccomp:")) != NULL)
+	if (tracee_read_file("/proc/self/status", &b) == 0 &&
+	    (s = strstr(b.p, "\nSeccomp:")) != NULL)
 		mode = atoi(s + 9);
 	buf_free(&b);
 	return mode;
@@ -865,7 +464,7 @@ ptrace_proc_check(char *why, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
-		int rc = read_file(need[i], &b);
+		int rc = tracee_read_file(need[i], &b);
 
 		if (rc == -1 || b.len == 0) {
 			snprintf(why, len, "%s: %s", need[i], rc == -1 ? strerror(errno) : "empty");
@@ -1116,7 +715,7 @@ ptracer_seized_start(struct ptracer *t, pid_t pid)
 	struct task *k = task_get(t, pid);
 
 	if (k != NULL && k->proc->active)
-		send_start(t, k->proc);
+		tracee_send_start(&t->out, k->proc->tgid, &k->proc->image);
 }
 
 pid_t *

@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS runs (
 	cwd TEXT NOT NULL,
 	start_ns INTEGER NOT NULL,
 	end_ns INTEGER,
-	backend TEXT NOT NULL,		-- preload | ptrace | auto
+	backend TEXT NOT NULL,		-- preload | ptrace | seccomp | auto
 	host TEXT NOT NULL,		-- uname nodename
 	all_calls INTEGER NOT NULL,	-- 1: every call is a row (--all)
 	exit_code INTEGER,		-- of the command, when it exited
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS processes (
 	end_ns INTEGER,
 	exit_code INTEGER,
 	signal INTEGER,
-	backend TEXT NOT NULL,		-- preload | ptrace | none (static/setuid exec)
+	backend TEXT NOT NULL,		-- preload | ptrace | seccomp | none (static/setuid exec)
 	started_by TEXT NOT NULL,	-- root | exec | fork | spawn
 	env TEXT			-- JSON object: the variables of common/libcenv.h (version 2)
 );

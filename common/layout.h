@@ -42,6 +42,14 @@
 #define SB_ENV_BIND_HOME "SIDEBUNDLE_BIND_HOME"
 #define SB_ENV_BIND_CWD "SIDEBUNDLE_BIND_CWD"
 #define SB_ENV_USER "SIDEBUNDLE_USER" /* chroot: UID[:GID] to run as */
+/* the switches of the sealed set-ups (common/runopts.h): an environment
+ * of the bundle's and a few names only; binds, SRC[:DEST] lists; a
+ * directory bound read-write at SB_WORKSPACE_DIR and made current */
+#define SB_ENV_CLEAN_ENV "SIDEBUNDLE_CLEAN_ENV"
+#define SB_ENV_BIND "SIDEBUNDLE_BIND"
+#define SB_ENV_RO_BIND "SIDEBUNDLE_RO_BIND"
+#define SB_ENV_WORKSPACE "SIDEBUNDLE_WORKSPACE"
+#define SB_WORKSPACE_DIR "/workspace"
 /* Every setting starts so; --set-env values so named stay settings and
  * are not put into the program's environment. */
 #define SB_ENV_PREFIX "SIDEBUNDLE_"

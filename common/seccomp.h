@@ -29,7 +29,13 @@ struct sb_sock_fprog {
 
 #define SB_SECCOMP_MODE_FILTER 2
 #define SB_SECCOMP_SET_MODE_FILTER 1 /* seccomp(2) operation */
+/* seccomp(2) flags of SET_MODE_FILTER: a listener fd for RET_USER_NOTIF
+ * (Linux 5.0), and a wait for its answer that only a fatal signal
+ * interrupts once the listener has received the call (5.19) */
+#define SB_SECCOMP_FILTER_FLAG_NEW_LISTENER (1U << 3)
+#define SB_SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1U << 5)
 #define SB_SECCOMP_RET_KILL_PROCESS 0x80000000U
+#define SB_SECCOMP_RET_USER_NOTIF 0x7fc00000U
 #define SB_SECCOMP_RET_TRACE 0x7ff00000U
 #define SB_SECCOMP_RET_ERRNO 0x00050000U
 #define SB_SECCOMP_RET_ALLOW 0x7fff0000U

@@ -1,11 +1,11 @@
 /*
  * The path syscalls a trace stops on: the one place that knows their
- * numbers and how their arguments read, for the seccomp filter that
- * stops a traced process at them (sbtrace -b ptrace, and the hand-over
- * in preload/handover.c) and for the decoder of a stopped call
- * (collector/sysdecode.c).  Another architecture needs only its own
- * table (aarch64 has no open, stat, access, ...: it lists the *at
- * forms alone).
+ * numbers and how their arguments read, for the seccomp filters that
+ * stop a traced process at them (sbtrace -b ptrace and the hand-over in
+ * preload/handover.c; sbtrace -b seccomp and preload/unotify.c) and for
+ * the decoder of a stopped call (common/sysdecode.c).  Another
+ * architecture needs only its own table (aarch64 has no open, stat,
+ * access, ...: it lists the *at forms alone).
  */
 #ifndef SB_SYSCALLS_H
 #define SB_SYSCALLS_H
@@ -94,30 +94,63 @@ enum sc_rule {
 #define SC_FILTER_LEN (SC_COUNT + 6)
 
 /*
- * The seccomp filter: SECCOMP_RET_TRACE for the syscalls of the table,
- * SECCOMP_RET_ALLOW for everything else (other ABIs included).  It only
- * fills the caller's array: no allocation, so a vfork child may build
- * it.
+ * What the user-notification filter (collector/unotify.c) stops on
+ * besides the table: a thread's and a process's end, so the collector
+ * learns the exit status, and sees a new image that made no path call
+ * before it ended.
+ */
+#if defined(__x86_64__)
+#define SC_UNOTIFY_EXTRA_NRS 60, 231 /* exit, exit_group */
+#define SC_NR_EXIT 60
+#define SC_NR_EXIT_GROUP 231
+#endif
+#define SC_UNOTIFY_EXTRA 2
+/* Instructions of the filter sc_unotify_filter() builds. */
+#define SC_UNOTIFY_FILTER_LEN (SC_COUNT + SC_UNOTIFY_EXTRA + 6)
+
+/*
+ * A filter that returns action for the syscalls of the table and the
+ * n extra numbers, SECCOMP_RET_ALLOW for everything else (other ABIs
+ * included).  It only fills the caller's array: no allocation, so a
+ * vfork child may build it.
  */
 static inline void
-sc_filter(struct sb_sock_filter *f)
+sc_filter_build(struct sb_sock_filter *f, uint32_t action, const unsigned *extra, unsigned n_extra)
 {
 	static const unsigned nrs[] = {
 #define SC_NR_ONE(name, nr, ...) nr,
 		SC_TABLE(SC_NR_ONE)
 #undef SC_NR_ONE
 	};
-	unsigned n = (unsigned)(sizeof(nrs) / sizeof(nrs[0])), i, k = 0;
+	unsigned n = (unsigned)(sizeof(nrs) / sizeof(nrs[0])) + n_extra, i, k = 0;
 
 	f[k++] = SB_BPF(SB_BPF_LD_W_ABS, 0, 0, SB_SECCOMP_OFF_ARCH);
 	f[k++] = SB_BPF(SB_BPF_JEQ_K, 1, 0, SB_AUDIT_ARCH);
 	f[k++] = SB_BPF(SB_BPF_RET_K, 0, 0, SB_SECCOMP_RET_ALLOW);
 	f[k++] = SB_BPF(SB_BPF_LD_W_ABS, 0, 0, SB_SECCOMP_OFF_NR);
-	/* one test each: a hit jumps to the RET_TRACE at the end */
+	/* one test each: a hit jumps to the return of action at the end */
 	for (i = 0; i < n; i++)
-		f[k++] = SB_BPF(SB_BPF_JEQ_K, (unsigned char)(n - i), 0, nrs[i]);
+		f[k++] = SB_BPF(SB_BPF_JEQ_K, (unsigned char)(n - i), 0,
+		    i < n - n_extra ? nrs[i] : extra[i - (n - n_extra)]);
 	f[k++] = SB_BPF(SB_BPF_RET_K, 0, 0, SB_SECCOMP_RET_ALLOW);
-	f[k++] = SB_BPF(SB_BPF_RET_K, 0, 0, SB_SECCOMP_RET_TRACE);
+	f[k++] = SB_BPF(SB_BPF_RET_K, 0, 0, action);
+}
+
+/* The ptrace backend's filter: SECCOMP_RET_TRACE on the table. */
+static inline void
+sc_filter(struct sb_sock_filter *f)
+{
+	sc_filter_build(f, SB_SECCOMP_RET_TRACE, NULL, 0);
+}
+
+/* The seccomp backend's filter: SECCOMP_RET_USER_NOTIF on the table and
+ * on SC_UNOTIFY_EXTRA_NRS (SC_UNOTIFY_FILTER_LEN instructions). */
+static inline void
+sc_unotify_filter(struct sb_sock_filter *f)
+{
+	static const unsigned extra[SC_UNOTIFY_EXTRA] = { SC_UNOTIFY_EXTRA_NRS };
+
+	sc_filter_build(f, SB_SECCOMP_RET_USER_NOTIF, extra, SC_UNOTIFY_EXTRA);
 }
 
 #endif

@@ -52,6 +52,7 @@ sc_decode(uint64_t nr, const uint64_t a[6], sc_peek_fn peek, void *ctx, struct s
 	c->op = d->op;
 	c->mode = d->mode;
 	fl = d->flags >= 0 ? a[d->flags] : 0;
+	c->flags = fl;
 	path_of(&c->path[0], d->dirfd, d->path, a);
 	c->npaths = 1;
 	if (d->path2 != SC_NONE) {
@@ -71,6 +72,7 @@ sc_decode(uint64_t nr, const uint64_t a[6], sc_peek_fn peek, void *ctx, struct s
 		/* struct open_how starts with its u64 flags */
 		if (peek(ctx, fl, &how, sizeof how) == -1)
 			return -1;
+		c->flags = how;
 		c->mode |= sb_mode_of_open(how);
 		break;
 	case SC_R_AMODE:

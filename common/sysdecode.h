@@ -30,6 +30,9 @@ struct sc_call {
 	 * (an fstat, which is no path access; an exec of that fd) */
 	int empty_is_fd;
 	uint64_t argv; /* SB_OP_EXEC: the argv array */
+	/* the flags argument the mode bits came from (open_how's flags for
+	 * openat2, the amode of access), 0 when the call has none */
+	uint64_t flags;
 };
 
 /*

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -159,7 +160,8 @@ userns_nested(unsigned long *outer)
 }
 
 /* The mount points below /proc, from mountinfo (field 5), into buf as
- * "P, P, ..."; the number found. */
+ * "P, P, ..."; the number found.  binfmt_misc's is not counted: the
+ * kernel lets a mount on a directory that is always empty be. */
 static int
 proc_submounts(char *buf, size_t len)
 {
@@ -178,6 +180,8 @@ proc_submounts(char *buf, size_t len)
 		if (p == NULL || strncmp(p, "/proc/", 6) != 0)
 			continue;
 		p[strcspn(p, " ")] = '\0';
+		if (strcmp(p, "/proc/sys/fs/binfmt_misc") == 0)
+			continue;
 		if (found < 3) {
 			int w = snprintf(buf + used, len - used, "%s%s", found ? ", " : "", p);
 			if (w > 0 && (size_t)w < len - used)
@@ -214,4 +218,54 @@ sb_userns_proc_refusal(char *buf, size_t len)
 		    "here is uid %lu outside): run it as root outside that namespace",
 		    (unsigned long)geteuid(), outer);
 	return buf;
+}
+
+/* The probe's child: new user, mount and PID namespaces, and in them
+ * (pid 1) a new proc on /proc, as bwrap makes it.  Exits 0 when it was
+ * mounted, 1 when the kernel refused it (EPERM), 2 when it cannot tell. */
+static void __attribute__((noreturn)) proc_probe(void)
+{
+	int st;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID) < 0)
+		_exit(2);
+	pid_t pid = fork();
+	if (pid < 0)
+		_exit(2);
+	if (pid == 0) {
+		/* private first: nothing of it may reach the namespace we came from */
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			_exit(2);
+		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+			_exit(0);
+		_exit(errno == EPERM ? 1 : 2);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			_exit(2);
+	_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 2);
+}
+
+int
+sb_new_proc_refused(void)
+{
+	char masked[512];
+	int st;
+
+	/* the cheap answer first: the probe costs two forks.  Not whether
+	 * we are in a user namespace: bwrap makes one, so a container's
+	 * masks refuse it also to real root */
+	if (proc_submounts(masked, sizeof masked) == 0)
+		return 0;
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		proc_probe();
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) > 1)
+		return -1;
+	return WEXITSTATUS(st);
 }

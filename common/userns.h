@@ -45,4 +45,15 @@ const char *sb_ns_filter_refusal(char *buf, size_t len);
  */
 const char *sb_userns_proc_refusal(char *buf, size_t len);
 
+/*
+ * Would the kernel refuse bwrap a new /proc here?  In a user namespace
+ * other than the first (bwrap makes one) it mounts one only where the
+ * /proc there is all visible, which a container's masks or an outer
+ * bwrap's read-only binds below it are not.  1 when a probe (new user,
+ * mount and PID namespaces, as bwrap makes them) was refused, 0 when it
+ * was not or there is nothing to ask (nothing mounted below /proc);
+ * -1 when it cannot tell.
+ */
+int sb_new_proc_refused(void);
+
 #endif

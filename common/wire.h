@@ -51,6 +51,37 @@
  * about to exec a static binary (preload/handover.c) */
 #define SB_ENV_PTRACER "SBTRACE_PTRACER"
 
+/*
+ * The seccomp backend (sbtrace -b seccomp, and -b auto where ptrace is
+ * not permitted): the address of the collector's SOCK_SEQPACKET unix
+ * socket, a path, or "@name" for a name in the abstract namespace.  A
+ * process about to exec a static binary installs a filter returning
+ * SECCOMP_RET_USER_NOTIF at the path syscalls (preload/unotify.c),
+ * connects, and sends one sb_unotify_hello with the filter's listener
+ * as SCM_RIGHTS; the collector answers the byte SB_UNOTIFY_ACK once it
+ * serves the listener.
+ */
+#define SB_ENV_UNOTIFY "SBTRACE_UNOTIFY"
+#define SB_UNOTIFY_MAGIC 0x314e4253 /* "SBN1" */
+#define SB_UNOTIFY_ACK 'k'
+
+struct sb_unotify_hello {
+	uint32_t magic; /* SB_UNOTIFY_MAGIC */
+	uint32_t pid;	/* getpid() of the sender */
+	uint32_t tid;	/* the thread about to exec */
+	uint32_t reserved;
+	uint64_t image; /* the sender's image, which the library reports */
+};
+
+/*
+ * Is this process under the trace's filter already (inherited from a
+ * static ancestor)?  faccessat(-1, SB_UNOTIFY_PROBE, F_OK) fails with
+ * EBADF anywhere else; the collector answers it with
+ * SB_UNOTIFY_PROBE_ERR (errno.h), which faccessat never returns.
+ */
+#define SB_UNOTIFY_PROBE "sbtrace-unotify-probe"
+#define SB_UNOTIFY_PROBE_ERR ENOTRECOVERABLE
+
 struct sb_hdr {
 	uint16_t magic;	  /* SB_WIRE_MAGIC: lets a reader resync */
 	uint16_t len;	  /* bytes in this record, header included */

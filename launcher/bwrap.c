@@ -7,7 +7,10 @@
  * it (--cap-drop ALL: bwrap run by root keeps them all otherwise), and
  * root's $HOME is bound read-only unless asked: what it holds (~/.ssh,
  * ~/.bashrc, ~/.profile) is run with every privilege later.  The
- * caller's loader variables (LD_*) are not passed in.
+ * caller's loader variables (LD_*) are not passed in.  The switches of
+ * the sealed set-ups take the network away (SIDEBUNDLE_NET=0), bind
+ * what the user asks where asked, and bind a workspace at /workspace
+ * in place of the current directory (binds.c).
  *
  * The root is bwrap's own tmpfs, holding one read-only bind per top-level
  * payload entry (symlinks recreated), remounted read-only at the end:
@@ -15,6 +18,15 @@
  * points for the cwd, $HOME or /etc/resolv.conf on a read-only tree.  A
  * payload directory above such a mount point (/etc, /var for /var/tmp/x)
  * is mirrored one level further instead of bound whole.
+ *
+ * Inside another sandbox (a container, bwrap itself) the kernel may
+ * refuse the new /proc: in a user namespace (bwrap makes one, also for
+ * root) it mounts one only where the /proc there is all visible, and
+ * those sandboxes mount over parts of theirs.  The /proc there is then bound read-only instead: the
+ * program sees that sandbox's processes, but the kernel keeps it from
+ * their files (/proc/PID/root, mem, environ: a process of a child user
+ * namespace may not ptrace its parent's), and the outer sandbox's own
+ * masks stay.
  */
 #include <dirent.h>
 #include <err.h>
@@ -27,6 +39,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "binds.h"
 #include "launcher.h"
 #include "layout.h"
 #include "userns.h"
@@ -58,16 +71,6 @@ add3(struct args *a, const char *op, const char *x, const char *y)
 	if (y)
 		add(a, y);
 }
-
-/* A path something is bound at later: the payload directories above it
- * are mirrored entry by entry (below), so that bwrap can make its mount
- * point in the tmpfs root instead of inside a read-only bind. */
-struct split {
-	const char *path;
-	int replace; /* it may take the place of a payload file */
-	int ok;	     /* set by mirror(): the bind can be made */
-	int ro;	     /* bound read-only */
-};
 
 /* Is dir ("" or "/a/b") a proper prefix of path? */
 static int
@@ -131,7 +134,9 @@ mirror(struct args *a, const char *payload, const char *dir, struct split *sp, s
 				else
 					sp[i].ok = 0;
 			} else if (strcmp(to, sp[i].path) == 0) {
-				if (sp[i].replace ? !S_ISDIR(st.st_mode) : empty_dir(from, &st))
+				if (sp[i].replace == REPLACE_ANY ||
+				    (sp[i].replace == REPLACE_FILE ? !S_ISDIR(st.st_mode)
+								   : empty_dir(from, &st)))
 					replaced = 1;
 				else
 					sp[i].ok = 0; /* would hide the bundle's own */
@@ -178,9 +183,9 @@ check_userns(const char *bwrap)
 }
 
 static char *
-find_bwrap(void)
+find_bwrap(const struct launch *l)
 {
-	const char *env = getenv(SB_ENV_BWRAP);
+	const char *env = setting(l, SB_ENV_BWRAP);
 	struct stat st;
 
 	if (env && *env) {
@@ -190,7 +195,8 @@ find_bwrap(void)
 		}
 		return xstrdup(env);
 	}
-	char *p = path_search("bwrap");
+	/* the caller's PATH: a clean environment's is for the program */
+	char *p = path_search("bwrap", caller_env(l, "PATH"));
 	if (p == NULL)
 		warnx("bwrap mode needs bubblewrap, and bwrap is not on PATH: install it "
 		      "(Debian, Ubuntu: apt install bubblewrap; Fedora: dnf install "
@@ -237,38 +243,127 @@ home_mode(const struct launch *l)
 	return geteuid() == 0 ? HOME_RO : HOME_RW;
 }
 
+/* $HOME and the current directory, as the settings say, into sp;
+ * cwd is set to the current directory ("" when there is none). */
+static void
+binds_user_dirs(const struct launch *l, struct splits *sp, int workspace, char *cwd, size_t len)
+{
+	const char *home = getenv("HOME");
+	int hm = home_mode(l), home_bound = 0;
+
+	if (getcwd(cwd, len) == NULL)
+		cwd[0] = '\0';
+	if (hm != HOME_NONE && bindable(home)) {
+		split_add(sp, home, NULL, "$HOME", REPLACE_EMPTY, hm == HOME_RO);
+		home_bound = 1;
+	}
+	/* a cwd below a read-write $HOME is bound with it; below a
+	 * read-only one it is bound read-write on its own, but $HOME
+	 * itself stays read-only.  With a workspace, the workspace is
+	 * where the program works, and the cwd only if asked. */
+	if (setting_bool(l, SB_ENV_BIND_CWD, !workspace) && bindable(cwd) &&
+	    !(home_bound && under(cwd, home) && (hm == HOME_RW || strcmp(cwd, home) == 0)))
+		split_add(sp, xstrdup(cwd), NULL, "the current directory", REPLACE_EMPTY, 0);
+}
+
+/* The host binds, after the payload, /proc, /dev and /tmp.  -1 when one
+ * that was asked for cannot be made. */
+static int
+add_binds(struct args *a, struct splits *sp)
+{
+	for (size_t i = 0; i < sp->n; i++) {
+		const struct split *s = &sp->v[i];
+		if (s->ok) {
+			add3(a,
+			    s->try	? "--ro-bind-try"
+				: s->ro ? "--ro-bind"
+					: "--bind",
+			    s->src, s->path);
+		} else if (s->asked) {
+			warnx("%s: %s: the bundle has a file or a symbolic link at a directory "
+			      "above it: bind it at the path that leads to",
+			    s->what, s->path);
+			return -1;
+		} else if (!s->try) {
+			warnx("bwrap mode: %s %s is not bound in the sandbox: the bundle has that "
+			      "path",
+			    s->what, s->path);
+		}
+	}
+	return 0;
+}
+
+/* Where the program starts: the workspace, else an image's WorkingDir
+ * (unless SIDEBUNDLE_BIND_CWD asks for the current directory), else the
+ * current directory when it is where it is on the host (bound itself, or
+ * below $HOME), else /. */
+static const char *
+start_dir(const struct launch *l, const struct splits *sp, const char *workspace, const char *cwd)
+{
+	const char *bind_cwd = setting(l, SB_ENV_BIND_CWD);
+
+	if (workspace != NULL)
+		return SB_WORKSPACE_DIR;
+	if (l->e->cwd != NULL && (bind_cwd == NULL || *bind_cwd == '\0'))
+		return l->e->cwd;
+	if (*cwd == '\0' || !setting_bool(l, SB_ENV_BIND_CWD, 1))
+		return "/";
+	for (size_t i = 0; i < sp->n; i++)
+		if (sp->v[i].ok && !sp->v[i].try && strcmp(sp->v[i].src, sp->v[i].path) == 0 &&
+		    under(cwd, sp->v[i].path))
+			return cwd;
+	return "/";
+}
+
+/* An image's User (entry-user UID:GID) inside the sandbox's user
+ * namespace, as an engine runs it: the files stay the caller's. */
+static int
+image_user(struct args *a, const struct launch *l)
+{
+	static char uid[16], gid[16];
+	const char *u = l->e->user, *colon;
+
+	if (u == NULL)
+		return 0;
+	if ((colon = strchr(u, ':')) == NULL || colon == u || colon[1] == '\0' ||
+	    strspn(u, "0123456789") != (size_t)(colon - u) ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+	    (size_t)(colon - u) >= sizeof uid || strlen(colon + 1) >= sizeof gid) {
+		warnx("%s: entry-user %s in the manifest: want UID:GID", l->e->name, u);
+		return -1;
+	}
+	memcpy(uid, u, (size_t)(colon - u));
+	uid[colon - u] = '\0';
+	snprintf(gid, sizeof gid, "%s", colon + 1);
+	add3(a, "--uid", uid, NULL);
+	add3(a, "--gid", gid, NULL);
+	return 0;
+}
+
 int
 run_bwrap(struct launch *l)
 {
 	struct args a = { 0 };
+	struct splits sp = { 0 };
+	const char *workspace;
 	char cwd[PATH_MAX];
-	enum { S_RESOLV, S_HOSTS, S_HOME, S_CWD };
-	struct split sp[4] = {
-		{ "/etc/resolv.conf", 1, 1, 1 },
-		{ "/etc/hosts", 1, 1, 1 },
-		{ NULL, 0, 1, 0 },
-		{ NULL, 0, 1, 0 },
-	};
-	size_t nsp = 2;
 
-	char *bwrap = find_bwrap();
+	split_add(&sp, "/etc/resolv.conf", NULL, "", REPLACE_FILE, 1);
+	split_add(&sp, "/etc/hosts", NULL, "", REPLACE_FILE, 1);
+	sp.v[0].try = sp.v[1].try = 1;
+	size_t fixed = sp.n;
+	const char *ws = setting(l, SB_ENV_WORKSPACE);
+	binds_user_dirs(l, &sp, ws != NULL && *ws != '\0', cwd, sizeof cwd);
+	/* what was asked for is checked before anything is looked for */
+	if (binds_asked(l, &sp, &workspace) < 0)
+		return 2;
+	/* $HOME and the cwd, then what was asked, a bind below another after it */
+	binds_order(&sp, fixed);
+	char *bwrap = find_bwrap(l);
 	if (bwrap == NULL)
 		return EXIT_NOT_FOUND;
 	if (check_userns(bwrap) < 0)
 		return EXIT_CANNOT_RUN;
-	const char *home = getenv("HOME");
-	int hm = home_mode(l);
-	if (hm != HOME_NONE && bindable(home)) {
-		sp[nsp].ro = hm == HOME_RO;
-		sp[nsp++].path = home;
-	}
-	/* a cwd below a read-write $HOME is bound with it; below a
-	 * read-only one it is bound read-write on its own, but $HOME
-	 * itself stays read-only */
-	if (setting_bool(l, SB_ENV_BIND_CWD, 1) && getcwd(cwd, sizeof cwd) != NULL &&
-	    bindable(cwd) &&
-	    !(nsp > S_HOME && under(cwd, home) && (hm == HOME_RW || strcmp(cwd, home) == 0)))
-		sp[nsp++].path = cwd;
 
 	env_scrub_loader(l);
 	add(&a, bwrap);
@@ -277,36 +372,21 @@ run_bwrap(struct launch *l)
 		add(&a, "--share-net");
 	add(&a, "--die-with-parent");
 	add3(&a, "--cap-drop", "ALL", NULL);
-	if (mirror(&a, l->payload, "", sp, nsp) < 0)
+	if (image_user(&a, l) < 0)
+		return 2;
+	if (mirror(&a, l->payload, "", sp.v, sp.n) < 0)
 		return EXIT_CANNOT_RUN;
-	add3(&a, "--proc", "/proc", NULL);
+	if (sb_new_proc_refused() == 1)
+		add3(&a, "--ro-bind", "/proc", "/proc");
+	else
+		add3(&a, "--proc", "/proc", NULL);
 	add3(&a, "--dev", "/dev", NULL);
 	add3(&a, "--tmpfs", "/tmp", NULL);
-	const char *chdir_to = "/";
-	for (size_t i = 0; i < nsp; i++) {
-		if (i <= S_HOSTS) {
-			if (sp[i].ok)
-				add3(&a, "--ro-bind-try", sp[i].path, sp[i].path);
-			continue;
-		}
-		if (!sp[i].ok) {
-			warnx(
-			    "bwrap mode: %s %s is not bound in the sandbox: the bundle has that path",
-			    i == S_HOME && sp[i].path == home ? "$HOME" : "the current directory",
-			    sp[i].path);
-			continue;
-		}
-		add3(&a, sp[i].ro ? "--ro-bind" : "--bind", sp[i].path, sp[i].path);
-	}
-	/* the cwd, if it is visible (bound itself, or below $HOME) */
-	if (getcwd(cwd, sizeof cwd) != NULL)
-		for (size_t i = S_HOME; i < nsp; i++)
-			if (sp[i].ok && under(cwd, sp[i].path) &&
-			    setting_bool(l, SB_ENV_BIND_CWD, 1))
-				chdir_to = cwd;
+	if (add_binds(&a, &sp) < 0)
+		return 2;
 	add(&a, "--remount-ro");
 	add(&a, "/");
-	add3(&a, "--chdir", chdir_to, NULL);
+	add3(&a, "--chdir", start_dir(l, &sp, workspace, cwd), NULL);
 	add(&a, "--");
 	/* the kernel follows the entry's PT_INTERP or #! inside the sandbox,
 	 * where they name the payload's own files */

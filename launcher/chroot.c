@@ -1,6 +1,7 @@
 /*
  * chroot mode (root or CAP_SYS_ADMIN + CAP_SYS_CHROOT): new mount and
- * PID namespaces.  The launcher forks the sandbox's init (pid 1), which
+ * PID namespaces (and a network namespace with SIDEBUNDLE_NET=0, its
+ * loopback brought up as bwrap does).  The launcher forks the sandbox's init (pid 1), which
  * binds the payload read-only on itself with /proc (the kernel's
  * sensitive files masked), a /dev of the safe nodes only and a /tmp
  * mounted inside, chroots into it and forks the entry (pid 2).  Before
@@ -25,6 +26,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -32,7 +34,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -197,12 +201,16 @@ parse_id(const char *s, const char *what, unsigned long *out)
 	return 0;
 }
 
-/* Who to run as: SIDEBUNDLE_USER=UID[:GID], else sudo's SUDO_UID and
- * SUDO_GID, else our real ids. */
+/* Who to run as: SIDEBUNDLE_USER=UID[:GID], else an image's User
+ * (entry-user UID:GID), else sudo's SUDO_UID and SUDO_GID, else our real
+ * ids. */
 static int
 target_ids(const struct launch *l, uid_t *uid, gid_t *gid)
 {
 	const char *u = setting(l, SB_ENV_USER);
+
+	if ((u == NULL || *u == '\0') && l->e->user != NULL)
+		u = l->e->user;
 	unsigned long a, b;
 
 	*uid = getuid();
@@ -219,7 +227,7 @@ target_ids(const struct launch *l, uid_t *uid, gid_t *gid)
 		*gid = colon ? (gid_t)b : (gid_t)a;
 		return 0;
 	}
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	const char *su = caller_env(l, "SUDO_UID"), *sg = caller_env(l, "SUDO_GID");
 	if (su && sg) {
 		if (parse_id(su, "SUDO_UID", &a) < 0 || parse_id(sg, "SUDO_GID", &b) < 0)
 			return -1;
@@ -349,6 +357,30 @@ unshare_failed(int e)
 	}
 }
 
+/* A new network namespace has a loopback, down: up, as bwrap brings
+ * it, so the program can still talk to itself. */
+static int
+loopback_up(void)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		warn("chroot mode: no network: socket");
+		return -1;
+	}
+	memcpy(ifr.ifr_name, "lo", sizeof "lo");
+	int rc = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (rc == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		rc = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	if (rc < 0)
+		warn("chroot mode: no network: bringing up the loopback");
+	close(fd);
+	return rc;
+}
+
 /* Where a forwarded signal goes: init, in the launcher; the entry, in
  * init.  0: nowhere (yet, or any more). */
 static volatile pid_t forward_to;
@@ -402,6 +434,11 @@ exec_entry(struct launch *l, uid_t uid, gid_t gid)
 		return EXIT_CANNOT_RUN;
 	if (seccomp_install() < 0) {
 		warn("chroot mode: seccomp filter");
+		return EXIT_CANNOT_RUN;
+	}
+	/* an image's WorkingDir, as an engine starts its program there */
+	if (l->e->cwd != NULL && chdir(l->e->cwd) < 0) {
+		warn("chroot mode: %s: cannot start in %s", l->e->name, l->e->cwd);
 		return EXIT_CANNOT_RUN;
 	}
 	char **argv = xmalloc(((size_t)l->nargs + 2) * sizeof *argv);
@@ -493,10 +530,13 @@ run_chroot(struct launch *l)
 	if (target_ids(l, &uid, &gid) < 0)
 		return EXIT_CANNOT_RUN;
 	env_scrub_loader(l);
-	if (unshare(CLONE_NEWNS | CLONE_NEWPID) < 0) {
+	int net = setting_bool(l, SB_ENV_NET, 1);
+	if (unshare(CLONE_NEWNS | CLONE_NEWPID | (net ? 0 : CLONE_NEWNET)) < 0) {
 		unshare_failed(errno);
 		return EXIT_CANNOT_RUN;
 	}
+	if (!net && loopback_up() < 0)
+		return EXIT_CANNOT_RUN;
 	if (pipe2(sp, O_CLOEXEC) < 0) {
 		warn("chroot mode: pipe");
 		return EXIT_CANNOT_RUN;

@@ -1,8 +1,9 @@
 /*
  * sidebundle-launcher: the static program every bundle carries as
  * bin/.sidebundle-launcher, each bin/<entry> a symlink to it.  It finds
- * its bundle and entry, reads the header of manifest.lock and runs the
- * entry in host, bwrap or chroot mode (sidebundle-launcher(7)).  libc
+ * its bundle and entry (and, started by its own name, its options),
+ * reads the header of manifest.lock and runs the entry in host, bwrap
+ * or chroot mode (sidebundle-launcher(7)).  libc
  * only, nothing of the bundler: it must run on any Linux of the same
  * architecture.  Helpers return -1 (or NULL) with errno set; the run_*
  * functions print why they failed and return the exit status to use.
@@ -26,6 +27,9 @@ struct launch {
 	const char *argv0; /* as the launcher was called */
 	char **args;	   /* the user's arguments, NULL-terminated */
 	int nargs;
+	char **callenv; /* the caller's environment as it came, NULL-terminated */
+	char **opts;	/* the launcher options' settings, "K=V" */
+	size_t nopts;
 };
 
 /* The path the payload path path leads to, as a host path below
@@ -39,21 +43,39 @@ char *payload_resolve(const char *payload, const char *path);
  * errno when it cannot be read or is malformed. */
 int elf_interp(const char *path, char *buf, size_t len);
 
-/* A SIDEBUNDLE_* setting: the caller's environment first, then the
- * bundle's --set-env records; NULL when neither sets it. */
+/* settings.c.  A SIDEBUNDLE_* setting: the launcher's options first,
+ * then the caller's environment, then the bundle's --set-env records;
+ * NULL when none sets it.  An empty value is the default's. */
 const char *setting(const struct launch *l, const char *name);
+/* The same, and where it came from for messages: "--no-net", "in the
+ * environment", "the bundle's default". */
+const char *setting_from(const struct launch *l, const char *name, const char **from);
 /* A boolean setting: "0", "no", "off", "false" are false; def if unset. */
 int setting_bool(const struct launch *l, const char *name, int def);
+/* A variable of the caller's environment as it came, whatever the
+ * launcher has made of its own since. */
+const char *caller_env(const struct launch *l, const char *name);
+/* Started as the launcher itself: the options before the entry, into
+ * l->opts; the index of the entry in argv.  Exits on --help and on a
+ * usage error. */
+int options_parse(struct launch *l, int argc, char **argv);
+/* Refuse a setting that mode cannot honour (runopts.h): 0, or -1 when
+ * one was refused, said why. */
+int settings_check(const struct launch *l, const char *mode);
 
+/* env.c.  The program's environment: the caller's, or with
+ * SIDEBUNDLE_CLEAN_ENV the few names sidebundle-launcher(7) lists; then the
+ * bundle's --set-env values. */
+void env_prepare(const struct launch *l);
 /* Remove the dynamic loader's variables (every LD_*) the caller passed,
  * but those the bundle's --set-env values set: in the sandbox modes the
  * payload is /, where the caller's host paths mean another file or
  * none. */
 void env_scrub_loader(const struct launch *l);
 
-/* Find an executable named name on $PATH (or name itself if it holds a
- * '/'); malloc'd path or NULL. */
-char *path_search(const char *name);
+/* Find an executable named name in the PATH list path (NULL or "": a
+ * default), or name itself if it holds a '/'; malloc'd path or NULL. */
+char *path_search(const char *name, const char *path);
 
 /* Join a and b with one '/' (malloc'd; exits on ENOMEM). */
 char *xjoin(const char *a, const char *b);

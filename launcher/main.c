@@ -1,7 +1,8 @@
 /*
  * sidebundle-launcher: find the bundle (two levels above our own
  * executable), the entry (the name we were started as, following the
- * symlinks that led to us), read the manifest's header, and run.  When
+ * symlinks that led to us; or, started by our own name, the options and
+ * the entry after them), read the manifest's header, and run.  When
  * an archive follows the program, we are a single-file bundle instead
  * (single.c), which runs through the same launch_run().
  */
@@ -19,12 +20,7 @@
 #include "launcher.h"
 #include "layout.h"
 
-static void
-usage(void)
-{
-	fputs("usage: sidebundle-launcher ENTRY [ARG ...]\n", stderr);
-	exit(2);
-}
+extern char **environ;
 
 /* Our own executable, resolved. */
 static char *
@@ -39,7 +35,7 @@ self_path(const char *argv0)
 	}
 	/* no /proc: the path the kernel ran, else argv[0] on PATH */
 	const char *fn = (const char *)getauxval(AT_EXECFN);
-	char *p = path_search(fn && *fn ? fn : argv0);
+	char *p = path_search(fn && *fn ? fn : argv0, getenv("PATH"));
 	char *r = p ? realpath(p, NULL) : NULL;
 	free(p);
 	return r;
@@ -70,7 +66,7 @@ static char *
 entry_name(const char *argv0, const struct stat *bin)
 {
 	const char *fn = (const char *)getauxval(AT_EXECFN);
-	char *p = path_search(fn && *fn ? fn : argv0);
+	char *p = path_search(fn && *fn ? fn : argv0, getenv("PATH"));
 
 	for (int hops = 0; p != NULL && hops < 40; hops++) {
 		char *dir = dir_of(p), link[PATH_MAX], *base = strrchr(p, '/');
@@ -100,20 +96,21 @@ entry_name(const char *argv0, const struct stat *bin)
 	return NULL;
 }
 
-/* The bundle's --set-env values override the caller's environment; its
- * SIDEBUNDLE_* settings are only defaults, read through setting(). */
-static void
-apply_env(const struct manifest *m)
+/* A copy of the caller's environment vector: unsetenv(3) moves the
+ * pointers of the one it came in, setenv(3) and clearenv(3) leave the
+ * strings be. */
+static char **
+env_snapshot(void)
 {
-	for (size_t i = 0; i < m->nenv; i++) {
-		char *kv = m->env[i], *eq = strchr(kv, '=');
-		if (strncmp(kv, SB_ENV_PREFIX, sizeof SB_ENV_PREFIX - 1) == 0)
-			continue;
-		*eq = '\0';
-		if (setenv(kv, eq + 1, 1) < 0)
-			err(EXIT_CANNOT_RUN, "setenv %s", kv);
-		*eq = '=';
-	}
+	size_t n = 0;
+
+	while (environ != NULL && environ[n] != NULL)
+		n++;
+	char **v = xmalloc((n + 1) * sizeof *v);
+	if (n > 0)
+		memcpy(v, environ, n * sizeof *v);
+	v[n] = NULL;
+	return v;
 }
 
 void
@@ -133,18 +130,28 @@ launch_read_manifest(struct launch *l)
 int
 launch_run(struct launch *l)
 {
-	apply_env(&l->m);
-
-	const char *mode = setting(l, SB_ENV_RUN_MODE);
+	/* before the environment is touched: the settings are read from it */
+	l->callenv = env_snapshot();
+	const char *from, *mode = setting_from(l, SB_ENV_RUN_MODE, &from);
 	if (mode == NULL || *mode == '\0')
 		mode = l->m.run_mode;
+	if (strcmp(mode, "host") != 0 && strcmp(mode, "bwrap") != 0 && strcmp(mode, "chroot") != 0)
+		errx(2, SB_ENV_RUN_MODE "=%s (%s): want host, bwrap or chroot", mode, from);
+	/* all of it is checked before anything is done */
+	if (settings_check(l, mode) < 0)
+		return 2;
+	/* an image's program given no arguments runs with its Entrypoint's
+	 * and Cmd's, as an engine runs it; given some, with those alone */
+	if (l->nargs == 0 && l->e->ndefargs > 0) {
+		l->args = l->e->defargs;
+		l->nargs = (int)l->e->ndefargs;
+	}
+	env_prepare(l);
 	if (strcmp(mode, "host") == 0)
 		return run_host(l);
 	if (strcmp(mode, "bwrap") == 0)
 		return run_bwrap(l);
-	if (strcmp(mode, "chroot") == 0)
-		return run_chroot(l);
-	errx(2, SB_ENV_RUN_MODE "=%s: want host, bwrap or chroot", mode);
+	return run_chroot(l);
 }
 
 int
@@ -155,7 +162,7 @@ main(int argc, char **argv)
 
 	program_invocation_short_name = "sidebundle-launcher";
 	if (argc < 1)
-		usage();
+		errx(2, "started without a name");
 	l.argv0 = argv[0];
 	char *self = self_path(argv[0]);
 	if (self == NULL)
@@ -168,18 +175,16 @@ main(int argc, char **argv)
 	l.root = dir_of(bindir);
 	if (stat(bindir, &bin) < 0)
 		err(EXIT_CANNOT_RUN, "%s", bindir);
-	launch_read_manifest(&l);
 
 	char *name = entry_name(argv[0], &bin);
 	int first = 1;
 	if (name == NULL) {
-		/* started as the launcher itself: the entry is argv[1] */
-		if (argc < 2)
-			usage();
-		name = xstrdup(argv[1]);
-		l.argv0 = argv[1];
-		first = 2;
+		/* started as the launcher itself: options, then the entry */
+		first = options_parse(&l, argc, argv);
+		name = xstrdup(argv[first]);
+		l.argv0 = argv[first++];
 	}
+	launch_read_manifest(&l);
 	if ((l.e = manifest_entry(&l.m, name)) == NULL)
 		errx(EXIT_NOT_FOUND, "no entry named %s in bundle %s", name, l.root);
 	l.args = argv + first;

@@ -755,7 +755,7 @@ static const char *
 pick_entry(const struct self *s, const struct manifest *m, const char *argv0)
 {
 	const char *fn = (const char *)getauxval(AT_EXECFN);
-	char *p = path_search(fn && *fn ? fn : argv0), link[PATH_MAX];
+	char *p = path_search(fn && *fn ? fn : argv0, getenv("PATH")), link[PATH_MAX];
 
 	for (int hops = 0; p != NULL && hops < 40; hops++) {
 		const char *base = strrchr(p, '/');

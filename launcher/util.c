@@ -1,5 +1,5 @@
 /*
- * Small helpers: memory, paths inside the payload, PT_INTERP, settings.
+ * Small helpers: memory, paths inside the payload, PT_INTERP, PATH.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +13,6 @@
 #include "binfmt.h"
 #include "launcher.h"
 #include "rootwalk.h"
-
-extern char **environ;
 
 void *
 xmalloc(size_t n)
@@ -111,36 +109,9 @@ elf_interp(const char *path, char *buf, size_t len)
 	return -1;
 }
 
-const char *
-setting(const struct launch *l, const char *name)
-{
-	const char *v = getenv(name);
-	size_t n = strlen(name);
-
-	if (v != NULL)
-		return v;
-	for (size_t i = 0; i < l->m.nenv; i++)
-		if (strncmp(l->m.env[i], name, n) == 0 && l->m.env[i][n] == '=')
-			return l->m.env[i] + n + 1;
-	return NULL;
-}
-
-int
-setting_bool(const struct launch *l, const char *name, int def)
-{
-	const char *v = setting(l, name);
-
-	if (v == NULL || *v == '\0')
-		return def;
-	return !(strcmp(v, "0") == 0 || strcasecmp(v, "no") == 0 || strcasecmp(v, "off") == 0 ||
-	    strcasecmp(v, "false") == 0);
-}
-
 char *
-path_search(const char *name)
+path_search(const char *name, const char *path)
 {
-	const char *path = getenv("PATH");
-
 	if (strchr(name, '/'))
 		return access(name, X_OK) == 0 ? xstrdup(name) : NULL;
 	if (path == NULL || *path == '\0')
@@ -158,38 +129,4 @@ path_search(const char *name)
 	}
 	errno = ENOENT;
 	return NULL;
-}
-
-/* Does the bundle's --set-env set the variable named n (len nl)? */
-static int
-bundle_sets(const struct launch *l, const char *n, size_t nl)
-{
-	for (size_t i = 0; i < l->m.nenv; i++)
-		if (strncmp(l->m.env[i], n, nl) == 0 && l->m.env[i][nl] == '=')
-			return 1;
-	return 0;
-}
-
-void
-env_scrub_loader(const struct launch *l)
-{
-	/* unsetenv moves environ: look again from the start each time */
-	for (int again = 1; again;) {
-		again = 0;
-		for (char **e = environ; *e != NULL; e++) {
-			size_t nl = strcspn(*e, "=");
-			if (strncmp(*e, "LD_", 3) != 0 || (*e)[nl] != '=' || bundle_sets(l, *e, nl))
-				continue;
-			char *name = xmalloc(nl + 1);
-			memcpy(name, *e, nl);
-			name[nl] = '\0';
-			if (unsetenv(name) < 0) {
-				perror("sidebundle-launcher: unsetenv");
-				exit(EXIT_CANNOT_RUN);
-			}
-			free(name);
-			again = 1;
-			break;
-		}
-	}
 }

@@ -9,8 +9,10 @@
 #include "env.h"
 #include "sb.h"
 
-/* handover.c: "SBTRACE_PTRACER=pid" or empty */
+/* handover.c: "SBTRACE_PTRACER=pid" or empty; unotify.c:
+ * "SBTRACE_UNOTIFY=address" or empty */
 SB_HIDDEN extern char sb_env_ptracer[64];
+SB_HIDDEN extern char sb_env_unotify[];
 
 size_t
 sb_vec_len(char *const *v)
@@ -121,7 +123,8 @@ sb_env_needs_doctor(char *const *envp)
 	return pre == NULL || !list_has_lib(pre) || aud == NULL || !list_has_audit(aud) ||
 	    fifo == NULL || strcmp(fifo, sb.env_fifo + sizeof(SB_ENV_FIFO)) != 0 ||
 	    (sb.env_alive[0] != '\0' && env_value(envp, SB_ENV_ALIVE "=") == NULL) ||
-	    (sb_env_ptracer[0] != '\0' && env_value(envp, SB_ENV_PTRACER "=") == NULL);
+	    (sb_env_ptracer[0] != '\0' && env_value(envp, SB_ENV_PTRACER "=") == NULL) ||
+	    (sb_env_unotify[0] != '\0' && env_value(envp, SB_ENV_UNOTIFY "=") == NULL);
 }
 
 char *const *
@@ -144,7 +147,8 @@ sb_env_doctor(char *const *envp, char **out, char *scratch)
 				continue;
 		} else if (sb_streq_prefix(e, SB_ENV_FIFO "=") ||
 		    sb_streq_prefix(e, SB_ENV_ALIVE "=") ||
-		    sb_streq_prefix(e, SB_ENV_PTRACER "=")) {
+		    sb_streq_prefix(e, SB_ENV_PTRACER "=") ||
+		    sb_streq_prefix(e, SB_ENV_UNOTIFY "=")) {
 			continue;
 		}
 		out[n++] = envp[i];
@@ -165,6 +169,8 @@ sb_env_doctor(char *const *envp, char **out, char *scratch)
 		out[n++] = sb.env_alive;
 	if (sb_env_ptracer[0] != '\0')
 		out[n++] = sb_env_ptracer;
+	if (sb_env_unotify[0] != '\0')
+		out[n++] = sb_env_unotify;
 	out[n] = NULL;
 	return out;
 }

@@ -20,7 +20,7 @@ SB_HIDDEN size_t sb_env_scratch(char *const *envp);
  * strings in scratch (sb_env_scratch(envp) bytes).
  */
 SB_HIDDEN char *const *sb_env_doctor(char *const *envp, char **out, char *scratch);
-#define SB_ENV_EXTRA 6
+#define SB_ENV_EXTRA 7
 
 /* Stack storage for a doctored copy of envp, in the caller's frame. */
 #define SB_ENV_DOCTORED(name, envp)                                                                \

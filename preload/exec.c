@@ -26,6 +26,7 @@
 extern char **environ;
 SB_HIDDEN unsigned sb_classify_exec(int dirfd, const char *path);
 SB_HIDDEN void sb_handover(void);
+SB_HIDDEN void sb_unotify_handover(void);
 
 /*
  * The reporting fd, checked: between vfork and exec a program may have
@@ -145,9 +146,12 @@ announce(int dirfd, const char *path, char *const *argv, int search, unsigned ex
 	    : 0;
 	report_exec(dirfd, path, resolved, argv, mode | extra, result, child);
 	/* LD_PRELOAD cannot enter a static binary: let the collector's
-	 * ptrace backend take us over before the exec (sbtrace -b auto) */
-	if ((mode & (SB_M_STATIC | SB_M_SETUID)) == SB_M_STATIC && result == SB_EXEC_PENDING)
+	 * ptrace or seccomp backend take us over before the exec (sbtrace
+	 * -b auto; whichever it offers in our environment) */
+	if ((mode & (SB_M_STATIC | SB_M_SETUID)) == SB_M_STATIC && result == SB_EXEC_PENDING) {
 		sb_handover();
+		sb_unotify_handover();
+	}
 }
 
 static int

@@ -38,7 +38,8 @@ in_mode() {
 	shift 3
 	local keep=() v
 	for v in SIDEBUNDLE_NET SIDEBUNDLE_BIND_CWD SIDEBUNDLE_BIND_HOME SIDEBUNDLE_BWRAP \
-		SIDEBUNDLE_USER SUDO_UID SUDO_GID; do
+		SIDEBUNDLE_USER SIDEBUNDLE_CLEAN_ENV SIDEBUNDLE_BIND SIDEBUNDLE_RO_BIND \
+		SIDEBUNDLE_WORKSPACE SUDO_UID SUDO_GID; do
 		[ -n "${!v+set}" ] && keep+=("$v=${!v}")
 	done
 	env -i PATH=/usr/local/bin:/usr/bin:/bin LC_ALL=C HOME="${HOME:-/root}" "${keep[@]}" \
@@ -71,4 +72,53 @@ world_readable() {
 		chmod a+x "$d" 2>/dev/null
 		d=$(dirname "$d")
 	done
+}
+
+# --- the switches of the sealed set-ups (t_launch_bwrap_*.sh)
+
+# What the network looks like from inside: the interfaces, and whether a
+# connection to 127.0.0.1:PORT (argv[1], a listener outside) is made.
+NET_PY='import socket, sys
+ifs = sorted(l.split(":")[0].strip() for l in open("/proc/self/net/dev").readlines()[2:])
+s = socket.socket()
+s.settimeout(5)
+try:
+    s.connect(("127.0.0.1", int(sys.argv[1])))
+    r = "connected"
+except OSError:
+    r = "refused"
+print(" ".join(ifs), r)'
+# The names of the exported variables, sorted, on one line.
+ENV_SH='export -p | sed -n "s/^export \\([A-Za-z_][A-Za-z0-9_]*\\).*/\\1/p" | sort | tr "\\n" " "'
+
+# make_switch_bundle DIR: DIR/sw (bwrap mode) with python3 (socket, os),
+# sh, cat, sort, sed and tr, and a --set-env GREETING=hello; fails the
+# test on error.
+make_switch_bundle() {
+	"$SIDEBUNDLE" create -q --out-dir "$1" --name sw --run-mode bwrap --set-env GREETING=hello \
+		--from-host "/usr/bin/python3::trace=-c 'import socket, os, sys'" \
+		--from-host /bin/sh --from-host /usr/bin/cat --from-host /usr/bin/sort \
+		--from-host /usr/bin/sed --from-host /usr/bin/tr >"$1/create.out" 2>&1 ||
+		fail "create: $(cat "$1/create.out")"
+}
+
+# start_listener: a TCP listener on 127.0.0.1 of the host, its port in
+# $port; stopped when the test ends (stop_listener in the EXIT trap).
+start_listener() {
+	python3 -c 'import os, socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    s.accept()[0].close()' "$PWD/listener.port" &
+	listener=$!
+	wait_for_file "$PWD/listener.port" 10 || fail "the listener did not start"
+	port=$(cat "$PWD/listener.port")
+}
+
+stop_listener() {
+	[ -n "${listener:-}" ] && kill "$listener" 2>/dev/null
+	listener=
 }

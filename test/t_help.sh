@@ -6,7 +6,7 @@ out=$("$SBTRACE" --help 2>&1)
 expect_eq 0 "$?" "--help: exit status"
 expect_match '^[Uu]sage: sbtrace ' "$out" "--help: usage line"
 # every option on a line of its own, with what it does
-for opt in '-o FILE.db' '-a' '--all' '-b auto\|preload\|ptrace' '-e EXPR' \
+for opt in '-o FILE.db' '-a' '--all' '-b BACKEND' '-e EXPR' \
 	'--exclude-path PREFIX' '-p PID' '-f' '--linger SECONDS' '-q' '-h, --help' '--version'; do
 	expect_match "^  $opt +[a-z(][a-z]* " "$out" "--help describes $opt"
 done

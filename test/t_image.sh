@@ -73,6 +73,14 @@ rc=0
 "$SIDEBUNDLE" check out/id >check.out 2>&1 || rc=$?
 expect_eq 0 "$rc" "check of the image's bundle ($(cat check.out))"
 expect_eq "$(id -u)" "$(out/id/bin/id -u)" "the bundle runs"
+expect_eq "$(id -un)" "$(out/id/bin/id)" "given no arguments, the image's Cmd (-un), as the caller in host mode"
+# in the sandbox modes the program starts as the image starts it: as its
+# User, in its WorkingDir
+if command -v bwrap >/dev/null && bwrap --ro-bind / / --proc /proc --dev /dev true 2>/dev/null; then
+	expect_eq "app" "$(SIDEBUNDLE_RUN_MODE=bwrap out/id/bin/id)" "bwrap mode: the image's User"
+	expect_eq "1000:1000" "$(SIDEBUNDLE_RUN_MODE=bwrap out/id/bin/id -u):$(SIDEBUNDLE_RUN_MODE=bwrap \
+		out/id/bin/id -g)" "bwrap mode: its uid and gid, given arguments"
+fi
 
 # the cache: one root, its side table, config and format; no temporary
 expect_eq "$hex" "$(ls "$images" | grep -v '\.lock$')" "one cached root, named by the manifest's digest"
@@ -98,6 +106,15 @@ expect_eq "hello from a static binary" "$(out/hello/bin/hello)" "the static entr
 "$SIDEBUNDLE" create --out-dir out --name sh --from-image oci:lay:v1::/bin/sh \
 	--trace 'echo "$FOO in $PWD as $(id -un)"' >sh.out 2>sh.err || fail "create sh: $(cat sh.err)"
 expect_match '^bar in /app as app$' "$(cat sh.err)" "--trace runs in the image, its Env, WorkingDir, User"
+if command -v bwrap >/dev/null && bwrap --ro-bind / / --proc /proc --dev /dev true 2>/dev/null; then
+	expect_eq "/app" "$(SIDEBUNDLE_RUN_MODE=bwrap out/sh/bin/sh -c pwd)" "bwrap mode: in WorkingDir"
+	expect_eq "$PWD" "$(SIDEBUNDLE_RUN_MODE=bwrap SIDEBUNDLE_BIND_CWD=1 out/sh/bin/sh -c pwd)" \
+		"bwrap mode: SIDEBUNDLE_BIND_CWD=1, the current directory"
+fi
+if [ "$(id -u)" = 0 ] && SIDEBUNDLE_RUN_MODE=chroot out/sh/bin/sh -c true 2>/dev/null; then
+	expect_eq "/app 1000" "$(SIDEBUNDLE_RUN_MODE=chroot out/sh/bin/sh -c 'echo $PWD $(id -u)')" \
+		"chroot mode: in WorkingDir, as the image's User"
+fi
 
 # where ptrace is refused, the library traces inside the image (its
 # glibc is this host's); asked for ptrace, it is an error

@@ -1,6 +1,9 @@
 # make install PREFIX= DESTDIR= puts sbtrace, libsbtrace.so,
 # libsbtrace-audit.so and the man pages in place, and the installed sbtrace finds the installed library
 # (not the build tree's), even when the tree is moved after DESTDIR.
+# The bash completion goes to bash-completion's directory under PREFIX,
+# under each command's name, and works from there; make uninstall
+# removes every file install put in place.
 . "$SB_SRC/test/lib.sh"
 need make
 
@@ -36,3 +39,25 @@ expect_match "^LD_AUDIT=$PWD/moved/lib/sidebundle/libsbtrace-audit.so\$" "$env_o
 	"the installed audit module was the one used"
 expect_eq 0 "$(q "SELECT count(*) FROM accesses WHERE path LIKE '%/libsbtrace%'")" \
 	"the installed library is not in the trace"
+
+# --- the bash completion, and make uninstall
+dest2=$PWD/dest2
+mk() {
+	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$SB_SRC" B="$SB_BUILD" PREFIX=/opt/sb \
+		DESTDIR="$dest2" "$@" >>install2.log 2>&1 || fail "make $*: $(cat install2.log)"
+}
+mk install
+compdir=$(pkg-config --define-variable=prefix=/opt/sb --variable=completionsdir bash-completion \
+	2>/dev/null) || compdir=/opt/sb/share/bash-completion/completions
+[ -n "$compdir" ] || compdir=/opt/sb/share/bash-completion/completions
+for c in sidebundle sbtrace .sidebundle-launcher; do
+	expect_eq yes "$([ -f "$dest2$compdir/$c" ] && echo yes)" "completion installed as $c"
+done
+got=$(bash -c '. "$1"; COMP_WORDS=("$2" -b ""); COMP_CWORD=2; _sbtrace; echo "${COMPREPLY[*]}"' \
+	sh "$dest2$compdir/sbtrace" "$dest2/opt/sb/bin/sbtrace")
+expect_match '^auto preload ptrace( |$)' "$got" "the installed completion, with the installed sbtrace"
+expect_ne "" "$(find "$dest2" ! -type d)" "install put files in place"
+mk uninstall
+expect_eq "" "$(find "$dest2" ! -type d)" "make uninstall leaves no file and no link"
+expect_eq no "$([ -e "$dest2/opt/sb/lib/sidebundle" ] && echo yes || echo no)" \
+	"make uninstall removes the library directory"

@@ -72,9 +72,9 @@ fi
 
 # --set-env values reach the program
 "$SIDEBUNDLE" create -q --out-dir "$PWD" --name envb --from-host /bin/sh \
-	--set-env GREETING=hello --set-env SIDEBUNDLE_BIND_HOME=0 >create2.out 2>&1 ||
+	--set-env GREETING=hello --set-env SIDEBUNDLE_NET=1 >create2.out 2>&1 ||
 	fail "create: $(cat create2.out)"
-expect_eq "hello/" "$(GREETING=bye envb/bin/sh -c 'echo $GREETING/$SIDEBUNDLE_BIND_HOME')" \
+expect_eq "hello/" "$(GREETING=bye envb/bin/sh -c 'echo $GREETING/$SIDEBUNDLE_NET')" \
 	"--set-env overrides, SIDEBUNDLE_* settings are not exported"
 
 # moved, then called through a symlink on PATH under another name
@@ -90,7 +90,7 @@ expect_eq "direct" "$("$PWD/moved/bin/.sidebundle-launcher" sh -c 'echo direct')
 rc=0
 out=$(SIDEBUNDLE_RUN_MODE=nope "$PWD/moved/bin/sh" -c true 2>&1) || rc=$?
 expect_eq 2 "$rc" "bad SIDEBUNDLE_RUN_MODE: exit 2"
-expect_match 'SIDEBUNDLE_RUN_MODE=nope: want host, bwrap or chroot' "$out" "bad mode message"
+expect_match 'SIDEBUNDLE_RUN_MODE=nope \(in the environment\): want host, bwrap or chroot' "$out" "bad mode message"
 rc=0
 out=$("$PWD/moved/bin/.sidebundle-launcher" nosuch 2>&1) || rc=$?
 expect_eq 127 "$rc" "no such entry: exit 127"

@@ -1,8 +1,8 @@
 /*
  * SBTEST_MARKER=MARKER vfork_exec [close]: vfork, then execve /bin/echo
- * MARKER in the child; with "close" the child first runs
- * close_range(3, ~0U) the way Python's subprocess does.  Exits with the
- * child's status.
+ * (or $SBTEST_PROG) with argv "echo MARKER" in the child; with "close"
+ * the child first runs close_range(3, ~0U) the way Python's subprocess
+ * does.  Exits with the child's status.
  */
 #include <err.h>
 #include <stdlib.h>
@@ -19,6 +19,7 @@ main(int argc, char **argv)
 	if (m == NULL)
 		errx(2, "usage: SBTEST_MARKER=MARKER vfork_exec [close]");
 	char *args[] = {"echo", m, NULL};
+	const char *prog = getenv("SBTEST_PROG") != NULL ? getenv("SBTEST_PROG") : "/bin/echo";
 	int do_close = argc > 1 && strcmp(argv[1], "close") == 0;
 	int st;
 
@@ -28,7 +29,7 @@ main(int argc, char **argv)
 	if (pid == 0) {
 		if (do_close)
 			close_range(3, ~0U, 0);
-		execve("/bin/echo", args, environ);
+		execve(prog, args, environ);
 		_exit(127);
 	}
 	if (waitpid(pid, &st, 0) < 0)

@@ -64,6 +64,11 @@
 	"  --include GLOB          add the paths GLOB matches, and all below them\n"               \
 	"  --exclude GLOB          leave out the paths GLOB matches, and all below them\n"         \
 	"  --set-env K=V           set K=V when an entry runs\n"                                   \
+	"  --run-no-net            the bundle runs without network by default (sandbox modes)\n"   \
+	"  --run-clean-env         the bundle runs in a clean environment by default\n"            \
+	"  --run-bind SRC[:DEST]   bind the host path SRC read-write at DEST when it runs\n"       \
+	"  --run-ro-bind SRC[:DEST] the same, read-only\n"                                         \
+	"  --run-workspace DIR     bind DIR at /workspace and start there when it runs\n"          \
 	"  --check, --no-check     run the traced commands again in an empty root, or not\n"       \
 	"  -r ROOT                 take everything from the tree ROOT instead of /\n"              \
 	"  -q                      print only errors and warnings that need acting on\n"           \

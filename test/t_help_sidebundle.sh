@@ -29,7 +29,9 @@ opts() {
 opts deps -l '-r ROOT'
 opts create '--out-dir DIR' '--name NAME' '--from-host PATH\[::trace=ARGS\]' "--trace 'SHELL COMMAND'" \
 	'--db TRACE\.db' '--trace-backend B' '--run-mode M' '--copy-dir SRC\[:DEST\]' \
-	'--include GLOB' '--exclude GLOB' '--set-env K=V' '--check' '-r ROOT' '-q' '-v'
+	'--include GLOB' '--exclude GLOB' '--set-env K=V' '--check' '-r ROOT' '-q' '-v' \
+	--run-no-net --run-clean-env '--run-bind SRC\[:DEST\]' '--run-ro-bind SRC\[:DEST\]' \
+	'--run-workspace DIR' '--from-image REF\[::PATH\]\[::trace\[=ARGS\]\]' '--image-max-size BYTES'
 opts verify
 opts check -v
 opts show --json '-n N'

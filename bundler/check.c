@@ -41,6 +41,12 @@
 #include "userns.h"
 
 #define CHECK_USAGE "usage: sidebundle check [-v] DIR/NAME\n"
+#define CHECK_HELP                                                                                 \
+	CHECK_USAGE                                                                                \
+	"Run the commands the bundle was traced with again in an empty root made of its\n"         \
+	"payload, and compare their exit status and output, and list what they missed.\n"          \
+	"  -v          show each run's output as it comes, on standard error\n"                    \
+	"  -h, --help  this help\n"
 
 extern char **environ;
 
@@ -756,7 +762,7 @@ cmd_check(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "+hv", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			fputs(CHECK_USAGE, stdout);
+			fputs(CHECK_HELP, stdout);
 			return 0;
 		case 'v':
 			verbose = 1;

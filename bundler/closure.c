@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "closure.h"
+#include "dpkg.h"
 #include "path.h"
 #include "pathglob.h"
 #include "rootwalk.h"
@@ -32,8 +33,13 @@ closure_free(struct closure *c)
 		free(c->items[i].path);
 		free(c->items[i].src);
 		free(c->items[i].target);
+		free(c->items[i].package);
 	}
 	free(c->items);
+	for (size_t i = 0; i < c->nwhy; i++)
+		free(c->whytext[i]);
+	free(c->whytext);
+	strmap_free(&c->whys);
 	for (size_t i = 0; i < c->npriv; i++)
 		free(c->priv[i].path);
 	free(c->priv);
@@ -83,11 +89,15 @@ item_put(struct closure *c, const char *path, enum mf_type type, unsigned mode,
 		goto nomem;
 	if (!added) {
 		struct item *it = &c->items[*v];
-		if (it->type != type)
+		if (it->type != type) {
 			warnx("%s: both a %s and a %s; keeping the %s", path, type_name(it->type),
 			    type_name(type), type_name(it->type));
-		else if (o < it->origin)
+		} else if (o < it->origin) {
 			it->origin = o;
+			it->why = c->why ? c->why : it->why;
+		} else if (it->why == NULL) {
+			it->why = c->why;
+		}
 		free(src);
 		free(target);
 		return 0;
@@ -109,6 +119,7 @@ item_put(struct closure *c, const char *path, enum mf_type type, unsigned mode,
 	it->src = src;
 	it->target = target;
 	it->origin = o;
+	it->why = c->why;
 	if (mt != NULL) {
 		it->mtime = *mt;
 		it->has_mtime = 1;
@@ -121,10 +132,42 @@ nomem:
 	return -1;
 }
 
+/* Make reason (copied once per text) the one of the adds to come. */
+static int
+set_why(struct closure *c, const char *reason)
+{
+	size_t *v;
+	int added;
+
+	c->why = NULL;
+	if (reason == NULL)
+		return 0;
+	if ((v = strmap_get(&c->whys, reason)) != NULL) {
+		c->why = c->whytext[*v];
+		return 0;
+	}
+	char **t = reallocarray(c->whytext, c->nwhy + 1, sizeof *t);
+	if (t == NULL)
+		return -1;
+	c->whytext = t;
+	if ((t[c->nwhy] = strdup(reason)) == NULL)
+		return -1;
+	if (strmap_put(&c->whys, reason, c->nwhy, &added) == NULL) {
+		free(t[c->nwhy]);
+		return -1;
+	}
+	c->why = t[c->nwhy++];
+	return 0;
+}
+
 int
 closure_add_dir(struct closure *c, const char *path, unsigned mode, const struct stat *st,
-    enum origin o)
+    enum origin o, const char *reason)
 {
+	if (set_why(c, reason) < 0) {
+		warn(NULL);
+		return -1;
+	}
 	return item_put(c, path, MF_DIR, mode, st ? &st->st_mtim : NULL, NULL, NULL, o);
 }
 
@@ -400,6 +443,19 @@ report_secrets(const struct closure *c)
 	}
 }
 
+/* What the summary line adds: what else to know or to do. */
+static const char *const reason_hint[EX_COUNT] = {
+	[EX_SYSTEM] = "a sandbox mounts its own there; --copy-dir SRC:DEST bundles a tree "
+		      "from there",
+	[EX_GLOB] = "as asked",
+	[EX_CREATED] = "outputs, not inputs; --copy-dir SRC bundles a tree of them the "
+		       "program needs before it runs",
+	[EX_SBTRACE] = "the tracer's, never the program's",
+	[EX_OUTPUT] = "what the traced command read of an earlier bundle",
+	[EX_GONE] = "a trace or --db from before names them, or another root",
+	[EX_SPECIAL] = "a sandbox has its own /dev",
+};
+
 void
 closure_report(const struct closure *c, int quiet)
 {
@@ -408,8 +464,9 @@ closure_report(const struct closure *c, int quiet)
 		return;
 	for (int r = EX_SYSTEM; r < EX_COUNT; r++)
 		if (c->excluded[r] && r != EX_PRIVATE && r != EX_SECRET)
-			fprintf(stderr, "sidebundle: left out %zu path%s %s\n", c->excluded[r],
-			    c->excluded[r] == 1 ? "" : "s", reason_text[r]);
+			fprintf(stderr, "sidebundle: left out %zu path%s %s (%s%s-v lists them)\n",
+			    c->excluded[r], c->excluded[r] == 1 ? "" : "s", reason_text[r],
+			    reason_hint[r] ? reason_hint[r] : "", reason_hint[r] ? "; " : "");
 	/* the user's own files: a warning, since the program may need them */
 	for (size_t i = 0; i < c->npriv; i++) {
 		const struct private_dir *pd = &c->priv[i];
@@ -557,8 +614,14 @@ cw_visit(void *ctx, const char *path, const struct stat *st, const char *target)
 	if (target != NULL) {
 		if (own_link(cw->c, path) != NULL)
 			return 0;
-		char *t = strdup(target);
-		return t == NULL ? -1 : pend(cw->p, path, MF_SYMLINK, 0, &st->st_mtim, NULL, t);
+		/* a link's source is kept too: its package is looked up by it */
+		char *t = strdup(target), *src = strdup(path);
+		if (t == NULL || src == NULL) {
+			free(t);
+			free(src);
+			return -1;
+		}
+		return pend(cw->p, path, MF_SYMLINK, 0, &st->st_mtim, src, t);
 	}
 	if (S_ISDIR(st->st_mode))
 		return pend(cw->p, path, MF_DIR, st->st_mode, &st->st_mtim, NULL, NULL);
@@ -633,7 +696,8 @@ static int add_tree(struct closure *c, const char *hostdir, const char *paydir, 
     enum ask ask);
 
 int
-closure_add(struct closure *c, const char *path, enum origin o, enum how how, enum ask ask)
+closure_add(struct closure *c, const char *path, enum origin o, enum how how, enum ask ask,
+    const char *reason)
 {
 	struct pending p = { 0 };
 	enum excl_reason why = EX_NONE;
@@ -646,7 +710,8 @@ closure_add(struct closure *c, const char *path, enum origin o, enum how how, en
 		warnx("%s: not an absolute path, ignored", path);
 		return 1;
 	}
-	if ((norm = path_normalize("/", 1, path, strlen(path), &nl)) == NULL) {
+	if (set_why(c, reason) < 0 ||
+	    (norm = path_normalize("/", 1, path, strlen(path), &nl)) == NULL) {
 		warn("%s", path);
 		return -1;
 	}
@@ -764,9 +829,12 @@ add_tree(struct closure *c, const char *hostdir, const char *paydir, enum origin
 				 : -1;
 		} else if (S_ISLNK(st.st_mode)) {
 			char *t = read_link(dirfd(d), de->d_name, (size_t)st.st_size);
-			rc = t ? item_put(c, pp, MF_SYMLINK, 0, &st.st_mtim, NULL, t, o) : -1;
-			if (t == NULL)
+			char *src = t ? strdup(hp) : NULL;
+			rc = src ? item_put(c, pp, MF_SYMLINK, 0, &st.st_mtim, src, t, o) : -1;
+			if (src == NULL) {
 				warn("%s", hp);
+				free(t);
+			}
 		} else {
 			closure_note_excluded(c, hp, EX_SPECIAL);
 		}
@@ -788,7 +856,8 @@ make_dest_dirs(struct closure *c, char *dir, size_t size, const char *rest)
 		return -1;
 	while (rc == 0 && (comp = strsep(&t, "/")) != NULL) {
 		char pp[PATH_MAX];
-		if (*comp == '\0' || strcmp(comp, "..") == 0)
+		/* "" normalises to "."; a "." component is no directory to make */
+		if (*comp == '\0' || strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0)
 			continue;
 		if (join(pp, sizeof pp, dir, comp) < 0)
 			rc = -1;
@@ -818,6 +887,11 @@ closure_copy_dir(struct closure *c, const char *src, const char *dest)
 	}
 	if ((s = path_normalize("/", 1, src, strlen(src), &nl)) == NULL ||
 	    (d = path_normalize("/", 1, dest ? dest : src, strlen(dest ? dest : src), &nl)) == NULL)
+		goto sys;
+	char reason[PATH_MAX * 2 + 16];
+	snprintf(reason, sizeof reason, "--copy-dir %s%s%s", s, strcmp(s, d) ? ":" : "",
+	    strcmp(s, d) ? d : "");
+	if (set_why(c, reason) < 0)
 		goto sys;
 	if (walk(c, s, &p, &w, ASK_NAMED, &why) != WK_OK || !S_ISDIR(w.st.st_mode)) {
 		warnx("--copy-dir %s: not a directory in %s", s, c->root);
@@ -1052,6 +1126,52 @@ closure_relative_links(struct closure *c)
 			it->target = t;
 		}
 		free(to);
+	}
+	return 0;
+}
+
+/* --- packages ----------------------------------------------------------- */
+
+/* The ids of the packages that own path, "a,b", malloc'd; NULL (errno
+ * 0) when none does. */
+static char *
+owners_of(struct dpkg *db, const char *path)
+{
+	const struct dpkg_pkg *o[16];
+	size_t n = dpkg_owners(db, path, o, 16), len = 0;
+
+	errno = 0;
+	if (n == 0)
+		return NULL;
+	n = n > 16 ? 16 : n;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(o[i]->id) + 1;
+	char *s = malloc(len), *e = s;
+	if (s == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		e += snprintf(e, len - (size_t)(e - s), "%s%s", i ? "," : "", o[i]->id);
+	return s;
+}
+
+int
+closure_packages(struct closure *c, struct dpkg *db)
+{
+	for (size_t i = 0; i < c->n && db != NULL; i++) {
+		struct item *it = &c->items[i];
+		if (it->pkg_looked || it->type == MF_DIR)
+			continue;
+		it->pkg_looked = 1;
+		/* a link to a directory (/bin -> usr/bin) is a directory to
+		 * dpkg, which every package with files there lists */
+		char *to = it->type == MF_SYMLINK ? closure_resolve(c, it->path) : NULL;
+		const struct item *t = to ? closure_find(c, to) : NULL;
+		free(to);
+		if (t != NULL && t->type == MF_DIR)
+			continue;
+		it->package = owners_of(db, it->src ? it->src : it->path);
+		if (it->package == NULL && errno == ENOMEM)
+			return -1;
 	}
 	return 0;
 }

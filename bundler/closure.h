@@ -59,6 +59,11 @@ struct item {
 	char sha[65];
 	struct timespec mtime; /* the source's, kept in the payload */
 	int has_mtime;	       /* 0: none known (a directory we made) */
+	/* why it is in, for the bundle's why file: the reason given with
+	 * the add that set its origin (interned in the closure), or NULL */
+	const char *why;
+	char *package;	/* the owning packages' ids, "a,b" (closure_packages) */
+	int pkg_looked; /* package was looked up */
 };
 
 enum how {
@@ -85,20 +90,31 @@ struct closure {
 	size_t nsecrets;
 	size_t excluded[EX_COUNT];
 	int verbose;
+	struct strmap whys; /* reason -> whytext[] */
+	char **whytext;
+	size_t nwhy;
+	const char *why; /* the reason of the add being made */
 };
 
 int closure_init(struct closure *c, const char *root);
 void closure_free(struct closure *c);
-/* Add host path (absolute; normalised here), asked for as ask says.
- * Returns 0 when added, 1 when excluded or missing (and counted), -1 on
- * a system error (errno; message printed). */
-int closure_add(struct closure *c, const char *path, enum origin o, enum how how, enum ask ask);
+/* Add host path (absolute; normalised here), asked for as ask says,
+ * for reason ("DT_NEEDED of /usr/bin/x"; NULL keeps what the items
+ * had).  Returns 0 when added, 1 when excluded or missing (and
+ * counted), -1 on a system error (errno; message printed). */
+int closure_add(struct closure *c, const char *path, enum origin o, enum how how, enum ask ask,
+    const char *reason);
 /* --copy-dir SRC[:DEST]. */
 int closure_copy_dir(struct closure *c, const char *src, const char *dest);
 /* Add a payload directory that exists whatever the inputs (mount
  * points), with the mtime of st when not NULL. */
 int closure_add_dir(struct closure *c, const char *path, unsigned mode, const struct stat *st,
-    enum origin o);
+    enum origin o, const char *reason);
+struct dpkg;
+/* The packages of the files and links not looked up yet, from db (NULL:
+ * none known).  The source path in the root is asked, so a --copy-dir
+ * DEST keeps the package of what it copied.  -1 on ENOMEM. */
+int closure_packages(struct closure *c, struct dpkg *db);
 /* Leave out what is below dir (a private directory, what names it)
  * unless it is asked for by --include or more; -1 on ENOMEM. */
 int closure_add_private(struct closure *c, const char *dir, const char *what);

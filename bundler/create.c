@@ -23,6 +23,7 @@
 #include "closure.h"
 #include "create.h"
 #include "deps.h"
+#include "dpkg.h"
 #include "image.h"
 #include "launch.h"
 #include "layout.h"
@@ -33,6 +34,7 @@
 #include "rundefaults.h"
 #include "runrec.h"
 #include "trace.h"
+#include "why.h"
 #include "words.h"
 
 #define CREATE_USAGE                                                                               \
@@ -46,6 +48,32 @@
 	"       sidebundle create --out-dir DIR --name NAME\n"                                     \
 	"           --from-image REF[::PATH][::trace[=ARGS]]... [--image-max-size BYTES]\n"        \
 	"           [--trace 'SHELL COMMAND']... [--db TRACE.db]... [option]...\n"
+#define CREATE_HELP                                                                                \
+	CREATE_USAGE                                                                               \
+	"Make DIR/NAME, a bundle of the programs and what they need (sidebundle(1)).\n"            \
+	"  --out-dir DIR           where the bundle goes (made if missing)\n"                      \
+	"  --name NAME             the bundle's directory in DIR\n"                                \
+	"  --from-host PATH[::trace=ARGS]  an entry; with ::trace=, run and traced with ARGS\n"    \
+	"  --from-image REF[::PATH][::trace[=ARGS]]  an entry of an OCI image, its root\n"         \
+	"  --image-max-size BYTES  the most an image may hold unpacked (default 16G)\n"            \
+	"  --trace 'SHELL COMMAND' trace a command run by /bin/sh -c, for what it uses\n"          \
+	"  --db TRACE.db           add what an sbtrace database recorded\n"                        \
+	"  --trace-backend B       off, preload, ptrace or auto (default): how to trace\n"         \
+	"  --run-mode M            host (default), bwrap or chroot: how bin/ENTRY runs it\n"       \
+	"  --copy-dir SRC[:DEST]   copy the tree SRC (absolute) to DEST (default SRC)\n"           \
+	"  --include GLOB          add the paths GLOB matches, and all below them\n"               \
+	"  --exclude GLOB          leave out the paths GLOB matches, and all below them\n"         \
+	"  --set-env K=V           set K=V when an entry runs\n"                                   \
+	"  --run-no-net            the bundle runs without network by default (sandbox modes)\n"   \
+	"  --run-clean-env         the bundle runs in a clean environment by default\n"            \
+	"  --run-bind SRC[:DEST]   bind the host path SRC read-write at DEST when it runs\n"       \
+	"  --run-ro-bind SRC[:DEST] the same, read-only\n"                                         \
+	"  --run-workspace DIR     bind DIR at /workspace and start there when it runs\n"          \
+	"  --check, --no-check     run the traced commands again in an empty root, or not\n"       \
+	"  -r ROOT                 take everything from the tree ROOT instead of /\n"              \
+	"  -q                      print only errors and warnings that need acting on\n"           \
+	"  -v                      name each path left out, and why\n"                             \
+	"  -h, --help              this help\n"
 
 /* create --check: at most this many empty-root runs of each command;
  * what one finds missing is added before the next */
@@ -80,6 +108,8 @@ struct build {
 	struct trace_result tr;
 	struct runrecs runs; /* the traces we ran, for check/ */
 	char *realdir;	     /* DIR, resolved */
+	const char *include; /* the --include being matched */
+	struct dpkg *dpkg;   /* the root's packages, NULL if none known */
 	struct image *img;   /* --from-image: the image, its root is o->root */
 	struct image_spec *specs;
 };
@@ -198,7 +228,7 @@ parse_opts(struct opts *o, int argc, char **argv)
 			strv_push(&o->from, optarg);
 			break;
 		case 'h':
-			fputs(CREATE_USAGE, stdout);
+			fputs(CREATE_HELP, stdout);
 			exit(0);
 		case 'I':
 			strv_push(&o->images, optarg);
@@ -285,6 +315,14 @@ check_opts(struct opts *o)
 		warnx("create: --run-mode %s: want host, bwrap or chroot", o->run_mode);
 		usage();
 	}
+	for (size_t i = 0; i < o->copies.n; i++) {
+		const char *c = o->copies.v[i], *colon = strchr(c, ':');
+		if (c[0] != '/' || (colon && colon[1] != '/')) {
+			warnx("create: --copy-dir %s: %s must be an absolute path", c,
+			    c[0] != '/' ? "SRC" : "DEST");
+			usage();
+		}
+	}
 	for (size_t i = 0; i < o->env.n; i++) {
 		const char *eq = strchr(o->env.v[i], '=');
 		if (eq == NULL || eq == o->env.v[i]) {
@@ -307,7 +345,8 @@ check_opts(struct opts *o)
 		usage();
 	}
 	if (strcmp(o->backend, "off") == 0 && traced && !o->quiet)
-		warnx("warning: --trace-backend off: ::trace and --trace are ignored");
+		warnx("warning: --trace-backend off: ::trace and --trace are ignored; leave the "
+		      "option out to trace");
 }
 
 /* --- entries --------------------------------------------------------- */
@@ -460,28 +499,67 @@ note_libdir(struct build *b, const struct dep *d)
 		strv_push(&b->libdirs, dir);
 }
 
-/* Add every file of d to the closure.  Missing libraries are reported
- * with who needs them; returns the number of missing direct needs of an
- * entry (errors), or -1. */
-static int
-add_deps(struct build *b, const struct deps *d, int script_entry, int explicit)
+/* Why the static analysis brings x (see sidebundle-manifest(5), the why
+ * file): the entry, or what needs it and how; NULL for the file a
+ * traced ELF's analysis starts from, which keeps the trace's reason. */
+static const char *
+dep_why(const struct deps *d, const struct dep *x, const char *entry, char *buf, size_t len)
 {
-	int fatal = 0;
+	const struct dep *p = x->parent >= 0 ? &d->v[x->parent] : NULL;
+	const char *pp = p && p->path ? p->path : "?";
+
+	switch (x->kind) {
+	case DEP_ENTRY:
+		if (entry == NULL)
+			return NULL;
+		snprintf(buf, len, "entry %s", entry);
+		break;
+	case DEP_INTERP:
+		snprintf(buf, len, "PT_INTERP of %s", pp);
+		break;
+	case DEP_NEEDED:
+		snprintf(buf, len, "DT_NEEDED of %s", pp);
+		break;
+	case DEP_SCRIPT_INTERP:
+		snprintf(buf, len, "#! interpreter of %s", pp);
+		break;
+	}
+	return buf;
+}
+
+/* Add every file of d to the closure, for the entry called entry (NULL:
+ * a traced ELF).  Missing libraries are reported with who needs them;
+ * returns the number of missing direct needs of an entry (errors), or
+ * -1. */
+static int
+add_deps(struct build *b, const struct deps *d, int script_entry, const char *entry)
+{
+	int fatal = 0, explicit = entry != NULL;
 
 	for (size_t i = 0; i < d->n; i++) {
 		const struct dep *x = &d->v[i];
+		char why[PATH_MAX + 32];
 		if (x->path == NULL || x->missing) {
 			const struct dep *p = x->parent >= 0 ? &d->v[x->parent] : NULL;
 			int direct = p && p->kind == DEP_ENTRY && explicit;
-			if (direct || !b->o->quiet)
-				warnx("%s%s: needed by %s: not found",
-				    direct ? "" : "warning: ", x->name,
-				    p && p->path ? p->path : "?");
+			if (direct)
+				warnx("%s: needed by %s: not found: install it (in ROOT with -r), "
+				      "or make the loader find it (RUNPATH, /etc/ld.so.conf)",
+				    x->name, p && p->path ? p->path : "?");
+			else if (!b->o->quiet)
+				warnx("warning: %s: needed by %s: not found, so not bundled; "
+				      "if the program loads it, install it where the loader looks",
+				    x->name, p && p->path ? p->path : "?");
 			fatal += direct;
 			continue;
 		}
 		enum ask ask = x->kind == DEP_ENTRY ? ASK_ENTRY : explicit ? ASK_NAMED : ASK_USED;
-		if (closure_add(&b->c, x->path, dep_origin(x, script_entry), HOW_OBJECT, ask) < 0)
+		/* a traced ELF is there for the trace; what it needs is the
+		 * static analysis' (and says so, as its reason does) */
+		enum origin o =
+		    x->kind == DEP_ENTRY && !explicit ? OR_TRACE : dep_origin(x, script_entry);
+		if (closure_add(&b->c, x->path, o, HOW_OBJECT, ask,
+			dep_why(d, x, entry, why, sizeof why)) < 0)
 			return -1;
 		note_libdir(b, x);
 	}
@@ -553,7 +631,7 @@ analyse_entries(struct build *b)
 			return -1;
 		}
 		entry_kind(e, &d);
-		int rc = add_deps(b, &d, strcmp(e->kind, "script") == 0, 1);
+		int rc = add_deps(b, &d, strcmp(e->kind, "script") == 0, e->name);
 		deps_free(&d);
 		if (rc < 0)
 			return -1;
@@ -578,7 +656,7 @@ analyse_traced(struct build *b)
 		struct deps d = { 0 };
 		char errbuf[512];
 		if (deps_analyse(&d, &dopt, b->tr.elves[i], errbuf, sizeof errbuf) == 0 &&
-		    add_deps(b, &d, 0, 0) < 0) {
+		    add_deps(b, &d, 0, NULL) < 0) {
 			deps_free(&d);
 			return -1;
 		}
@@ -759,7 +837,10 @@ static int
 include_one(const char *path, void *arg)
 {
 	struct build *b = arg;
-	return closure_add(&b->c, path, OR_INCLUDE, HOW_TREE, ASK_INCLUDE) < 0 ? -1 : 0;
+	char why[PATH_MAX + 16];
+
+	snprintf(why, sizeof why, "--include %s", b->include);
+	return closure_add(&b->c, path, OR_INCLUDE, HOW_TREE, ASK_INCLUDE, why) < 0 ? -1 : 0;
 }
 
 static int
@@ -783,17 +864,22 @@ add_inputs(struct build *b)
 			warnx("--include %s: must be an absolute glob", o->includes.v[i]);
 			return -1;
 		}
+		b->include = o->includes.v[i];
 		if (glob_walk(b->c.rootfd, o->includes.v[i], include_one, b) < 0) {
 			warn("--include %s", o->includes.v[i]);
 			return -1;
 		}
 		if (b->c.n == before && !o->quiet)
-			warnx("warning: --include %s: nothing new matched", o->includes.v[i]);
+			warnx("warning: --include %s: nothing new matched: no path of %s matches "
+			      "it, or only paths bundled already",
+			    o->includes.v[i], b->c.root);
 	}
 	if (rules_apply(&b->c, &b->tr) < 0)
 		return -1;
 	/* an image's working directory: its traces and checks run there */
-	if (b->img && closure_add(&b->c, b->img->workdir, OR_RULE, HOW_OBJECT, ASK_NAMED) < 0)
+	if (b->img &&
+	    closure_add(&b->c, b->img->workdir, OR_RULE, HOW_OBJECT, ASK_NAMED,
+		"rule: the image's working directory") < 0)
 		return -1;
 	/* where a sandbox mounts /proc, /dev, /tmp ...: they must exist */
 	static const char *const mounts[] = { "/dev", "/etc", "/proc", "/run", "/sys", "/tmp" };
@@ -807,7 +893,8 @@ add_inputs(struct build *b)
 		struct item *it = closure_find(&b->c, mounts[i]);
 		if (it && it->type != MF_DIR)
 			continue;
-		if (closure_add_dir(&b->c, mounts[i], mode, there ? &st : NULL, OR_RULE) < 0)
+		if (closure_add_dir(&b->c, mounts[i], mode, there ? &st : NULL, OR_RULE,
+			"rule: a sandbox mounts here") < 0)
 			return -1;
 	}
 	return 0;
@@ -857,6 +944,67 @@ write_bin(struct build *b)
 	}
 	close(fd);
 	return rc;
+}
+
+/*
+ * The root's packages, for the manifest: loaded once, and a root that
+ * has none (not a Debian system) or whose database cannot be read gives
+ * a bundle without them, never a failure.
+ */
+static void
+load_packages(struct build *b)
+{
+	char err[512];
+
+	if ((b->dpkg = dpkg_open(b->o->root, err, sizeof err)) != NULL)
+		return;
+	if (errno != ENOENT && !b->o->quiet)
+		warnx("warning: files are not attributed to packages: %s; the bundle is made "
+		      "without them",
+		    err);
+	else if (b->o->verbose)
+		warnx("no dpkg database (%s): files are not attributed to packages", err);
+}
+
+/* The package records: each id the records name, with its version. */
+static int
+package_records(struct build *b, struct manifest *m)
+{
+	struct strv ids = { 0 };
+
+	for (size_t i = 0; i < b->c.n; i++) {
+		const char *p = b->c.items[i].package;
+		for (size_t n; p != NULL && *p != '\0'; p += n + (p[n] == ',')) {
+			char id[256];
+			n = strcspn(p, ",");
+			snprintf(id, sizeof id, "%.*s", (int)n, p);
+			if (!strv_has(&ids, id))
+				strv_push(&ids, id);
+		}
+	}
+	m->pkgs = calloc(ids.n + 1, sizeof *m->pkgs);
+	if (m->pkgs == NULL) {
+		strv_free(&ids);
+		return -1;
+	}
+	for (size_t i = 0; i < ids.n; i++) {
+		const struct dpkg_pkg *k = dpkg_find(b->dpkg, ids.v[i]);
+		m->pkgs[i].id = ids.v[i];
+		m->pkgs[i].version = (char *)(k && k->version[0] ? k->version : "-");
+	}
+	m->npkgs = ids.n;
+	free(ids.v); /* the strings are m's now */
+	return 0;
+}
+
+static void
+package_records_free(struct manifest *m)
+{
+	for (size_t i = 0; i < m->npkgs; i++)
+		free(m->pkgs[i].id);
+	free(m->pkgs);
+	m->pkgs = NULL;
+	m->npkgs = 0;
 }
 
 static int
@@ -910,6 +1058,8 @@ write_manifest(struct build *b, const struct strv *libdirs)
 		}
 	}
 	m.nentries = b->nentries;
+	if (closure_packages(&b->c, b->dpkg) < 0)
+		goto nomem;
 	for (size_t i = 0; i < b->c.n; i++) {
 		const struct item *it = &b->c.items[i];
 		struct mf_rec *r = &m.recs[m.nrecs++];
@@ -920,7 +1070,10 @@ write_manifest(struct build *b, const struct strv *libdirs)
 		r->size = it->size;
 		memcpy(r->sha, it->sha, sizeof r->sha);
 		r->origin = it->origin;
+		r->package = it->package;
 	}
+	if (package_records(b, &m) < 0)
+		goto nomem;
 	if (launch_bin_records(b->buildfd, &m) < 0)
 		goto out;
 	manifest_sort(&m);
@@ -931,11 +1084,12 @@ write_manifest(struct build *b, const struct strv *libdirs)
 		fd = -1;
 		goto out;
 	}
-	rc = 0;
+	rc = why_write(b->buildfd, &b->c);
 	goto out;
 nomem:
 	warn(NULL);
 out:
+	package_records_free(&m);
 	launch_bin_records_free(&m);
 	free(m.entries);
 	free(m.recs);
@@ -1117,11 +1271,15 @@ add_missing(struct build *b, const struct runrec *r, const struct check_result *
 	for (size_t i = 0; i < res->nmissing; i++) {
 		const char *p = res->missing[i];
 		if (last) {
-			warnx("check: %s: %s is missing", r->label, p);
+			warnx("check: %s: %s is still missing after %d rounds (--include it if the "
+			      "program needs it)",
+			    r->label, p, CHECK_ROUNDS);
 			continue;
 		}
 		size_t before = b->c.n;
-		int rc = closure_add(&b->c, p, OR_TRACE, HOW_OBJECT, ASK_USED);
+		char why[NAME_MAX + 64];
+		snprintf(why, sizeof why, "check: missing when %s ran in an empty root", r->label);
+		int rc = closure_add(&b->c, p, OR_TRACE, HOW_OBJECT, ASK_USED, why);
 		if (rc < 0)
 			return SIZE_MAX;
 		if (rc == 0 && b->c.n > before) {
@@ -1146,7 +1304,8 @@ rewrite(struct build *b, const struct strv *libdirs)
 	if (rules_apply(&b->c, &b->tr) < 0 || closure_relative_links(&b->c) < 0)
 		return -1;
 	if (tree_remove(b->buildfd, SB_LAYOUT_PAYLOAD) < 0 ||
-	    unlinkat(b->buildfd, MANIFEST_FILE, 0) < 0) {
+	    unlinkat(b->buildfd, MANIFEST_FILE, 0) < 0 ||
+	    unlinkat(b->buildfd, SB_LAYOUT_WHY, 0) < 0) {
 		warn("%s/%s", b->o->outdir, b->tmpname);
 		return -1;
 	}
@@ -1200,7 +1359,9 @@ check_build(struct build *b, const struct strv *libdirs)
 				 * only when the user asked for the check */
 				if (b->o->check == 1 || sb_interrupted)
 					goto out;
-				warnx("warning: the bundle is not checked in an empty root");
+				warnx("warning: the bundle is not checked in an empty root "
+				      "(sidebundle check %s/%s tries again)",
+				    b->o->outdir, b->o->name);
 				rc = 0;
 				goto out;
 			}
@@ -1264,6 +1425,7 @@ build(struct build *b)
 	    sb_interrupted || closure_relative_links(&b->c) < 0)
 		goto out;
 	resolve_libdirs(b, &libdirs);
+	load_packages(b);
 	if (payload_write(&b->c, b->buildfd) < 0 || write_bin(b) < 0 ||
 	    write_manifest(b, &libdirs) < 0 || sb_interrupted)
 		goto out;
@@ -1315,6 +1477,7 @@ out:
 		entry_free(&b.entries[i]);
 	free(b.entries);
 	free(b.realdir);
+	dpkg_close(b.dpkg);
 	runrecs_free(&b.runs);
 	strv_free(&b.libdirs);
 	strv_free(&b.tracedbs);

@@ -17,6 +17,7 @@
  * file cannot forge lines.
  */
 #include <err.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +27,13 @@
 #include "deps_cmd.h"
 #include "elfinfo.h"
 #include "libsearch.h"
+#include "strmap.h"
+#include "textout.h"
 
 static void
 put_escaped(const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\\')
-			fputs("\\\\", stdout);
-		else if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p == '\t')
-			fputs("\\t", stdout);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\x%02x", *p);
-		else
-			putchar(*p);
-	}
+	out_escaped(stdout, s);
 }
 
 struct tree {
@@ -246,22 +238,71 @@ print_entry(const struct deps_opts *o, const struct deps *d, size_t entry)
 	return bad;
 }
 
+#define DEPS_USAGE "usage: sidebundle deps [-l] [-r ROOT] FILE...\n"
+#define DEPS_HELP                                                                                  \
+	DEPS_USAGE                                                                                 \
+	"Print what each ELF file or #! script needs, found as the loader and the kernel find\n"   \
+	"it, without running anything.\n"                                                          \
+	"  -l          a flat list: each file once, one path a line (as lddtree -l)\n"             \
+	"  -r ROOT     look in the tree ROOT instead of /\n"                                       \
+	"  -h, --help  this help\n"
+
 static int
 usage(void)
 {
-	fprintf(stderr, "usage: sidebundle deps [-r ROOT] FILE...\n");
+	fputs(DEPS_USAGE, stderr);
 	return 2;
+}
+
+/* -l: every path of d not printed yet (seen holds those that were), the
+ * entry first; missing needs are said on stderr as the tree says them.
+ * 1 when a direct need is missing. */
+static int
+print_list(const struct deps *d, struct strmap *seen)
+{
+	int bad = 0, added;
+
+	for (size_t i = 0; i < d->n; i++) {
+		const struct dep *x = &d->v[i];
+		if (x->missing || x->path == NULL) {
+			const struct dep *p = x->parent >= 0 ? &d->v[x->parent] : NULL;
+			fflush(stdout);
+			if (p != NULL && p->kind == DEP_ENTRY) {
+				warnx("%s: %s not found (a direct need)", d->v[0].path, x->name);
+				bad = 1;
+			} else {
+				warnx("%s: %s not found (needed by %s)", d->v[0].path, x->name,
+				    p && p->path ? p->path : "?");
+			}
+			continue;
+		}
+		if (strmap_put(seen, x->path, i, &added) == NULL)
+			err(1, NULL);
+		if (added) {
+			put_escaped(x->path);
+			putchar('\n');
+		}
+	}
+	return bad;
 }
 
 int
 cmd_deps(int argc, char **argv)
 {
+	static const struct option lo[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	struct deps_opts o = { 0 };
-	int ch, status = 0;
+	struct strmap seen = { 0 };
+	int ch, status = 0, list = 0;
 
 	optind = 1;
-	while ((ch = getopt(argc, argv, "+r:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+hlr:", lo, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			fputs(DEPS_HELP, stdout);
+			return 0;
+		case 'l':
+			list = 1;
+			break;
 		case 'r':
 			o.root = optarg;
 			break;
@@ -271,8 +312,10 @@ cmd_deps(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
+	if (argc == 0) {
+		warnx("deps: which file?");
 		return usage();
+	}
 	if (o.root != NULL && access(o.root, X_OK) == -1) {
 		warn("%s", o.root);
 		return 1;
@@ -289,11 +332,12 @@ cmd_deps(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		if (d.n > 0 && print_entry(&o, &d, 0) != 0)
+		if (d.n > 0 && (list ? print_list(&d, &seen) : print_entry(&o, &d, 0)) != 0)
 			status = 1;
 		fflush(stdout);
 		deps_free(&d);
 	}
+	strmap_free(&seen);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warn("stdout");
 		return 1;

@@ -32,6 +32,14 @@
 #include "strmap.h"
 
 #define PACK_USAGE "usage: sidebundle pack [-q] [-e ENTRY] [-l LEVEL] -o FILE DIR/NAME\n"
+#define PACK_HELP                                                                                  \
+	PACK_USAGE                                                                                 \
+	"Write the bundle DIR/NAME as one executable FILE, which unpacks itself on first run.\n"   \
+	"  -o FILE     the file to write (required)\n"                                             \
+	"  -e ENTRY    the entry FILE runs when called by a name that is no entry's\n"             \
+	"  -l LEVEL    the zstd level, 1 to 19 (default 19: smallest, slowest)\n"                  \
+	"  -q          print only errors\n"                                                        \
+	"  -h, --help  this help\n"
 #define DEFAULT_LEVEL 19
 
 /* The archive being written: compressed into fd, its key computed. */
@@ -582,7 +590,7 @@ cmd_pack(int argc, char **argv)
 			entry = optarg;
 			break;
 		case 'h':
-			fputs(PACK_USAGE, stdout);
+			fputs(PACK_HELP, stdout);
 			return 0;
 		case 'l':
 			level = (int)strtonum(optarg, 1, ZSTD_maxCLevel(), &errstr);

@@ -32,11 +32,11 @@ exists_in(const struct closure *c, const char *path, int dir)
 
 /* Add path if the root has it; missing optional files are no error. */
 static int
-add_if(struct closure *c, const char *path, enum how how)
+add_if(struct closure *c, const char *path, enum how how, const char *why)
 {
 	if (!exists_in(c, path, how == HOW_TREE) && !exists_in(c, path, 0))
 		return 0;
-	return closure_add(c, path, OR_RULE, how, ASK_USED) < 0 ? -1 : 0;
+	return closure_add(c, path, OR_RULE, how, ASK_USED, why) < 0 ? -1 : 0;
 }
 
 /*
@@ -44,6 +44,8 @@ add_if(struct closure *c, const char *path, enum how how)
  * its cache) in the module's directory, and a trace sees the modules but
  * not always the configuration (the cache is mmapped once per process).
  */
+#define GCONV_WHY "rule: gconv configuration of a bundled gconv module"
+
 static int
 rule_gconv(struct closure *c)
 {
@@ -70,10 +72,10 @@ rule_gconv(struct closure *c)
 	for (size_t k = 0; k < nd; k++) {
 		char p[PATH_MAX + 32];
 		snprintf(p, sizeof p, "%s/gconv-modules", dirs[k]);
-		if (add_if(c, p, HOW_OBJECT) < 0)
+		if (add_if(c, p, HOW_OBJECT, GCONV_WHY) < 0)
 			return -1;
 		snprintf(p, sizeof p, "%s/gconv-modules.cache", dirs[k]);
-		if (add_if(c, p, HOW_OBJECT) < 0)
+		if (add_if(c, p, HOW_OBJECT, GCONV_WHY) < 0)
 			return -1;
 		snprintf(p, sizeof p, "%s/gconv-modules.d", dirs[k]);
 		struct dirent **names;
@@ -84,7 +86,7 @@ rule_gconv(struct closure *c)
 			char f[PATH_MAX * 2];
 			if (rc == 0 && l > 5 && strcmp(nm + l - 5, ".conf") == 0) {
 				snprintf(f, sizeof f, "%s/%s", p, nm);
-				rc = add_if(c, f, HOW_OBJECT);
+				rc = add_if(c, f, HOW_OBJECT, GCONV_WHY);
 			}
 			free(names[i]);
 		}
@@ -181,7 +183,7 @@ normalize_locale(const char *loc, char *out, size_t len)
 static int
 add_locale(struct closure *c, const char *loc, const char *const *dirs, size_t nd)
 {
-	char norm[NAME_MAX + 1], p[PATH_MAX];
+	char norm[NAME_MAX + 1], p[PATH_MAX], why[NAME_MAX + 64];
 	int found = 0;
 
 	if (*loc == '\0' || strcmp(loc, "C") == 0 || strcmp(loc, "POSIX") == 0)
@@ -191,18 +193,19 @@ add_locale(struct closure *c, const char *loc, const char *const *dirs, size_t n
 		return 0;
 	}
 	normalize_locale(loc, norm, sizeof norm);
+	snprintf(why, sizeof why, "rule: locale %s", loc);
 	for (size_t i = 0; i < nd; i++) {
 		for (int k = 0; k < 2; k++) {
 			snprintf(p, sizeof p, "%s/%s", dirs[i], k ? norm : loc);
 			if (exists_in(c, p, 1)) {
 				found = 1;
-				if (add_if(c, p, HOW_TREE) < 0)
+				if (add_if(c, p, HOW_TREE, why) < 0)
 					return -1;
 			}
 		}
 	}
 	/* glibc looks in the archive first, for any name */
-	if (!found && add_if(c, "/usr/lib/locale/locale-archive", HOW_OBJECT) < 0)
+	if (!found && add_if(c, "/usr/lib/locale/locale-archive", HOW_OBJECT, why) < 0)
 		return -1;
 	return 1;
 }
@@ -223,7 +226,7 @@ rule_locale(struct closure *c, const struct trace_result *tr)
 	char *buf[MAX_VALUES] = { 0 };
 	int need_alias = 0, rc = 0;
 
-	if (add_if(c, "/usr/lib/locale/C.utf8", HOW_TREE) < 0)
+	if (add_if(c, "/usr/lib/locale/C.utf8", HOW_TREE, "rule: locale C.UTF-8, always") < 0)
 		return -1;
 	/* LOCPATH: a list of directories, searched before the default */
 	for (size_t i = 0; i < nlp && nd < MAX_VALUES - 1; i++) {
@@ -245,7 +248,9 @@ rule_locale(struct closure *c, const struct trace_result *tr)
 		free(buf[i]);
 	if (rc < 0)
 		return -1;
-	return need_alias ? add_if(c, "/usr/share/locale/locale.alias", HOW_OBJECT) : 0;
+	return need_alias ? add_if(c, "/usr/share/locale/locale.alias", HOW_OBJECT,
+				"rule: locale aliases, for the locales bundled")
+			  : 0;
 }
 
 /* --- time zones --------------------------------------------------------- */
@@ -264,7 +269,7 @@ rule_tz(struct closure *c, const struct trace_result *tr)
 	const char *tzs[MAX_VALUES], *tzdirs[MAX_VALUES];
 	size_t ntz = env_values(tr, is_var, "TZ", tzs);
 	size_t nd = env_values(tr, is_var, "TZDIR", tzdirs);
-	char p[PATH_MAX];
+	char p[PATH_MAX], why[PATH_MAX + 16];
 
 	if (nd == 0)
 		tzdirs[nd++] = "/usr/share/zoneinfo";
@@ -279,7 +284,8 @@ rule_tz(struct closure *c, const struct trace_result *tr)
 			    tz[0] == '/' ? "" : "/", tz);
 			if (!exists_in(c, p, 0))
 				snprintf(p, sizeof p, "%s/posixrules", tzdirs[k]);
-			if (add_if(c, p, HOW_OBJECT) < 0)
+			snprintf(why, sizeof why, "rule: TZ=%s", tzs[i]);
+			if (add_if(c, p, HOW_OBJECT, why) < 0)
 				return -1;
 		}
 	}
@@ -294,12 +300,13 @@ rule_nss(struct closure *c, const struct trace_result *tr)
 	static const char *const files[] = { "/etc/passwd", "/etc/group", "/etc/host.conf",
 		"/etc/hosts" };
 
-	if (add_if(c, "/etc/nsswitch.conf", HOW_OBJECT) < 0)
+	if (add_if(c, "/etc/nsswitch.conf", HOW_OBJECT, "rule: NSS configuration") < 0)
 		return -1;
 	if (tr == NULL || !tr->nss)
 		return 0;
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
-		if (add_if(c, files[i], HOW_OBJECT) < 0)
+		if (add_if(c, files[i], HOW_OBJECT,
+			"rule: NSS files, as a trace loaded an NSS module") < 0)
 			return -1;
 	return 0;
 }
@@ -323,12 +330,13 @@ rule_python(struct closure *c)
 		    strcmp(path + len - 4, ".pyc") != 0 || strchr(pc + 13, '/') != NULL)
 			continue;
 		const char *name = pc + 13, *dot = strchr(name, '.');
-		char src[PATH_MAX];
+		char src[PATH_MAX], why[PATH_MAX + 32];
 		int k = snprintf(src, sizeof src, "%.*s/%.*s.py", (int)(pc - path), path,
 		    (int)(dot - name), name);
 		if (k < 0 || (size_t)k >= sizeof src || closure_find(c, src))
 			continue;
-		if (add_if(c, src, HOW_OBJECT) < 0)
+		snprintf(why, sizeof why, "rule: the source of %s", path);
+		if (add_if(c, src, HOW_OBJECT, why) < 0)
 			return -1;
 	}
 	return 0;

@@ -94,11 +94,15 @@ trace_run(const char *sbtrace, const char *backend, const char *db, char *const 
 	if (rc < 0 || sb_interrupted)
 		return -1;
 	if (!trace_recorded(db)) {
-		warnx("tracing %s failed (sbtrace exit status %d)", argv[0], o->status);
+		warnx("tracing %s failed (sbtrace exit status %d): its messages are above; "
+		      "--trace-backend off bundles without a trace",
+		    argv[0], o->status);
 		return -1;
 	}
 	if (o->status != 0)
-		warnx("warning: traced command %s exited with status %d; its trace is used anyway",
+		warnx("warning: traced command %s exited with status %d; its trace is used anyway "
+		      "(its output is above: if that run is not the one meant, change ::trace= or "
+		      "--trace)",
 		    argv[0], o->status);
 	return 0;
 }
@@ -171,16 +175,22 @@ static const char sql_created[] =
 		     "  OR (s.op IN ('link', 'rename') AND (s.mode & " SB_SQL_INT(
 			 SB_M_NEWPATH) "))";
 
-/* Every successful use that can pull a path in; the choice per row is
- * made in C.  Sorted so that messages come in a stable order. */
-static const char sql_used[] = "SELECT a.path, a.op, max(a.mode & " SB_SQL_INT(
-    SB_M_NOFOLLOW) "),"
-		   " max(a.mode & " SB_SQL_INT(
-		       SB_M_READ) ")"
-				  " FROM accesses a WHERE a.result = 0"
-				  "  AND a.op IN ('exec', 'load', 'dlopen', 'open', 'opendir', 'chdir', 'stat',"
-				  "   'access', 'readlink', 'realpath')"
-				  " GROUP BY a.path, a.op ORDER BY a.path, a.op";
+/* Every successful use that can pull a path in, with the first process
+ * that made it (for the why file: "traced open by pid 1234 python3");
+ * the choice per row is made in C.  Sorted so that messages come in a
+ * stable order. */
+static const char sql_used[] =
+    "SELECT u.path, u.op, u.nf, u.rd, p.pid, p.exe,"
+    "  CASE WHEN json_valid(p.argv) THEN json_extract(p.argv, '$[0]') END"
+    " FROM (SELECT a.path, a.op, max(a.mode & " SB_SQL_INT(
+	SB_M_NOFOLLOW) ") AS nf,"
+		       "   max(a.mode & " SB_SQL_INT(
+			   SB_M_READ) ") AS rd, min(a.process_id) AS pr"
+				      "  FROM accesses a WHERE a.result = 0"
+				      "   AND a.op IN ('exec', 'load', 'dlopen', 'open', 'opendir', 'chdir', 'stat',"
+				      "    'access', 'readlink', 'realpath')"
+				      "  GROUP BY a.path, a.op) u"
+				      " LEFT JOIN processes p ON p.id = u.pr ORDER BY u.path, u.op";
 
 static int
 load_created(struct reader *r, struct closure *c)
@@ -327,6 +337,25 @@ how_for(const char *op, int nofollow, int read)
 	return HOW_CHAIN;
 }
 
+/* "traced OP by pid N NAME" from a row of sql_used: NAME the last
+ * component of the process's executable, else of its argv[0]. */
+static void
+used_why(sqlite3_stmt *st, const char *op, char *buf, size_t len)
+{
+	const char *exe = (const char *)sqlite3_column_text(st, 5);
+	const char *arg0 = (const char *)sqlite3_column_text(st, 6);
+	const char *name = exe && *exe ? exe : arg0 && *arg0 ? arg0 : "?";
+	const char *slash = strrchr(name, '/');
+
+	if (slash != NULL && slash[1] != '\0')
+		name = slash + 1;
+	if (sqlite3_column_type(st, 4) == SQLITE_NULL)
+		snprintf(buf, len, "traced %s", op);
+	else
+		snprintf(buf, len, "traced %s by pid %lld %s", op,
+		    (long long)sqlite3_column_int64(st, 4), name);
+}
+
 static int
 load_used(struct reader *r, struct closure *c, struct trace_result *tr)
 {
@@ -346,7 +375,9 @@ load_used(struct reader *r, struct closure *c, struct trace_result *tr)
 			warnx("%s: path %s is not absolute, ignored", r->db, p);
 			continue;
 		}
-		int added = closure_add(c, p, OR_TRACE, (enum how)how, ASK_USED);
+		char why[NAME_MAX + 64];
+		used_why(st, op, why, sizeof why);
+		int added = closure_add(c, p, OR_TRACE, (enum how)how, ASK_USED, why);
 		if (added < 0)
 			goto fail;
 		if (added == 0 &&

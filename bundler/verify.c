@@ -10,6 +10,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,11 @@
 #include "verify.h"
 
 #define VERIFY_USAGE "usage: sidebundle verify DIR/NAME\n"
+#define VERIFY_HELP                                                                                \
+	VERIFY_USAGE                                                                               \
+	"Check the bundle's payload and bin/ against its manifest: one line per file, directory\n" \
+	"or link missing, added or changed.\n"                                                     \
+	"  -h, --help  this help\n"
 
 struct verifier {
 	int payfd;
@@ -312,14 +318,22 @@ cmd_verify(int argc, char **argv)
 	size_t nf = 0, nd = 0, nl = 0;
 	int added, bfd;
 
-	if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		fputs(VERIFY_USAGE, stdout);
-		return 0;
-	}
-	if (argc != 2 || argv[1][0] == '-') {
+	static const struct option lo[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "+h", lo, NULL)) != -1) {
+		if (ch == 'h') {
+			fputs(VERIFY_HELP, stdout);
+			return 0;
+		}
 		fputs(VERIFY_USAGE, stderr);
 		return 2;
 	}
+	if (optind != argc - 1) {
+		fputs(VERIFY_USAGE, stderr);
+		return 2;
+	}
+	argv += optind - 1; /* the bundle is argv[1] below */
 	if ((bfd = open(argv[1], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		err(1, "%s", argv[1]);
 	if (manifest_read(&m, bfd, MF_ALL, errbuf, sizeof errbuf) < 0)

@@ -16,6 +16,9 @@
 /* the traced runs and their outcome, for `sidebundle check`
  * (sidebundle-check(5)); the bundler's alone */
 #define SB_LAYOUT_CHECK "check"
+/* why each payload path is there, for `sidebundle show`
+ * (sidebundle-manifest(5)); the bundler's alone */
+#define SB_LAYOUT_WHY "why"
 /* bin/...: the static launcher every entry links to, and host mode's
  * path-mapping shim beside it */
 #define SB_LAYOUT_LAUNCHER ".sidebundle-launcher"

@@ -144,6 +144,12 @@ cmp_bin(const void *a, const void *b)
 	return strcmp(((const struct mf_bin *)a)->name, ((const struct mf_bin *)b)->name);
 }
 
+static int
+cmp_pkg(const void *a, const void *b)
+{
+	return strcmp(((const struct mf_pkg *)a)->id, ((const struct mf_pkg *)b)->id);
+}
+
 void
 manifest_sort(struct manifest *m)
 {
@@ -153,6 +159,8 @@ manifest_sort(struct manifest *m)
 		qsort(m->bins, m->nbins, sizeof *m->bins, cmp_bin);
 	if (m->nrecs > 1)
 		qsort(m->recs, m->nrecs, sizeof *m->recs, cmp_rec);
+	if (m->npkgs > 1)
+		qsort(m->pkgs, m->npkgs, sizeof *m->pkgs, cmp_pkg);
 }
 
 static void
@@ -183,6 +191,8 @@ put_rec(struct buf *b, const struct mf_rec *r)
 		break;
 	}
 	buf_field(b, origin_name(r->origin));
+	if (r->package != NULL && r->type != MF_DIR)
+		buf_field(b, r->package);
 	buf_end(b);
 }
 
@@ -279,6 +289,12 @@ manifest_write(const struct manifest *m, int fd)
 	}
 	for (size_t i = 0; i < m->nrecs; i++)
 		put_rec(&b, &m->recs[i]);
+	for (size_t i = 0; i < m->npkgs; i++) {
+		buf_tag(&b, "package");
+		buf_field(&b, m->pkgs[i].id);
+		buf_field(&b, m->pkgs[i].version);
+		buf_end(&b);
+	}
 	if (b.oom) {
 		free(b.p);
 		errno = ENOMEM;
@@ -397,6 +413,25 @@ free_fields(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+int
+mf_split(const char *line, size_t n, size_t lineno, char ***fields, size_t *nf, char *err,
+    size_t errlen)
+{
+	struct parser ps = { lineno, err, errlen };
+
+	*fields = NULL;
+	*nf = 0;
+	if (n == 0)
+		return perr(&ps, "empty line");
+	return split_fields(&ps, line, n, fields, nf);
+}
+
+void
+mf_fields_free(char **fields, size_t nf)
+{
+	free_fields(fields, nf);
 }
 
 /* A payload path must be absolute and already normal, so nothing that
@@ -545,16 +580,51 @@ parse_bin(struct manifest *m, struct parser *ps, char **f, size_t nf)
 	return 0;
 }
 
+/* Debian policy's package names, with an architecture after ':'. */
+static int
+package_id_ok(const char *s, size_t n)
+{
+	const char *colon = memchr(s, ':', n);
+	size_t nl = colon ? (size_t)(colon - s) : n;
+
+	if (nl == 0 || (colon && nl + 1 == n))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+		int ok = i < nl ? alnum || (i > 0 && (c == '+' || c == '-' || c == '.'))
+				: i == nl || alnum || c == '-';
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+int
+mf_package_ok(const char *s)
+{
+	for (;;) {
+		size_t n = strcspn(s, ",");
+		if (!package_id_ok(s, n))
+			return 0;
+		if (s[n] == '\0')
+			return 1;
+		s += n + 1;
+	}
+}
+
 static int
 parse_rec(struct manifest *m, struct parser *ps, char **f, size_t nf)
 {
 	struct mf_rec r = { 0 };
+	size_t no; /* the ORIGIN field; a PACKAGE may follow it */
 	int o;
 
 	if (strcmp(f[0], "file") == 0) {
-		if (nf != 6)
-			return perr(ps, "file: want PATH MODE SIZE SHA256 ORIGIN");
+		if (nf != 6 && nf != 7)
+			return perr(ps, "file: want PATH MODE SIZE SHA256 ORIGIN [PACKAGE]");
 		r.type = MF_FILE;
+		no = 5;
 		if (parse_mode(ps, f[2], &r.mode) < 0 || parse_size(ps, f[3], &r.size) < 0 ||
 		    parse_sha(ps, f[4], r.sha) < 0)
 			return -1;
@@ -562,35 +632,53 @@ parse_rec(struct manifest *m, struct parser *ps, char **f, size_t nf)
 		if (nf != 4)
 			return perr(ps, "dir: want PATH MODE ORIGIN");
 		r.type = MF_DIR;
+		no = 3;
 		if (parse_mode(ps, f[2], &r.mode) < 0)
 			return -1;
 	} else {
-		if (nf != 4)
-			return perr(ps, "symlink: want PATH TARGET ORIGIN");
+		if (nf != 4 && nf != 5)
+			return perr(ps, "symlink: want PATH TARGET ORIGIN [PACKAGE]");
 		r.type = MF_SYMLINK;
+		no = 3;
+	}
+	if ((o = origin_parse(f[no])) < 0)
+		return perr(ps, "unknown origin %s", f[no]);
+	r.origin = (enum origin)o;
+	if (nf > no + 1 && !mf_package_ok(f[no + 1]))
+		return perr(ps, "package %s: want ID[,ID...], Debian package names", f[no + 1]);
+	if (!path_ok(f[1]))
+		return perr(ps, "path %s: not an absolute normal path", f[1]);
+	if (m->nrecs > 0 && strcmp(m->recs[m->nrecs - 1].path, f[1]) >= 0)
+		return perr(ps, "path %s: out of order or duplicate", f[1]);
+	if (push(&m->recs, &m->nrecs, sizeof *m->recs, ps) < 0)
+		return -1;
+	r.path = f[1];
+	f[1] = NULL;
+	if (r.type == MF_SYMLINK) {
 		r.target = f[2];
 		f[2] = NULL;
 	}
-	if ((o = origin_parse(f[nf - 1])) < 0) {
-		free(r.target);
-		return perr(ps, "unknown origin %s", f[nf - 1]);
+	if (nf > no + 1) {
+		r.package = f[no + 1];
+		f[no + 1] = NULL;
 	}
-	r.origin = (enum origin)o;
-	if (!path_ok(f[1])) {
-		free(r.target);
-		return perr(ps, "path %s: not an absolute normal path", f[1]);
-	}
-	if (m->nrecs > 0 && strcmp(m->recs[m->nrecs - 1].path, f[1]) >= 0) {
-		free(r.target);
-		return perr(ps, "path %s: out of order or duplicate", f[1]);
-	}
-	if (push(&m->recs, &m->nrecs, sizeof *m->recs, ps) < 0) {
-		free(r.target);
-		return -1;
-	}
-	r.path = f[1];
-	f[1] = NULL;
 	m->recs[m->nrecs++] = r;
+	return 0;
+}
+
+static int
+parse_pkg(struct manifest *m, struct parser *ps, char **f, size_t nf)
+{
+	if (nf != 3)
+		return perr(ps, "package: want ID VERSION");
+	if (strchr(f[1], ',') != NULL || !mf_package_ok(f[1]))
+		return perr(ps, "package %s: not a Debian package id", f[1]);
+	if (m->npkgs > 0 && strcmp(m->pkgs[m->npkgs - 1].id, f[1]) >= 0)
+		return perr(ps, "package %s: out of order or duplicate", f[1]);
+	if (push(&m->pkgs, &m->npkgs, sizeof *m->pkgs, ps) < 0)
+		return -1;
+	m->pkgs[m->npkgs++] = (struct mf_pkg){ f[1], f[2] };
+	f[1] = f[2] = NULL;
 	return 0;
 }
 
@@ -642,7 +730,18 @@ parse_image(struct manifest *m, struct parser *ps, char **f, size_t nf)
 }
 
 /* Sections must come in the documented order; stage never goes back. */
-enum { ST_MAGIC, ST_NAME, ST_RUNMODE, ST_ENV, ST_ENTRY, ST_IMAGE, ST_LIBDIR, ST_BIN, ST_RECS };
+enum {
+	ST_MAGIC,
+	ST_NAME,
+	ST_RUNMODE,
+	ST_ENV,
+	ST_ENTRY,
+	ST_IMAGE,
+	ST_LIBDIR,
+	ST_BIN,
+	ST_RECS,
+	ST_PKG
+};
 
 /* One line; 1 when a header-only read has reached the records. */
 static int
@@ -693,11 +792,13 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f, size_t n
 		want = ST_BIN;
 	else if (strcmp(t, "file") == 0 || strcmp(t, "dir") == 0 || strcmp(t, "symlink") == 0)
 		want = ST_RECS;
+	else if (strcmp(t, "package") == 0)
+		want = ST_PKG;
 	else if (how == MF_HEADER && *stage < ST_RECS)
 		return 0; /* added later in this version: not ours to judge */
 	else
 		return perr(ps, "unknown record %s", t);
-	if (want == ST_RECS && how == MF_HEADER)
+	if (want >= ST_RECS && how == MF_HEADER)
 		return 1;
 	if (want < *stage)
 		return perr(ps, "%s record out of place", t);
@@ -724,6 +825,8 @@ parse_line(struct manifest *m, struct parser *ps, int *stage, char **f, size_t n
 		return 0;
 	case ST_BIN:
 		return parse_bin(m, ps, f, nf);
+	case ST_PKG:
+		return parse_pkg(m, ps, f, nf);
 	default:
 		return parse_rec(m, ps, f, nf);
 	}
@@ -778,7 +881,7 @@ fail:
 static size_t
 records_start(const char *buf, size_t from, size_t len)
 {
-	static const char *const tags[] = { "\nfile\t", "\ndir\t", "\nsymlink\t" };
+	static const char *const tags[] = { "\nfile\t", "\ndir\t", "\nsymlink\t", "\npackage\t" };
 	size_t best = len;
 
 	for (size_t i = 0; i < sizeof tags / sizeof *tags; i++) {
@@ -920,7 +1023,13 @@ manifest_free(struct manifest *m)
 	for (size_t i = 0; i < m->nrecs; i++) {
 		free(m->recs[i].path);
 		free(m->recs[i].target);
+		free(m->recs[i].package);
 	}
 	free(m->recs);
+	for (size_t i = 0; i < m->npkgs; i++) {
+		free(m->pkgs[i].id);
+		free(m->pkgs[i].version);
+	}
+	free(m->pkgs);
 	memset(m, 0, sizeof *m);
 }

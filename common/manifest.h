@@ -54,6 +54,16 @@ struct mf_rec {
 	uint64_t size; /* MF_FILE */
 	char sha[65];  /* MF_FILE: lower-case hex */
 	enum origin origin;
+	/* MF_FILE, MF_SYMLINK: the ids of the Debian packages that own the
+	 * path, comma-separated ("libc6:amd64"), or NULL when none is known
+	 * (a bundle made before packages were recorded has none) */
+	char *package;
+};
+
+/* A package some record names, and its version ("-" when unknown). */
+struct mf_pkg {
+	char *id;
+	char *version;
 };
 
 struct manifest {
@@ -70,6 +80,8 @@ struct manifest {
 	size_t nbins;
 	struct mf_rec *recs;
 	size_t nrecs;
+	struct mf_pkg *pkgs;
+	size_t npkgs;
 };
 
 const char *origin_name(enum origin o);
@@ -79,8 +91,19 @@ int origin_parse(const char *s);
 /* Escape s for a manifest field into a malloc'd string; NULL on ENOMEM. */
 char *mf_escape(const char *s);
 
-/* Sort entries and bin files by name and records bytewise by path, as
- * the format asks. */
+/* Split one line of manifest text, line[0..n) without its newline, into
+ * its tag and fields, unescaped (malloc'd, *nf of them): the format the
+ * bundle's other files share.  -1 with "line N: why" in err. */
+int mf_split(const char *line, size_t n, size_t lineno, char ***fields, size_t *nf, char *err,
+    size_t errlen);
+void mf_fields_free(char **fields, size_t nf);
+
+/* Is s a list of package ids as a record's PACKAGE field holds them
+ * ("libc6:amd64,libc6:i386")? */
+int mf_package_ok(const char *s);
+
+/* Sort entries and bin files by name, records bytewise by path and
+ * packages by id, as the format asks. */
 void manifest_sort(struct manifest *m);
 
 /* Write m (sorted first by the caller) to fd.  -1 with errno on failure. */

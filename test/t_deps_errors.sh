@@ -95,10 +95,14 @@ expect_eq 2 "$(printf '%s\n' "$out" | grep -c '^/bin/sh ')" "both good trees pri
 rc=0
 "$SB" deps >/dev/null 2>err || rc=$?
 expect_eq 2 "$rc" "no FILE"
-expect_match '^usage: sidebundle deps \[-r ROOT\] FILE\.\.\.$' "$(cat err)" "usage line"
+expect_match '^usage: sidebundle deps \[-l\] \[-r ROOT\] FILE\.\.\.$' "$(cat err)" "usage line"
+expect_match '^sidebundle: deps: which file\?$' "$(cat err)" "no FILE said"
 rc=0
 "$SB" deps -x /bin/sh >/dev/null 2>err || rc=$?
 expect_eq 2 "$rc" "unknown option"
+# getopt names the program as err(3) does, not the path it was run by
+expect_match "^sidebundle: invalid option -- 'x'$" "$(cat err)" "unknown option said"
+expect_nomatch "$SB_BUILD" "$(cat err)" "... without the program's path"
 rc=0
 "$SB" deps -r /nonexistent-root /bin/sh >/dev/null 2>err || rc=$?
 expect_eq 1 "$rc" "missing root"

@@ -17,7 +17,8 @@ expect_eq yes "$([ -x "$dest/opt/sb/bin/sbtrace" ] && echo yes)" "bin/sbtrace in
 expect_eq yes "$([ -f "$dest/opt/sb/lib/sidebundle/libsbtrace.so" ] && echo yes)" "libsbtrace.so installed"
 expect_eq yes "$([ -f "$dest/opt/sb/lib/sidebundle/libsbtrace-audit.so" ] && echo yes)" \
 	"libsbtrace-audit.so installed"
-for m in sbtrace.1 sbtrace-report.1 libsbtrace.7 sbtrace-db.5 sbtrace-wire.5; do
+for m in sbtrace.1 sbtrace-report.1 libsbtrace.7 sbtrace-db.5 sbtrace-wire.5 sidebundle.1 \
+	sidebundle-deps.1 sidebundle-show.1 sidebundle-manifest.5; do
 	s=${m##*.}
 	expect_eq yes "$([ -f "$dest/opt/sb/share/man/man$s/$m" ] && echo yes)" "man page $m"
 done

@@ -140,8 +140,89 @@ same_recs(const struct manifest *a, const struct manifest *b)
 			return 0;
 		if (x->type == MF_FILE && (x->size != y->size || strcmp(x->sha, y->sha) != 0))
 			return 0;
+		if ((x->package == NULL) != (y->package == NULL) ||
+		    (x->package && strcmp(x->package, y->package) != 0))
+			return 0;
 	}
+	if (a->npkgs != b->npkgs)
+		return 0;
+	for (size_t i = 0; i < a->npkgs; i++)
+		if (strcmp(a->pkgs[i].id, b->pkgs[i].id) != 0 ||
+		    strcmp(a->pkgs[i].version, b->pkgs[i].version) != 0)
+			return 0;
 	return 1;
+}
+
+/* The PACKAGE field of file and symlink records and the package
+ * records, added to version 1 after the first bundles: both forms of a
+ * record read, the header reader stops before them as before. */
+static void
+packages(void)
+{
+	struct manifest m;
+	static const char with[] =
+	    H ENTRY "dir\t/dev\t0755\trule\n"
+		    "file\t/usr/bin/dash\t0755\t125640\t" SHA "\telf\tdash\n"
+		    "symlink\t/usr/bin/sh\tdash\telf\tdash\n"
+		    "file\t/usr/lib/libc.so.6\t0755\t1\t" SHA "\telf\tlibc6:amd64,libc6:i386\n"
+		    "file\t/x\t0644\t1\t" SHA "\ttrace\n"
+		    "package\tdash\t0.5.12-2\npackage\tlibc6:amd64\t2.36-9%2Bdeb12u4\n";
+
+	parse_is(__LINE__, with, sizeof with - 1, MF_ALL, 1, NULL, &m);
+	if (m.name != NULL) {
+		CHECK(m.nrecs == 5 && strcmp(m.recs[1].package, "dash") == 0 &&
+			strcmp(m.recs[3].package, "libc6:amd64,libc6:i386") == 0 &&
+			m.recs[4].package == NULL && m.recs[0].package == NULL &&
+			strcmp(m.recs[2].package, "dash") == 0 &&
+			strcmp(m.recs[2].target, "dash") == 0 && m.recs[2].origin == OR_ELF,
+		    "package fields");
+		CHECK(m.npkgs == 2 && strcmp(m.pkgs[1].id, "libc6:amd64") == 0 &&
+			strcmp(m.pkgs[1].version, "2.36-9+deb12u4") == 0,
+		    "package records");
+		manifest_free(&m);
+	}
+	parse_is(__LINE__, with, sizeof with - 1, MF_HEADER, 1, NULL, &m);
+	CHECK(m.nrecs == 0 && m.npkgs == 0 && m.nentries == 1, "header read stops at the records");
+	manifest_free(&m);
+	/* packages but no file, dir or symlink record: the header read
+	 * stops there too */
+	BOTH(H "package\tdash\t1\n", 1, NULL, 1, NULL);
+
+	BOTH(H "dir\t/d\t0755\trule\tdash\n", 0, "dir: want PATH MODE ORIGIN", 1, NULL);
+	BOTH(H "file\t/x\t0644\t1\t" SHA "\ttrace\tdash\textra\n", 0,
+	    "file: want PATH MODE SIZE SHA256 ORIGIN [PACKAGE]", 1, NULL);
+	BOTH(H "symlink\t/x\ty\ttrace\tdash\textra\n", 0,
+	    "symlink: want PATH TARGET ORIGIN [PACKAGE]", 1, NULL);
+	static const char *const bad[] = { "Dash", "a:", ":amd64", "a,,b", "a,", "-a", "a:x_y",
+		"a%20b", "a:b:c" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char text[512];
+		int n = snprintf(text, sizeof text, H "symlink\t/x\ty\ttrace\t%s\n", bad[i]);
+		parse_is(__LINE__, text, (size_t)n, MF_ALL, 0, "want ID[,ID...]", NULL);
+		n = snprintf(text, sizeof text, H "package\t%s\t1\n", bad[i]);
+		parse_is(__LINE__, text, (size_t)n, MF_ALL, 0, "not a Debian package id", NULL);
+	}
+	CHECK(mf_package_ok("g++-12") && mf_package_ok("libstdc++6:amd64,lib32stdc++6:i386") &&
+		mf_package_ok("0ad") && !mf_package_ok(""),
+	    "mf_package_ok");
+	BOTH(H "package\tb\t1\npackage\ta\t1\n", 0, "package a: out of order", 1, NULL);
+	BOTH(H "package\ta\t1\npackage\ta\t2\n", 0, "package a: out of order or duplicate",
+	    1, NULL);
+	BOTH(H "package\ta\n", 0, "package: want ID VERSION", 1, NULL);
+	BOTH(H "package\ta\t1\ndir\t/d\t0755\trule\n", 0, "dir record out of place", 1, NULL);
+
+	/* the fields of any line of the bundle's other files */
+	char **f, err[256];
+	size_t nf;
+	CHECK(mf_split("/a%20b\tDT_NEEDED%20of%20/x", 26, 1, &f, &nf, err, sizeof err) == 0 &&
+		nf == 2 && strcmp(f[0], "/a b") == 0 && strcmp(f[1], "DT_NEEDED of /x") == 0,
+	    "mf_split: %s", err);
+	mf_fields_free(f, nf);
+	CHECK(mf_split("a b", 3, 7, &f, &nf, err, sizeof err) < 0 &&
+		strstr(err, "line 7: unescaped byte 0x20") != NULL,
+	    "mf_split of a raw space: %s", err);
+	CHECK(mf_split("", 0, 3, &f, &nf, err, sizeof err) < 0 && strstr(err, "empty") != NULL,
+	    "mf_split of nothing: %s", err);
 }
 
 static void
@@ -638,11 +719,17 @@ round_trip(void)
 		    .size = UINT64_MAX,
 		    .origin = OR_TRACE },
 		{ .type = MF_DIR, .path = noslash, .mode = 0, .origin = OR_COPY },
-		{ .type = MF_SYMLINK, .path = "/x/y", .target = all, .origin = OR_INCLUDE },
+		{ .type = MF_SYMLINK,
+		    .path = "/x/y",
+		    .target = all,
+		    .origin = OR_INCLUDE,
+		    .package = "libc6:amd64,libc6:i386" },
 		{ .type = MF_SYMLINK, .path = "/%", .target = "..", .origin = OR_SCRIPT },
 	};
 	memset(recs[0].sha, 'e', 64);
 	recs[0].sha[64] = '\0';
+	recs[0].package = "g++-12";
+	struct mf_pkg pkgs[] = { { "libc6:amd64", "2.36-9+deb12u4" }, { "g++-12", all } };
 	struct manifest m = {
 		.name = all,
 		.run_mode = "bwrap",
@@ -656,6 +743,8 @@ round_trip(void)
 		.nbins = 2,
 		.recs = recs,
 		.nrecs = 4,
+		.pkgs = pkgs,
+		.npkgs = 2,
 	};
 	manifest_sort(&m);
 	/* bytewise: 0x01 first, and '/' (0x2f) before '0' (0x30) */
@@ -718,6 +807,7 @@ int
 main(void)
 {
 	fields();
+	packages();
 	structure();
 	bin_files();
 	escapes();

@@ -148,15 +148,15 @@ main(void)
 	CHECK(closure_excluded(&c, "/k/cert.pem", ASK_USED) == EX_NONE, "a certificate");
 
 	/* closure_add from a trace: left out, counted, listed once */
-	CHECK(closure_add(&c, "/k/server.pem", OR_TRACE, HOW_OBJECT, ASK_USED) == 1, "add key");
-	CHECK(closure_add(&c, "/k/./server.pem", OR_TRACE, HOW_OBJECT, ASK_USED) == 1, "again");
-	CHECK(closure_add(&c, "/k/cert.pem", OR_TRACE, HOW_OBJECT, ASK_USED) == 0, "add cert");
+	CHECK(closure_add(&c, "/k/server.pem", OR_TRACE, HOW_OBJECT, ASK_USED, NULL) == 1, "add key");
+	CHECK(closure_add(&c, "/k/./server.pem", OR_TRACE, HOW_OBJECT, ASK_USED, NULL) == 1, "again");
+	CHECK(closure_add(&c, "/k/cert.pem", OR_TRACE, HOW_OBJECT, ASK_USED, NULL) == 0, "add cert");
 	CHECK(c.excluded[EX_SECRET] == 2 && c.nsecrets == 1 &&
 		strcmp(c.secrets[0], "/k/server.pem") == 0,
 	    "%zu excluded, %zu listed", c.excluded[EX_SECRET], c.nsecrets);
 	CHECK(closure_find(&c, "/k/server.pem") == NULL && closure_find(&c, "/k/cert.pem") != NULL,
 	    "the key is not in the closure, the certificate is");
-	CHECK(closure_add(&c, "/k/server.pem", OR_INCLUDE, HOW_OBJECT, ASK_INCLUDE) == 0 &&
+	CHECK(closure_add(&c, "/k/server.pem", OR_INCLUDE, HOW_OBJECT, ASK_INCLUDE, NULL) == 0 &&
 		closure_find(&c, "/k/server.pem") != NULL,
 	    "--include brings it");
 	closure_free(&c);

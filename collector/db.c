@@ -624,3 +624,72 @@ db_access_each(struct db *db, int64_t process_id,
 	sqlite3_finalize(st);
 	return 0;
 }
+
+int
+db_each_unattributed(struct db *db, int64_t run, int (*fn)(const char *path, void *ctx), void *ctx)
+{
+	/* what a call reached (result 0) and every program a process ran */
+	static const char sql[] =
+	    "SELECT path FROM (SELECT a.path FROM accesses a JOIN processes p"
+	    " ON p.id = a.process_id WHERE (?1 = 0 OR p.run_id = ?1) AND a.result = 0"
+	    " UNION SELECT exe FROM processes WHERE (?1 = 0 OR run_id = ?1) AND exe IS NOT NULL)"
+	    " WHERE path LIKE '/%' AND path NOT IN (SELECT path FROM packages) ORDER BY path";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (begin(db) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(db, "read paths");
+	sqlite3_bind_int64(st, 1, run);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn((const char *)sqlite3_column_text(st, 0), ctx) == -1) {
+			sqlite3_finalize(st);
+			return -1;
+		}
+	if (rc != SQLITE_DONE) {
+		fail(db, "read paths");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int
+db_package_insert(struct db *db, const char *path, const char *package, const char *version,
+    const char *arch)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (begin(db) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(db->h,
+		"INSERT OR IGNORE INTO packages (path, package, version, architecture)"
+		" VALUES (?, ?, NULLIF(?, ''), NULLIF(?, ''))",
+		-1, &st, NULL) != SQLITE_OK)
+		return fail(db, "insert package");
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, package, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, version, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, arch, -1, SQLITE_STATIC);
+	rc = step(db, st, "insert package");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+db_run_exists(struct db *db, int64_t run)
+{
+	sqlite3_stmt *st;
+	int found;
+
+	if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM runs WHERE id = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, run);
+	found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}

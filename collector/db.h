@@ -77,6 +77,18 @@ int db_run_end(struct db *db, int64_t run_id, int64_t end_ns, int has_exit, int 
     int signal, int interrupted, uint64_t events);
 
 int db_process_insert(struct db *db, int64_t run_id, struct db_process *p);
+
+/* For the packages table (packages.c): fn on each distinct absolute path
+ * of run (0: every run) that a call reached or a process ran and that
+ * has no packages row, in the open transaction; stops at fn's -1. */
+int db_each_unattributed(struct db *db, int64_t run, int (*fn)(const char *path, void *ctx),
+    void *ctx);
+/* A packages row (an existing one for path is kept); version and arch
+ * "" are NULL. */
+int db_package_insert(struct db *db, const char *path, const char *package, const char *version,
+    const char *arch);
+/* Whether runs has a row id. */
+int db_run_exists(struct db *db, int64_t run);
 int db_process_update(struct db *db, const struct db_process *p);
 
 int db_access_insert(struct db *db, const struct db_access *a, int64_t *id);

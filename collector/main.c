@@ -28,6 +28,7 @@
 #include "filter.h"
 #include "json.h"
 #include "model.h"
+#include "packages.h"
 #include "ptrace.h"
 #include "report.h"
 #include "spawn.h"
@@ -47,6 +48,7 @@
 static const char *opt_output = "sbtrace.db";
 static int opt_append;
 static int opt_all;
+static int opt_packages; /* --packages: fill the packages table at the end */
 static int opt_quiet;
 static long long opt_linger = 2;
 static const char *opt_backend = "auto";
@@ -93,11 +95,12 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: sbtrace [-afq] [-b auto|preload|ptrace|seccomp] [-e EXPR] [-o FILE.db] [--all]\n"
-	    "               [--exclude-path PREFIX]... [--linger SECONDS] -- COMMAND [ARG...]\n"
+	    "               [--exclude-path PREFIX]... [--linger SECONDS] [--packages] -- COMMAND [ARG...]\n"
 	    "       sbtrace [-afq] [-b auto|ptrace] [-e EXPR] [-o FILE.db] [--all]\n"
-	    "               [--exclude-path PREFIX]... [--linger SECONDS] -p PID\n"
+	    "               [--exclude-path PREFIX]... [--linger SECONDS] [--packages] -p PID\n"
 	    "       sbtrace --help | --version\n"
-	    "       sbtrace report [options] DB\n");
+	    "       sbtrace report [options] DB\n"
+	    "       sbtrace packages [-q] [-r RUN] DB\n");
 }
 
 static void
@@ -126,12 +129,15 @@ help(void)
 	       "followed\n"
 	       "  --linger SECONDS        after COMMAND exits, follow what it started at most this "
 	       "long (2)\n"
+	       "  --packages              at the end, each path's Debian package (from dpkg's "
+	       "database)\n"
 	       "  -q                      no summary line and no hints on stderr\n"
 	       "  -h, --help              print this help and exit\n"
 	       "  --version               print the version and exit\n"
 	       "\n"
 	       "Subcommands:\n"
 	       "  sbtrace report DB       what a trace holds: see sbtrace-report(1)\n"
+	       "  sbtrace packages DB     the Debian package of each path of a trace made before\n"
 	       "\n"
 	       "See sbtrace(1); the database is described in sbtrace-db(5).\n");
 }
@@ -192,6 +198,7 @@ parse_options(int argc, char **argv)
 		{ "exclude-path", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "linger", required_argument, NULL, 'L' },
+		{ "packages", no_argument, NULL, 'P' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -246,6 +253,9 @@ parse_options(int argc, char **argv)
 			break;
 		case 'o':
 			opt_output = optarg;
+			break;
+		case 'P':
+			opt_packages = 1;
 			break;
 		case 'p':
 			if (opt_pid != 0) {
@@ -457,12 +467,13 @@ struct collector {
 	int group_signal; /* the last one reached the command too, likely */
 	const char *lib;  /* the preload library, NULL under ptrace alone */
 	int sigfd;
-	char db_err[1024]; /* the database could not be set up: why */
-	int db_said;	   /* the write error was reported */
-	int forwarded;	   /* a stop signal passed on to the command */
-	int tracer_root;   /* the command was started under ptrace or seccomp */
-	int attached;	   /* -p: the process was there before us */
-	int said_static;   /* -b preload: a static program was named */
+	char db_err[1024];		/* the database could not be set up: why */
+	int db_said;			/* the write error was reported */
+	int forwarded;			/* a stop signal passed on to the command */
+	int tracer_root;		/* the command was started under ptrace or seccomp */
+	int attached;			/* -p: the process was there before us */
+	int said_static;		/* -b preload: a static program was named */
+	struct packages_stats packages; /* --packages: what was attributed */
 	const char *command;
 };
 
@@ -834,6 +845,13 @@ close_db(struct collector *c, int failed, int has_exit, int exit_code, int sig, 
 		db_rollback(c->db);
 		rc = -1;
 	}
+	/* after the run is whole: attribution failing loses no row */
+	if (rc == 0 && !failed && c->run_id != 0 && opt_packages) {
+		char why[512];
+
+		if (packages_fill(c->db, c->run_id, &c->packages, why, sizeof(why)) == -1)
+			warnx("--packages: no package attribution: %s", why);
+	}
 	if (db_close(c->db) == -1 && rc == 0) {
 		snprintf(err, errlen, "closing the database failed");
 		rc = -1;
@@ -865,6 +883,10 @@ summary(const struct collector *c, const struct model_stats *ms)
 	}
 	if (c->attached && !c->child_done)
 		fprintf(stderr, "; process %d detached", (int)c->child);
+	if (opt_packages && c->packages.paths > 0)
+		fprintf(stderr, "; %llu of %llu paths with their package",
+		    (unsigned long long)c->packages.attributed,
+		    (unsigned long long)c->packages.paths);
 	fputc('\n', stderr);
 }
 
@@ -1173,6 +1195,8 @@ main(int argc, char **argv)
 	/* a subcommand: sbtrace -- report traces a program named report */
 	if (argc > 1 && strcmp(argv[1], "report") == 0)
 		return report_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "packages") == 0)
+		return packages_main(argc - 1, argv + 1);
 	times_mark(T_MAIN);
 	cmd = parse_options(argc, argv);
 	if (opt_pid != 0)

@@ -171,3 +171,15 @@ $copy
 COMMIT;
 EOS
 }
+
+# make_b: the build directory as make check names it (relative to the
+# source tree when it is inside it): a make run by a test with another
+# spelling of the same directory would see other target names, relink
+# programs other tests are running and write dependency files make check
+# then misreads.
+make_b() {
+	case $SB_BUILD in
+	"$SB_SRC"/*) printf '%s\n' "${SB_BUILD#"$SB_SRC"/}" ;;
+	*) printf '%s\n' "$SB_BUILD" ;;
+	esac
+}

@@ -10,7 +10,7 @@ need make
 dest=$PWD/dest
 # make check runs us under make: keep its jobserver and level out.
 env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
-	make -s -C "$SB_SRC" B="$SB_BUILD" PREFIX=/opt/sb DESTDIR="$dest" install >install.log 2>&1 ||
+	make -s -C "$SB_SRC" B="$(make_b)" PREFIX=/opt/sb DESTDIR="$dest" install >install.log 2>&1 ||
 	fail "make install: $(cat install.log)"
 
 expect_eq yes "$([ -x "$dest/opt/sb/bin/sbtrace" ] && echo yes)" "bin/sbtrace installed"
@@ -43,7 +43,7 @@ expect_eq 0 "$(q "SELECT count(*) FROM accesses WHERE path LIKE '%/libsbtrace%'"
 # --- the bash completion, and make uninstall
 dest2=$PWD/dest2
 mk() {
-	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$SB_SRC" B="$SB_BUILD" PREFIX=/opt/sb \
+	env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$SB_SRC" B="$(make_b)" PREFIX=/opt/sb \
 		DESTDIR="$dest2" "$@" >>install2.log 2>&1 || fail "make $*: $(cat install2.log)"
 }
 mk install

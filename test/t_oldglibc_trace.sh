@@ -12,7 +12,7 @@ root=${SB_CACHE:-/var/cache/sidebundle-test}/bullseye
 [ -x "$root/bin/sh" ] || skip "no Debian 11 root in $root (test/mkroot-bullseye makes it)"
 
 dest=$PWD/dest
-env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$SB_SRC" B="$SB_BUILD" PREFIX=/opt \
+env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS make -s -C "$SB_SRC" B="$(make_b)" PREFIX=/opt \
 	DESTDIR="$dest" install >install.log 2>&1 || fail "make install: $(cat install.log)"
 mkdir out
 # in_bullseye CMD...: run CMD in the Debian 11 root, the install tree

@@ -511,6 +511,10 @@ put_archive(struct writer *w, const struct manifest *m, int rootfd, const char *
 	if (fstatat(rootfd, SB_LAYOUT_CHECK, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    put_tree(w, rootfd, SB_LAYOUT_CHECK, SB_LAYOUT_CHECK) < 0)
 		goto out;
+	/* why each path is there, for sidebundle show on the extraction */
+	if (fstatat(rootfd, SB_LAYOUT_WHY, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    put_other_file(w, SB_LAYOUT_WHY, rootfd, SB_LAYOUT_WHY, 0) < 0)
+		goto out;
 	memset(&h, 0, sizeof h);
 	h.type = SB_PK_END;
 	h.size = w->nrec;

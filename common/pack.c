@@ -470,7 +470,7 @@ check_payload(struct unpacker *u, const struct sb_pack_hdr *h, const char *path,
 }
 
 /* Outside the payload: bin/ (the launcher, its shim, the entries' links
- * to it) and check/ (directories and files). */
+ * to it), check/ (directories and files) and the why file (a file). */
 static int
 check_rest(struct unpacker *u, const struct sb_pack_hdr *h, const char *path, const char *target)
 {
@@ -478,6 +478,9 @@ check_rest(struct unpacker *u, const struct sb_pack_hdr *h, const char *path, co
 
 	if (strcmp(path, SB_LAYOUT_BIN) == 0 || strcmp(path, SB_LAYOUT_CHECK) == 0) {
 		if (h->type == SB_PK_DIR)
+			return 0;
+	} else if (strcmp(path, SB_LAYOUT_WHY) == 0) {
+		if (h->type == SB_PK_FILE)
 			return 0;
 	} else if (strncmp(path, bin, strlen(bin)) == 0 &&
 	    strchr(path + strlen(bin), '/') == NULL) {

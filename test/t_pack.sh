@@ -114,6 +114,10 @@ expect_eq "default entry: (the first)" "$(pk ./sort.pack --sidebundle-info | gre
 expect_eq "" "$(diff want got)" "the payload: types, modes, link counts, sizes, mtimes, targets"
 diff -r --no-dereference "$b/payload" "$x/payload" >/dev/null || fail "the payload's bytes differ"
 cmp -s "$b/manifest.lock" "$x/manifest.lock" || fail "manifest.lock differs"
+[ -s "$b/why" ] || fail "the bundle has no why file"
+cmp -s "$b/why" "$x/why" || fail "the why file differs (sidebundle show needs it)"
+expect_eq "$("$SIDEBUNDLE" show "$b" | grep -c 'DT_NEEDED of')" "$("$SIDEBUNDLE" show "$x" | grep -c 'DT_NEEDED of')" \
+	"sidebundle show of the extraction gives the reasons"
 expect_eq "ok: $("$SIDEBUNDLE" verify "$b" | sed 's/^ok: //')" "$("$SIDEBUNDLE" verify "$x")" \
 	"sidebundle verify of the extraction"
 expect_eq ".sidebundle-launcher .sidebundle-shim.so sh sort" "$(ls -A "$x/bin" | tr '\n' ' ' | sed 's/ $//')" \

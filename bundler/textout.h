@@ -10,14 +10,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* s with '\' as "\\", newline, TAB and CR as "\n", "\t", "\r", other control
- * bytes (C0, 0x7f, UTF-8's C1) and every byte outside a well-formed
- * UTF-8 sequence as "\xHH"; the rest, UTF-8 text, as it is. */
+/* s escaped for a terminal by the project's one rule (common/textesc.h). */
 void out_escaped(FILE *f, const char *s);
-
-/* Is s[0..n) well-formed UTF-8 (no overlong form, no surrogate, nothing
- * above U+10FFFF)? */
-int utf8_valid(const char *s, size_t n);
 
 /*
  * `"key": "s"` for JSON: s is a JSON string, escaped as RFC 8259 asks,

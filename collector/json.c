@@ -28,7 +28,7 @@ add_str(struct buf *b, const char *s, size_t n, int text)
 		char *o = b->p + b->len;
 
 		if (c >= 0x80 && text) {
-			if ((k = textenc_utf8_len(u + i, n - i)) == 0) {
+			if ((k = sb_utf8_len(u + i, n - i)) == 0) {
 				memcpy(o, TEXTENC_REPLACEMENT, 3);
 				b->len += 3;
 			} else {

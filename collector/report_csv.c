@@ -81,7 +81,7 @@ set_path(struct row *r, const struct rtext *t)
 {
 	set_text(r, C_PATH, t);
 	buf_clear(&r->f[C_PATH_HEX]);
-	if (t->p != NULL && !textenc_utf8_valid(t->p, t->n) &&
+	if (t->p != NULL && !sb_utf8_valid(t->p, t->n) &&
 	    textenc_add_hex(&r->f[C_PATH_HEX], t->p, t->n) == -1)
 		r->failed = 1;
 }
@@ -102,7 +102,7 @@ set_argv(struct row *r, const struct rargv *a)
 		if ((i > 0 && buf_add(&j, ",", 1) == -1) ||
 		    json_add_text(&j, a->v[i].p, a->v[i].n) == -1)
 			r->failed = 1;
-		valid &= textenc_utf8_valid(a->v[i].p, a->v[i].n);
+		valid &= sb_utf8_valid(a->v[i].p, a->v[i].n);
 	}
 	if (buf_add(&j, "]", 1) == -1 || textenc_add_csv(&r->f[C_ARGV], j.p, j.len) == -1)
 		r->failed = 1;

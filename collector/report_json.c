@@ -75,7 +75,7 @@ text(struct jw *j, const char *name, const struct rtext *t)
 	}
 	if (json_add_text(&j->b, t->p, t->n) == -1)
 		j->failed = 1;
-	if (textenc_utf8_valid(t->p, t->n))
+	if (sb_utf8_valid(t->p, t->n))
 		return;
 	raw(j, ",\"");
 	raw(j, name);
@@ -100,7 +100,7 @@ argv(struct jw *j, const char *name, const struct rargv *a)
 			raw(j, ",");
 		if (json_add_text(&j->b, a->v[i].p, a->v[i].n) == -1)
 			j->failed = 1;
-		valid &= textenc_utf8_valid(a->v[i].p, a->v[i].n);
+		valid &= sb_utf8_valid(a->v[i].p, a->v[i].n);
 	}
 	raw(j, "]");
 	if (valid)

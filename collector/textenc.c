@@ -1,57 +1,9 @@
 #include <string.h>
 
 #include "textenc.h"
+#include "textesc.h"
 
 static const char hexdigits[] = "0123456789ABCDEF";
-
-size_t
-textenc_utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len, i;
-	/* the second byte's range excludes overlong forms, surrogates and
-	 * code points above U+10FFFF (RFC 3629, section 4) */
-	unsigned char lo = 0x80, hi = 0xbf;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		len = 2;
-	else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
-
-int
-textenc_utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, k;
-
-	while (i < n) {
-		if ((k = textenc_utf8_len(u + i, n - i)) == 0)
-			return 0;
-		i += k;
-	}
-	return 1;
-}
 
 int
 textenc_add_utf8(struct buf *b, const char *s, size_t n)
@@ -61,7 +13,7 @@ textenc_add_utf8(struct buf *b, const char *s, size_t n)
 
 	/* valid runs are copied whole: most paths are one such run */
 	while (i < n) {
-		if ((k = textenc_utf8_len(u + i, n - i)) != 0) {
+		if ((k = sb_utf8_len(u + i, n - i)) != 0) {
 			i += k;
 			continue;
 		}
@@ -132,46 +84,16 @@ out:
 	return rc;
 }
 
-/* Append the escape of one byte or character at u[0..k) for
- * textenc_add_human, or the text itself. */
 static int
-add_human_char(struct buf *b, const unsigned char *u, size_t k)
+put_buf(void *ctx, const void *p, size_t n)
 {
-	char esc[4] = { '\\', 'x', 0, 0 };
-
-	if (k == 1 && u[0] >= 0x20 && u[0] < 0x7f)
-		return u[0] == '\\' ? buf_add(b, "\\\\", 2) : buf_add(b, u, 1);
-	if (k == 1 && u[0] == '\n')
-		return buf_add(b, "\\n", 2);
-	if (k == 1 && u[0] == '\t')
-		return buf_add(b, "\\t", 2);
-	if (k == 1 && u[0] == '\r')
-		return buf_add(b, "\\r", 2);
-	/* C1 controls (U+0080..U+009F) move a terminal as C0 ones do */
-	if (k > 1 && !(k == 2 && u[0] == 0xc2 && u[1] < 0xa0))
-		return buf_add(b, u, k);
-	for (size_t i = 0; i < (k == 0 ? 1 : k); i++) {
-		esc[2] = hexdigits[u[i] >> 4];
-		esc[3] = hexdigits[u[i] & 15];
-		if (buf_add(b, esc, 4) == -1)
-			return -1;
-	}
-	return 0;
+	return buf_add(ctx, p, n);
 }
 
 int
 textenc_add_human(struct buf *b, const char *s, size_t n)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, k;
-
-	while (i < n) {
-		k = textenc_utf8_len(u + i, n - i);
-		if (add_human_char(b, u + i, k) == -1)
-			return -1;
-		i += k == 0 ? 1 : k;
-	}
-	return 0;
+	return sb_escape_human(s, n, put_buf, b);
 }
 
 /* Does s[0..n) need no quoting in any shell? */
@@ -201,7 +123,7 @@ printable(const char *s, size_t n)
 	size_t i = 0, k;
 
 	while (i < n) {
-		if ((k = textenc_utf8_len(u + i, n - i)) == 0)
+		if ((k = sb_utf8_len(u + i, n - i)) == 0)
 			return 0;
 		if (k == 1 && (u[i] < 0x20 || u[i] == 0x7f))
 			return 0;

@@ -15,20 +15,11 @@
 
 #include <stddef.h>
 
+#include "textesc.h" /* sb_utf8_len, sb_utf8_valid: the UTF-8 rule */
 #include "util.h"
 
 /* The replacement character U+FFFD in UTF-8. */
 #define TEXTENC_REPLACEMENT "\xef\xbf\xbd"
-
-/*
- * The length (1 to 4) of the valid UTF-8 sequence s[0..n) starts with,
- * or 0 when s[0] starts none: RFC 3629 strictly, so no overlong form, no
- * surrogate (U+D800..U+DFFF) and nothing above U+10FFFF.  n > 0.
- */
-size_t textenc_utf8_len(const unsigned char *s, size_t n);
-
-/* Is s[0..n) valid UTF-8 (NUL counts as valid)? */
-int textenc_utf8_valid(const char *s, size_t n);
 
 /* Append s[0..n) with each byte not in a valid sequence made U+FFFD. */
 int textenc_add_utf8(struct buf *b, const char *s, size_t n);

@@ -162,7 +162,7 @@ print('ok')
 EOF
 )
 expect_eq ok "$check" "a non-UTF-8 path in the JSON"
-expect_match '^ +1  - +/data/caf\\xe9  \(--copy-dir '"$PWD"'/src:/data\)$' \
+expect_match '^ +1  - +/data/caf\\xE9  \(--copy-dir '"$PWD"'/src:/data\)$' \
 	"$("$SIDEBUNDLE" show out/bytes)" "... and escaped in the text"
 
 # --- bundles made before: no why file, no package fields -----------------

@@ -52,7 +52,7 @@ static int bad_len;
 static void
 check_len(const unsigned char *s, size_t n)
 {
-	size_t got = textenc_utf8_len(s, n), want = ref_len(s, n);
+	size_t got = sb_utf8_len(s, n), want = ref_len(s, n);
 
 	checks++;
 	if (got != want) {
@@ -118,7 +118,7 @@ check_json(int line, sqlite3 *db, const char *s, size_t n, const char *want)
 	sqlite3_stmt *st;
 
 	checks++;
-	if (json_add_text(&b, s, n) != 0 || !textenc_utf8_valid(b.p, b.len) ||
+	if (json_add_text(&b, s, n) != 0 || !sb_utf8_valid(b.p, b.len) ||
 	    sqlite3_prepare_v2(db, "SELECT json_valid(?1), json_extract(?1, '$')", -1, &st,
 		NULL) != SQLITE_OK) {
 		failures++;
@@ -145,12 +145,12 @@ main(void)
 	sqlite3 *db;
 
 	check_all_lengths();
-	CHECK(textenc_utf8_valid("", 0), "empty");
-	CHECK(textenc_utf8_valid("/usr/caf\xc3\xa9/\xf0\x9f\x98\x80", 15), "valid mix");
-	CHECK(!textenc_utf8_valid("/tmp/a\xff", 7), "0xff");
-	CHECK(!textenc_utf8_valid("\xc3", 1), "cut short");
-	CHECK(!textenc_utf8_valid("\xed\xa0\x80", 3), "a surrogate");
-	CHECK(!textenc_utf8_valid("\xc0\xaf", 2), "an overlong '/'");
+	CHECK(sb_utf8_valid("", 0), "empty");
+	CHECK(sb_utf8_valid("/usr/caf\xc3\xa9/\xf0\x9f\x98\x80", 15), "valid mix");
+	CHECK(!sb_utf8_valid("/tmp/a\xff", 7), "0xff");
+	CHECK(!sb_utf8_valid("\xc3", 1), "cut short");
+	CHECK(!sb_utf8_valid("\xed\xa0\x80", 3), "a surrogate");
+	CHECK(!sb_utf8_valid("\xc0\xaf", 2), "an overlong '/'");
 
 	/* U+FFFD for each bad byte, valid runs as they are */
 	OUT(textenc_add_utf8, "plain", "plain");

@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "textesc.h"
 #include "textout.h"
 
 #include "check.h"
 
-#define VALID(s, want) CHECK(utf8_valid(s, sizeof(s) - 1) == (want), "utf8_valid(%s)", #s)
+#define VALID(s, want) CHECK(sb_utf8_valid(s, sizeof(s) - 1) == (want), "sb_utf8_valid(%s)", #s)
 
 /* What f(s) writes. */
 static char *
@@ -61,11 +62,11 @@ main(void)
 	VALID("\xf5\x80\x80\x80", 0);
 
 	SAME(out_escaped, "/usr/bin/ls", "/usr/bin/ls");
-	SAME(out_escaped, "a\\b\tc\nd\x7f", "a\\\\b\\tc\\nd\\x7f");
+	SAME(out_escaped, "a\\b\tc\nd\x7f", "a\\\\b\\tc\\nd\\x7F");
 	SAME(out_escaped, "caf\xc3\xa9", "caf\xc3\xa9");
-	SAME(out_escaped, "caf\xe9", "caf\\xe9");
-	SAME(out_escaped, "x\xc2\x9b[2J", "x\\xc2\\x9b[2J"); /* a C1 CSI */
-	SAME(out_escaped, "\x1b[31m", "\\x1b[31m");
+	SAME(out_escaped, "caf\xe9", "caf\\xE9");
+	SAME(out_escaped, "x\xc2\x9b[2J", "x\\xC2\\x9B[2J"); /* a C1 CSI */
+	SAME(out_escaped, "\x1b[31m", "\\x1B[31m");
 	SAME(out_escaped, "a\rb", "a\\rb");
 
 	SAME(field, "/usr/bin/ls", "\"path\": \"/usr/bin/ls\"");

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "capture.h"
 #include "create.h"
 
@@ -57,20 +58,6 @@ outcome_free(struct outcome *o)
 	memset(o, 0, sizeof *o);
 }
 
-static void
-write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return; /* the echo is a courtesy: a closed stderr is no error */
-		p += k;
-		n -= (size_t)k;
-	}
-}
-
 /* Read what fd has into c (and echo): 0 at end of file (or a read
  * error), 1 when more may come, 2 when a non-blocking fd has nothing
  * now, -1 on ENOMEM. */
@@ -90,7 +77,8 @@ pump(int fd, struct capture *c, int echo)
 		if (capture_feed(c, buf, (size_t)n) < 0)
 			return -1;
 		if (echo >= 0)
-			write_all(echo, buf, (size_t)n);
+			/* the echo is a courtesy: a closed stderr is no error */
+			(void)sb_write_all(echo, buf, (size_t)n);
 		if ((size_t)n < sizeof buf)
 			return 1;
 	}

@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "create.h"
 #include "layer.h"
 #include "manifest.h"
@@ -294,21 +295,6 @@ clear(int pfd, const char *base)
 }
 
 static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
 make_file(struct unpack *u, struct archive *t, struct archive_entry *e, int pfd, const char *base,
     const char *real)
 {
@@ -331,7 +317,7 @@ make_file(struct unpack *u, struct archive *t, struct archive_entry *e, int pfd,
 			return fail(u, "%s: the image is larger than %llu bytes unpacked", real,
 			    (unsigned long long)u->max_bytes);
 		}
-		if (write_all(fd, buf, (size_t)n) < 0) {
+		if (sb_write_all(fd, buf, (size_t)n) < 0) {
 			close(fd);
 			return fail(u, "%s: %s", real, strerror(errno));
 		}

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "fdio.h"
 #include "oci.h"
 #include "ojson.h"
 
@@ -42,17 +43,6 @@ struct desc {
 	uint64_t size;
 };
 
-__attribute__((format(printf, 3, 4))) static int
-say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 const char *
 oci_host_arch(void)
 {
@@ -85,7 +75,7 @@ oci_ref_parse(const char *ref, enum oci_transport *t, char **path, char **tag, c
 		if (strncmp(ref, tr[i].prefix, strlen(tr[i].prefix)) == 0)
 			break;
 	if (i == sizeof tr / sizeof *tr)
-		return say(err, errlen,
+		return sb_say(err, errlen,
 		    "%s: want oci:DIR[:TAG], oci-archive:FILE[:TAG] or docker-archive:FILE[:REF] "
 		    "(no registry is ever contacted)",
 		    ref);
@@ -94,11 +84,11 @@ oci_ref_parse(const char *ref, enum oci_transport *t, char **path, char **tag, c
 	const char *p = ref + strlen(tr[i].prefix), *colon = strchr(p, ':');
 	size_t pl = colon ? (size_t)(colon - p) : strlen(p);
 	if (pl == 0)
-		return say(err, errlen, "%s: no %s", ref, *t == OT_OCI ? "directory" : "file");
+		return sb_say(err, errlen, "%s: no %s", ref, *t == OT_OCI ? "directory" : "file");
 	if ((*path = strndup(p, pl)) == NULL || (colon && (*tag = strdup(colon + 1)) == NULL)) {
 		free(*path);
 		*path = NULL;
-		return say(err, errlen, "%s", strerror(errno));
+		return sb_say(err, errlen, "%s", strerror(errno));
 	}
 	if (*tag && **tag == '\0') {
 		free(*tag);
@@ -140,10 +130,10 @@ desc_parse(struct ojson *j, const char *doc, const char *what, struct desc *d, c
 
 	memset(d, 0, sizeof *d);
 	if (ojson_text(j, doc, "$.mediaType", &d->mt) != 1)
-		return say(err, errlen, "%s: no mediaType", what);
+		return sb_say(err, errlen, "%s: no mediaType", what);
 	int rc = ojson_text(j, doc, "$.digest", &dg);
 	if (rc != 1 || digest_hex(dg, d->hex) < 0) {
-		say(err, errlen, "%s: digest %s: want sha256:<64 hex digits>", what,
+		sb_say(err, errlen, "%s: digest %s: want sha256:<64 hex digits>", what,
 		    dg ? dg : "missing");
 		free(dg);
 		desc_free(d);
@@ -152,7 +142,7 @@ desc_parse(struct ojson *j, const char *doc, const char *what, struct desc *d, c
 	free(dg);
 	if (ojson_int(j, doc, "$.size", &size) != 1 || size < 0) {
 		desc_free(d);
-		return say(err, errlen, "%s: no size", what);
+		return sb_say(err, errlen, "%s: no size", what);
 	}
 	d->size = (uint64_t)size;
 	return 0;
@@ -192,32 +182,32 @@ load_doc(struct oci_image *im, struct ojson *j, const struct desc *d, char **doc
 
 	*doc = NULL;
 	if (d->size > OCI_DOC_MAX)
-		return say(err, errlen, "sha256:%s: a %s of %llu bytes: larger than %u", d->hex,
+		return sb_say(err, errlen, "sha256:%s: a %s of %llu bytes: larger than %u", d->hex,
 		    d->mt, (unsigned long long)d->size, OCI_DOC_MAX);
 	snprintf(name, sizeof name, "blobs/sha256/%s", d->hex);
 	if (imgsrc_slurp(&im->src, name, d->size, doc, &len, hex, err, errlen) < 0)
 		return -1;
 	if (len != d->size || strcmp(hex, d->hex) != 0) {
-		say(err, errlen,
+		sb_say(err, errlen,
 		    "%s: %s (its descriptor says %llu bytes, sha256:%s; it has %zu bytes, sha256:%s)",
 		    name, len != d->size ? "wrong size" : "wrong digest",
 		    (unsigned long long)d->size, d->hex, len, hex);
 		goto fail;
 	}
 	if (ojson_check(j, *doc, len, why, sizeof why) < 0) {
-		say(err, errlen, "%s (%s): %s", name, d->mt, why);
+		sb_say(err, errlen, "%s (%s): %s", name, d->mt, why);
 		goto fail;
 	}
 	if (is_config_type(d->mt))
 		return 0;
 	if (ojson_int(j, *doc, "$.schemaVersion", &schema) != 1 || schema != 2) {
-		say(err, errlen, "%s: schemaVersion is not 2", name);
+		sb_say(err, errlen, "%s: schemaVersion is not 2", name);
 		goto fail;
 	}
 	/* the document's own media type, when it gives one, must agree */
 	int rc = ojson_text(j, *doc, "$.mediaType", &mt);
 	if (rc < 0 || (rc == 1 && strcmp(mt, d->mt) != 0)) {
-		say(err, errlen, "%s: the descriptor says %s, the document says %s", name, d->mt,
+		sb_say(err, errlen, "%s: the descriptor says %s, the document says %s", name, d->mt,
 		    rc == 1 ? mt : "a mediaType that is not a string");
 		goto fail;
 	}
@@ -227,8 +217,8 @@ load_doc(struct oci_image *im, struct ojson *j, const struct desc *d, char **doc
 	size_t nbad = is_index_type(d->mt) ? 2 : 1;
 	for (size_t i = 0; i < nbad; i++) {
 		if (ojson_type(j, *doc, bad[i], type, sizeof type) < 0 || type[0] != '\0') {
-			say(err, errlen, "%s: %s with a \"%s\" field: it could be read as %s", name,
-			    is_index_type(d->mt) ? "an index" : "a manifest", bad[i] + 2,
+			sb_say(err, errlen, "%s: %s with a \"%s\" field: it could be read as %s",
+			    name, is_index_type(d->mt) ? "an index" : "a manifest", bad[i] + 2,
 			    is_index_type(d->mt) ? "a manifest" : "an index");
 			goto fail;
 		}
@@ -294,7 +284,7 @@ choose(struct oci_image *im, struct ojson *j, const char *index, const char *tag
 	int rc = -1;
 
 	if (ojson_elems(j, index, "$.manifests", &m, &n) != 1)
-		return say(err, errlen, "its index has no manifests array");
+		return sb_say(err, errlen, "its index has no manifests array");
 	for (size_t i = 0; i < n; i++) {
 		char *t = NULL;
 		int has = ojson_text(j, m[i], REF_NAME, &t) == 1;
@@ -308,12 +298,12 @@ choose(struct oci_image *im, struct ojson *j, const char *index, const char *tag
 	if (found != 1) {
 		list_tags(j, m, n, tags, sizeof tags);
 		if (found == 0 && tag)
-			say(err, errlen, "no manifest tagged %s (tags: %s)", tag, tags);
+			sb_say(err, errlen, "no manifest tagged %s (tags: %s)", tag, tags);
 		else if (found == 0)
-			say(err, errlen, "no manifest for linux/%s", oci_host_arch());
+			sb_say(err, errlen, "no manifest for linux/%s", oci_host_arch());
 		else
-			say(err, errlen, "%zu manifests%s: name one by its tag (tags: %s)", found,
-			    tag ? " with that tag" : "", tags);
+			sb_say(err, errlen, "%zu manifests%s: name one by its tag (tags: %s)",
+			    found, tag ? " with that tag" : "", tags);
 		goto out;
 	}
 	char what[64];
@@ -321,7 +311,7 @@ choose(struct oci_image *im, struct ojson *j, const char *index, const char *tag
 	if (desc_parse(j, m[pick], what, d, err, errlen) < 0)
 		goto out;
 	if (!is_index_type(d->mt) && !is_manifest_type(d->mt)) {
-		say(err, errlen, "%s: media type %s: not a manifest or an index", what, d->mt);
+		sb_say(err, errlen, "%s: media type %s: not a manifest or an index", what, d->mt);
 		goto fail;
 	}
 	char *doc = NULL;
@@ -334,7 +324,7 @@ choose(struct oci_image *im, struct ojson *j, const char *index, const char *tag
 	}
 	if (depth >= INDEX_DEPTH) {
 		free(doc);
-		say(err, errlen, "indexes nested more than %d deep", INDEX_DEPTH);
+		sb_say(err, errlen, "indexes nested more than %d deep", INDEX_DEPTH);
 		goto fail;
 	}
 	desc_free(d);
@@ -356,26 +346,27 @@ load_config_layers(struct oci_image *im, struct ojson *j, char *err, size_t errl
 	int rc = -1;
 
 	if (ojson_check(j, im->config, strlen(im->config), why, sizeof why) < 0)
-		return say(err, errlen, "its config: %s", why);
+		return sb_say(err, errlen, "its config: %s", why);
 	if (ojson_text(j, im->config, "$.rootfs.type", &type) != 1 || strcmp(type, "layers") != 0 ||
 	    ojson_strs(j, im->config, "$.rootfs.diff_ids", &ids, &nids) != 1) {
-		say(err, errlen, "its config has no rootfs of type layers with diff_ids");
+		sb_say(err, errlen, "its config has no rootfs of type layers with diff_ids");
 		goto out;
 	}
 	if (nids != im->nlayers) {
-		say(err, errlen, "its config lists %zu diff_ids for %zu layers", nids, im->nlayers);
+		sb_say(err, errlen, "its config lists %zu diff_ids for %zu layers", nids,
+		    im->nlayers);
 		goto out;
 	}
 	for (size_t i = 0; i < nids; i++) {
 		if (digest_hex(ids[i], im->layers[i].diff_id) < 0) {
-			say(err, errlen, "its config: diff_id %s: want sha256:<64 hex digits>",
+			sb_say(err, errlen, "its config: diff_id %s: want sha256:<64 hex digits>",
 			    ids[i]);
 			goto out;
 		}
 	}
 	char *os = NULL;
 	if (ojson_text(j, im->config, "$.os", &os) == 1 && strcmp(os, "linux") != 0) {
-		say(err, errlen, "an image for %s, not linux", os);
+		sb_say(err, errlen, "an image for %s, not linux", os);
 		free(os);
 		goto out;
 	}
@@ -411,33 +402,33 @@ open_layout(struct oci_image *im, struct ojson *j, char *err, size_t errlen)
 	if (ojson_check(j, layout, len, why, sizeof why) < 0 ||
 	    ojson_text(j, layout, "$.imageLayoutVersion", &version) != 1 ||
 	    strcmp(version, "1.0.0") != 0) {
-		say(err, errlen, "oci-layout: not an OCI image layout of version 1.0.0");
+		sb_say(err, errlen, "oci-layout: not an OCI image layout of version 1.0.0");
 		goto out;
 	}
 	if (imgsrc_slurp(&im->src, "index.json", OCI_DOC_MAX, &index, &len, hex, err, errlen) < 0)
 		goto out;
 	if (ojson_check(j, index, len, why, sizeof why) < 0) {
-		say(err, errlen, "index.json: %s", why);
+		sb_say(err, errlen, "index.json: %s", why);
 		goto out;
 	}
 	int r = ojson_text(j, index, "$.mediaType", &mt);
 	if (r < 0 || (r == 1 && !is_index_type(mt)) ||
 	    ojson_type(j, index, "$.layers", type, sizeof type) < 0 || type[0] != '\0' ||
 	    ojson_type(j, index, "$.config", type, sizeof type) < 0 || type[0] != '\0') {
-		say(err, errlen, "index.json: not an image index");
+		sb_say(err, errlen, "index.json: not an image index");
 		goto out;
 	}
 	if (choose(im, j, index, im->tag, 0, &md, &manifest, err, errlen) < 0)
 		goto out;
 	snprintf(im->digest, sizeof im->digest, "sha256:%s", md.hex);
 	if (ojson_object(j, manifest, "$.config", &cfg) != 1) {
-		say(err, errlen, "its manifest has no config");
+		sb_say(err, errlen, "its manifest has no config");
 		goto out;
 	}
 	if (desc_parse(j, cfg, "its manifest's config", &cd, err, errlen) < 0)
 		goto out;
 	if (!is_config_type(cd.mt)) {
-		say(err, errlen, "its manifest's config: media type %s: not an image config",
+		sb_say(err, errlen, "its manifest's config: media type %s: not an image config",
 		    cd.mt);
 		goto out;
 	}
@@ -445,11 +436,11 @@ open_layout(struct oci_image *im, struct ojson *j, char *err, size_t errlen)
 		goto out;
 	snprintf(im->config_digest, sizeof im->config_digest, "sha256:%s", cd.hex);
 	if (ojson_elems(j, manifest, "$.layers", &layers, &nlayers) != 1) {
-		say(err, errlen, "its manifest has no layers array");
+		sb_say(err, errlen, "its manifest has no layers array");
 		goto out;
 	}
 	if (set_layers(im, nlayers) < 0) {
-		say(err, errlen, "%s", strerror(errno));
+		sb_say(err, errlen, "%s", strerror(errno));
 		goto out;
 	}
 	for (size_t i = 0; i < nlayers; i++) {
@@ -464,7 +455,7 @@ open_layout(struct oci_image *im, struct ojson *j, char *err, size_t errlen)
 			if (strcmp(ld.mt, layer_types[k].type) == 0)
 				break;
 		if (k == sizeof layer_types / sizeof *layer_types) {
-			say(err, errlen, "%s: media type %s: not a layer", what, ld.mt);
+			sb_say(err, errlen, "%s: media type %s: not a layer", what, ld.mt);
 			desc_free(&ld);
 			goto out;
 		}
@@ -474,7 +465,7 @@ open_layout(struct oci_image *im, struct ojson *j, char *err, size_t errlen)
 		if (asprintf(&l->name, "blobs/sha256/%s", ld.hex) < 0 ||
 		    (l->digest = strdup(ld.hex)) == NULL) {
 			l->name = NULL;
-			say(err, errlen, "%s", strerror(ENOMEM));
+			sb_say(err, errlen, "%s", strerror(ENOMEM));
 			goto out;
 		}
 	}
@@ -525,21 +516,21 @@ docker_pick(struct ojson *j, char **items, size_t n, const char *ref, size_t *pi
 		errno = 0;
 		unsigned long k = strtoul(ref + 1, &end, 10);
 		if (errno != 0 || *end != '\0' || end == ref + 1 || k >= n)
-			return say(err, errlen, "%s: the archive has %zu images, @0 to @%zu", ref,
-			    n, n ? n - 1 : 0);
+			return sb_say(err, errlen, "%s: the archive has %zu images, @0 to @%zu",
+			    ref, n, n ? n - 1 : 0);
 		*pick = k;
 		return 0;
 	}
 	char *want = ref ? docker_norm(ref) : NULL;
 	if (ref && want == NULL)
-		return say(err, errlen, "%s", strerror(ENOMEM));
+		return sb_say(err, errlen, "%s", strerror(ENOMEM));
 	for (size_t i = 0; i < n; i++) {
 		char **rt = NULL;
 		size_t nrt = 0;
 		int hit = ref == NULL;
 		if (ojson_strs(j, items[i], "$.RepoTags", &rt, &nrt) < 0) {
 			free(want);
-			return say(err, errlen,
+			return sb_say(err, errlen,
 			    "manifest.json: RepoTags is not an array of strings");
 		}
 		for (size_t k = 0; k < nrt; k++) {
@@ -557,9 +548,9 @@ docker_pick(struct ojson *j, char **items, size_t n, const char *ref, size_t *pi
 	if (found == 1)
 		return 0;
 	if (found == 0)
-		return say(err, errlen, "no image named %s in the archive (names: %s)", ref,
+		return sb_say(err, errlen, "no image named %s in the archive (names: %s)", ref,
 		    tags[0] ? tags : "none");
-	return say(err, errlen, "%zu images in the archive: name one (names: %s; or @0 to @%zu)",
+	return sb_say(err, errlen, "%zu images in the archive: name one (names: %s; or @0 to @%zu)",
 	    found, tags[0] ? tags : "none", n - 1);
 }
 
@@ -593,37 +584,37 @@ open_docker(struct oci_image *im, struct ojson *j, char *err, size_t errlen)
 	/* an array at the top, checked as it is: made an object's member,
 	 * "[...],\"x\":1" would pass for JSON */
 	if (ojson_check_array(j, text, len, why, sizeof why) < 0) {
-		say(err, errlen, "manifest.json: %s", why);
+		sb_say(err, errlen, "manifest.json: %s", why);
 		goto out;
 	}
 	if (ojson_elems(j, text, "$", &items, &n) != 1 || n == 0) {
-		say(err, errlen, "manifest.json: not a list of images");
+		sb_say(err, errlen, "manifest.json: not a list of images");
 		goto out;
 	}
 	if (docker_pick(j, items, n, im->tag, &pick, err, errlen) < 0)
 		goto out;
 	if (ojson_text(j, items[pick], "$.Config", &cname) != 1 ||
 	    ojson_strs(j, items[pick], "$.Layers", &layers, &nlayers) != 1) {
-		say(err, errlen, "manifest.json: an image without Config or Layers");
+		sb_say(err, errlen, "manifest.json: an image without Config or Layers");
 		goto out;
 	}
 	size_t clen;
 	if (imgsrc_slurp(&im->src, cname, OCI_DOC_MAX, &im->config, &clen, hex, err, errlen) < 0)
 		goto out;
 	if (name_digest(cname, claim) && strcmp(claim, hex) != 0) {
-		say(err, errlen, "%s: wrong digest (sha256:%s)", cname, hex);
+		sb_say(err, errlen, "%s: wrong digest (sha256:%s)", cname, hex);
 		goto out;
 	}
 	/* the config is checked as a C string from here on: with a NUL
 	 * in it, what follows would be digested but never read */
 	if (strlen(im->config) != clen) {
-		say(err, errlen, "%s: not JSON text (a NUL byte)", cname);
+		sb_say(err, errlen, "%s: not JSON text (a NUL byte)", cname);
 		goto out;
 	}
 	snprintf(im->digest, sizeof im->digest, "sha256:%s", hex);
 	snprintf(im->config_digest, sizeof im->config_digest, "sha256:%s", hex);
 	if (set_layers(im, nlayers) < 0) {
-		say(err, errlen, "%s", strerror(errno));
+		sb_say(err, errlen, "%s", strerror(errno));
 		goto out;
 	}
 	for (size_t i = 0; i < nlayers; i++) {
@@ -632,7 +623,7 @@ open_docker(struct oci_image *im, struct ojson *j, char *err, size_t errlen)
 		l->size = UINT64_MAX;
 		if ((l->name = strdup(layers[i])) == NULL ||
 		    (name_digest(layers[i], claim) && (l->digest = strdup(claim)) == NULL)) {
-			say(err, errlen, "%s", strerror(ENOMEM));
+			sb_say(err, errlen, "%s", strerror(ENOMEM));
 			goto out;
 		}
 	}
@@ -663,14 +654,14 @@ oci_open(struct oci_image *im, const char *ref, char *err, size_t errlen)
 	if (rc < 0)
 		goto fail;
 	if (ojson_open(&j) < 0) {
-		say(err, errlen, "%s", strerror(errno));
+		sb_say(err, errlen, "%s", strerror(errno));
 		goto fail;
 	}
 	rc = im->t == OT_DOCKER_ARCHIVE ? open_docker(im, &j, why, sizeof why)
 					: open_layout(im, &j, why, sizeof why);
 	ojson_close(&j);
 	if (rc < 0) {
-		say(err, errlen, "%s: %s", ref, why);
+		sb_say(err, errlen, "%s: %s", ref, why);
 		goto fail;
 	}
 	return 0;
@@ -709,13 +700,13 @@ oci_layer_verify(struct oci_image *im, size_t i, struct blob *b, char *err, size
 	uint64_t size;
 
 	if (blob_finish(b, hex, &size) < 0)
-		return say(err, errlen, "%s: %s", l->name,
+		return sb_say(err, errlen, "%s: %s", l->name,
 		    errno == EFBIG ? "larger than its descriptor says" : strerror(errno));
 	if (l->size != UINT64_MAX && size != l->size)
-		return say(err, errlen,
+		return sb_say(err, errlen,
 		    "%s: wrong size (its descriptor says %llu bytes, it has %llu)", l->name,
 		    (unsigned long long)l->size, (unsigned long long)size);
 	if (l->digest != NULL && strcmp(hex, l->digest) != 0)
-		return say(err, errlen, "%s: wrong digest (sha256:%s)", l->name, hex);
+		return sb_say(err, errlen, "%s: wrong digest (sha256:%s)", l->name, hex);
 	return 0;
 }

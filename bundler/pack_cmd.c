@@ -24,6 +24,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "fdio.h"
 #include "launch.h"
 #include "layout.h"
 #include "manifest.h"
@@ -61,23 +62,6 @@ usage(void)
 	exit(2);
 }
 
-static int
-write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Compress p[0..n) (mode ZSTD_e_end: and end the frame). */
 static int
 zput(struct writer *w, const void *p, size_t n, ZSTD_EndDirective mode)
@@ -93,7 +77,7 @@ zput(struct writer *w, const void *p, size_t n, ZSTD_EndDirective mode)
 			warnx("%s: zstd: %s", w->out, ZSTD_getErrorName(left));
 			return -1;
 		}
-		if (write_all(w->fd, w->obuf, ob.pos) < 0) {
+		if (sb_write_all(w->fd, w->obuf, ob.pos) < 0) {
 			warn("%s", w->out);
 			return -1;
 		}
@@ -566,7 +550,7 @@ copy_launcher(int out, const char *launcher, uint64_t *len)
 	while ((n = read(in, buf, sizeof buf)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || write_all(out, buf, (size_t)n) < 0) {
+		if (n < 0 || sb_write_all(out, buf, (size_t)n) < 0) {
 			int e = errno;
 			close(in);
 			errno = e;
@@ -682,7 +666,7 @@ cmd_pack(int argc, char **argv)
 	if (entry != NULL)
 		strlcpy(t.entry, entry, sizeof t.entry);
 	sb_pack_trailer_encode(&t, tb);
-	if (write_all(fd, tb, sizeof tb) < 0 || fchmod(fd, 0755) < 0 || fsync(fd) < 0) {
+	if (sb_write_all(fd, tb, sizeof tb) < 0 || fchmod(fd, 0755) < 0 || fsync(fd) < 0) {
 		warn("%s", tmp);
 		goto out;
 	}

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "create.h"
 #include "layout.h"
 #include "payload.h"
@@ -92,21 +93,6 @@ parent_fd(struct writer *w, const char *path, const char **base)
 	return w->cachefd;
 }
 
-static int
-write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* Copy the source of it to pfd/base while hashing it. */
 static int
 copy_file(struct writer *w, struct item *it, int pfd, const char *base)
@@ -145,7 +131,7 @@ copy_file(struct writer *w, struct item *it, int pfd, const char *base)
 		if (n == 0)
 			break;
 		SHA256Update(&ctx, buf, (size_t)n);
-		if (write_all(out, buf, (size_t)n) < 0) {
+		if (sb_write_all(out, buf, (size_t)n) < 0) {
 			warn("payload%s", it->path);
 			goto out;
 		}

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "fdio.h"
 #include "newdb.h"
 
 /* A new database, schema and all, made by collector/mktemplate.c when
@@ -229,26 +230,17 @@ static int
 write_template(const char *path, char *err, size_t errlen)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	size_t done = 0;
 
 	if (fd == -1) {
 		snprintf(err, errlen, "%s: cannot create database: %s", path, strerror(errno));
 		return -1;
 	}
-	while (done < sizeof(template_db)) {
-		ssize_t n = write(fd, template_db + done, sizeof(template_db) - done);
-
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			snprintf(err, errlen, "%s: cannot create database: %s", path,
-			    n == 0 ? "short write" : strerror(errno));
-			/* an empty file is what sbtrace's cleanup removes */
-			(void)!ftruncate(fd, 0);
-			close(fd);
-			return -1;
-		}
-		done += (size_t)n;
+	if (sb_write_all(fd, template_db, sizeof(template_db)) == -1) {
+		snprintf(err, errlen, "%s: cannot create database: %s", path, strerror(errno));
+		/* an empty file is what sbtrace's cleanup removes */
+		(void)!ftruncate(fd, 0);
+		close(fd);
+		return -1;
 	}
 	if (close(fd) == -1) {
 		snprintf(err, errlen, "%s: cannot create database: %s", path, strerror(errno));

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "manifest.h"
 
 /* A macro's value as a string: the version in the first record. */
@@ -196,22 +197,6 @@ put_rec(struct buf *b, const struct mf_rec *r)
 	buf_end(b);
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int
 manifest_write(const struct manifest *m, int fd)
 {
@@ -300,7 +285,7 @@ manifest_write(const struct manifest *m, int fd)
 		errno = ENOMEM;
 		return -1;
 	}
-	int rc = write_all(fd, b.p, b.n);
+	int rc = sb_write_all(fd, b.p, b.n);
 	int e = errno;
 	free(b.p);
 	errno = e;

@@ -18,22 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "layout.h"
 #include "manifest.h"
 #include "pack.h"
 
 #define CHUNK (1u << 20)
-
-static int
-say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static int
 all_zero(const unsigned char *p, size_t n)
@@ -79,27 +69,27 @@ sb_pack_trailer_decode(const unsigned char in[SB_PACK_TRAILER_LEN], uint64_t fil
 	uint32_t el = sb_le32_get(in + 92);
 
 	if (t->version != SB_PACK_VERSION)
-		return say(err, errlen, "format version %u (this launcher reads version %d)",
+		return sb_say(err, errlen, "format version %u (this launcher reads version %d)",
 		    t->version, SB_PACK_VERSION);
 	if (el > SB_PACK_ENTRY_MAX || memchr(in + 96, '\0', el) != NULL ||
 	    memchr(in + 96, '/', el) != NULL || !all_zero(in + 96 + el, 256 - el) ||
 	    !all_zero(in + 352, 24))
-		return say(err, errlen, "malformed trailer");
+		return sb_say(err, errlen, "malformed trailer");
 	memcpy(t->entry, in + 96, el);
 	t->entry[el] = '\0';
 	if (strcmp(t->entry, ".") == 0 || strcmp(t->entry, "..") == 0)
-		return say(err, errlen, "malformed trailer");
+		return sb_say(err, errlen, "malformed trailer");
 	/* the archive ends where the trailer starts, and the launcher
 	 * before it is at least an ELF header long */
 	if (filesize < SB_PACK_TRAILER_LEN + 64 || t->length == 0 ||
 	    t->length > filesize - SB_PACK_TRAILER_LEN - 64 ||
 	    t->offset != filesize - SB_PACK_TRAILER_LEN - t->length)
-		return say(err, errlen,
+		return sb_say(err, errlen,
 		    "the trailer's archive (offset %llu, %llu bytes) does not end where the trailer starts in a file of %llu bytes: truncated or damaged",
 		    (unsigned long long)t->offset, (unsigned long long)t->length,
 		    (unsigned long long)filesize);
 	if (t->size < 2 * SB_PACK_HDR_LEN)
-		return say(err, errlen, "malformed trailer");
+		return sb_say(err, errlen, "malformed trailer");
 	return 1;
 }
 
@@ -123,7 +113,7 @@ sb_pack_hdr_decode(const unsigned char in[SB_PACK_HDR_LEN], struct sb_pack_hdr *
 {
 	memset(h, 0, sizeof *h);
 	if (in[0] < SB_PK_DIR || in[0] > SB_PK_END || in[1] || in[2] || in[3])
-		return say(err, errlen, "unknown record type %u", in[0]);
+		return sb_say(err, errlen, "unknown record type %u", in[0]);
 	h->type = (enum sb_pack_type)in[0];
 	h->mode = sb_le32_get(in + 4);
 	h->sec = (int64_t)sb_le64_get(in + 8);
@@ -132,17 +122,17 @@ sb_pack_hdr_decode(const unsigned char in[SB_PACK_HDR_LEN], struct sb_pack_hdr *
 	h->size = sb_le64_get(in + 24);
 	memcpy(h->sha, in + 32, SB_SHA256_LEN);
 	if (h->mode > 07777 || h->nsec >= 1000000000u)
-		return say(err, errlen, "mode or time out of range");
+		return sb_say(err, errlen, "mode or time out of range");
 	if (h->type == SB_PK_END ? h->pathlen != 0
 				 : h->pathlen == 0 || h->pathlen > SB_PACK_PATH_MAX)
-		return say(err, errlen, "path length %u out of range", h->pathlen);
+		return sb_say(err, errlen, "path length %u out of range", h->pathlen);
 	if ((h->type == SB_PK_SYMLINK || h->type == SB_PK_HARDLINK) &&
 	    (h->size == 0 || h->size > SB_PACK_PATH_MAX))
-		return say(err, errlen, "link target length out of range");
+		return sb_say(err, errlen, "link target length out of range");
 	if (h->type == SB_PK_DIR && h->size != 0)
-		return say(err, errlen, "a directory with a size");
+		return sb_say(err, errlen, "a directory with a size");
 	if (h->type != SB_PK_FILE && !all_zero(h->sha, SB_SHA256_LEN))
-		return say(err, errlen, "a digest on a record that is no file");
+		return sb_say(err, errlen, "a digest on a record that is no file");
 	return 0;
 }
 
@@ -195,7 +185,7 @@ struct unpacker {
 	struct sb_pack_result *res;
 };
 
-#define FAIL(u, ...) say((u)->err, (u)->errlen, __VA_ARGS__)
+#define FAIL(u, ...) sb_say((u)->err, (u)->errlen, __VA_ARGS__)
 
 /* Exactly n bytes of the archive into buf. */
 static int
@@ -271,21 +261,6 @@ parent(struct unpacker *u, const char *path, size_t len)
 	return u->cfd;
 }
 
-static int
-write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* A file's bytes into fd (and into mem when not NULL), checked against
  * the header's digest. */
 static int
@@ -305,7 +280,7 @@ file_data(struct unpacker *u, const char *path, const struct sb_pack_hdr *h, int
 			return -1;
 		if (r == 0)
 			return FAIL(u, "%s: the archive ends inside it: truncated", path);
-		if (write_all(fd, p, (size_t)r) < 0)
+		if (sb_write_all(fd, p, (size_t)r) < 0)
 			return FAIL(u, "%s: %s", path, strerror(errno));
 		if (mem != NULL) {
 			memcpy(mem, p, (size_t)r);

@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "fdio.h"
 #include "launcher.h"
 #include "layout.h"
 #include "pack.h"
@@ -67,17 +68,6 @@ note(const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarnx(fmt, ap);
 	va_end(ap);
-}
-
-static int
-say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
 }
 
 static long
@@ -195,10 +185,10 @@ znext(struct sb_pack_src *sp, const unsigned char **p, size_t max, char *err, si
 		if (z->in.pos == z->in.size && !z->full) {
 			if (z->left == 0) {
 				if (z->last != 0)
-					return say(err, errlen,
+					return sb_say(err, errlen,
 					    "the compressed archive ends early: truncated");
 				if (z->raw != z->cap)
-					return say(err, errlen,
+					return sb_say(err, errlen,
 					    "the archive holds %llu bytes, its trailer says %llu",
 					    (unsigned long long)z->raw, (unsigned long long)z->cap);
 				return 0;
@@ -206,7 +196,7 @@ znext(struct sb_pack_src *sp, const unsigned char **p, size_t max, char *err, si
 			size_t want = z->left < z->isz ? (size_t)z->left : z->isz;
 			long n = pread_full(z->fd, z->ibuf, want, z->off);
 			if (n != (long)want)
-				return say(err, errlen, "reading the archive: %s",
+				return sb_say(err, errlen, "reading the archive: %s",
 				    n < 0 ? strerror(errno) : "the file is shorter than it was");
 			z->off += want;
 			z->left -= want;
@@ -217,7 +207,7 @@ znext(struct sb_pack_src *sp, const unsigned char **p, size_t max, char *err, si
 		ZSTD_outBuffer ob = { z->obuf, z->osz, 0 };
 		size_t r = ZSTD_decompressStream(z->d, &ob, &z->in);
 		if (ZSTD_isError(r))
-			return say(err, errlen, "a damaged archive: zstd: %s",
+			return sb_say(err, errlen, "a damaged archive: zstd: %s",
 			    ZSTD_getErrorName(r));
 		z->last = r;
 		z->full = ob.pos == ob.size;
@@ -226,7 +216,7 @@ znext(struct sb_pack_src *sp, const unsigned char **p, size_t max, char *err, si
 		z->raw += ob.pos;
 		/* what the trailer says bounds what we write */
 		if (z->raw > z->cap)
-			return say(err, errlen,
+			return sb_say(err, errlen,
 			    "the archive holds more than the %llu bytes its trailer says",
 			    (unsigned long long)z->cap);
 	}
@@ -330,7 +320,7 @@ extract_as(struct self *s, int dfd, const char *name, const char *prefix, const 
 	}
 	note("extracting into %s", shown);
 	if ((tfd = openat(dfd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		say(errbuf, sizeof errbuf, "%s", strerror(errno));
+		sb_say(errbuf, sizeof errbuf, "%s", strerror(errno));
 		goto out;
 	}
 	zsrc_init(&z, s);
@@ -339,12 +329,12 @@ extract_as(struct self *s, int dfd, const char *name, const char *prefix, const 
 	if (urc < 0)
 		goto out;
 	if (memcmp(res.manifest, s->t.manifest, SB_SHA256_LEN) != 0) {
-		say(errbuf, sizeof errbuf,
+		sb_say(errbuf, sizeof errbuf,
 		    "manifest.lock is not the one the trailer names (sha256)");
 		goto out;
 	}
 	if (memcmp(res.key, s->t.key, SB_SHA256_LEN) != 0) {
-		say(errbuf, sizeof errbuf, "the archive is not the one the trailer names (key)");
+		sb_say(errbuf, sizeof errbuf, "the archive is not the one the trailer names (key)");
 		goto out;
 	}
 	marker_text(s, mark, sizeof mark);
@@ -352,7 +342,7 @@ extract_as(struct self *s, int dfd, const char *name, const char *prefix, const 
 	    openat(tfd, SB_PACK_MARKER, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (mfd < 0 || write(mfd, mark, strlen(mark)) != (ssize_t)strlen(mark) || close(mfd) < 0 ||
 	    fchmod(tfd, 0755) < 0) {
-		say(errbuf, sizeof errbuf, "%s: %s", SB_PACK_MARKER, strerror(errno));
+		sb_say(errbuf, sizeof errbuf, "%s: %s", SB_PACK_MARKER, strerror(errno));
 		goto out;
 	}
 	if (rename_noreplace(dfd, tmp, name) < 0) {
@@ -360,7 +350,7 @@ extract_as(struct self *s, int dfd, const char *name, const char *prefix, const 
 			rc = 1;
 			goto out;
 		}
-		say(errbuf, sizeof errbuf, "rename: %s", strerror(errno));
+		sb_say(errbuf, sizeof errbuf, "rename: %s", strerror(errno));
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -8,12 +8,12 @@
  * does nothing but set the mask and exec, which is all vfork allows.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <limits.h>
 
 #include "spawn.h"
 
@@ -47,8 +47,9 @@ exec_one(const char *path, char **argv, volatile struct outcome *out)
 	errno = ENOEXEC;
 }
 
-/* execvp's search: the first file that runs; EACCES only when no
- * directory had it at all; any other error stops the search. */
+/* execvp's search: the first file that runs; when none does, EACCES if
+ * a directory had one it could not run, else ENOENT; any other error
+ * stops the search. */
 static int
 exec_search(char **argv, const char *path, volatile struct outcome *out)
 {

@@ -8,6 +8,7 @@
 
 #include "binfmt.h"
 #include "command.h"
+#include "spawn.h"
 #include "path.h"
 #include "util.h"
 
@@ -40,8 +41,7 @@ command_find(const char *cmd, const char *cwd)
 		return NULL;
 	if (strchr(cmd, '/') != NULL)
 		return absolute(cwd, cmd);
-	/* glibc's execvp default when PATH is unset */
-	for (p = path != NULL ? path : "/bin:/usr/bin";; p = e + 1) {
+	for (p = path != NULL ? path : SPAWN_DEFAULT_PATH;; p = e + 1) {
 		e = strchrnul(p, ':');
 		/* an empty element is the working directory */
 		if (asprintf(&cand, "%.*s/%s", e > p ? (int)(e - p) : 1, e > p ? p : ".", cmd) ==

@@ -416,28 +416,6 @@ set_child_env(const char *lib, const struct channel *ch)
 		err(1, "setenv");
 }
 
-/* COMMAND looked up in PATH as execvp would, for the record only. */
-static char *
-which(const char *cmd)
-{
-	const char *path = getenv("PATH"), *p, *e;
-	char buf[PATH_MAX];
-
-	if (strchr(cmd, '/') != NULL)
-		return realpath(cmd, NULL);
-	if (path == NULL)
-		path = SPAWN_DEFAULT_PATH;
-	for (p = path;; p = e + 1) {
-		e = strchrnul(p, ':');
-		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(e - p), p,
-			e > p ? "/" : "", cmd) < sizeof(buf) &&
-		    is_file(buf) && access(buf, X_OK) == 0)
-			return realpath(buf, NULL);
-		if (*e == '\0')
-			return NULL;
-	}
-}
-
 /* Orphaned descendants (daemons) become our children, so the linger
  * policy can see them before they have reported anything. */
 static pid_t
@@ -1236,10 +1214,11 @@ main(int argc, char **argv)
 			snprintf(c.ptrace_why + n, sizeof(c.ptrace_why) - n,
 			    "; and the seccomp backend cannot be used: %s", why);
 	}
-	exe = which(argv[cmd]);
 	if (getcwd(cwd, sizeof(cwd)) == NULL)
 		err(1, "getcwd");
 	found = command_find(argv[cmd], cwd);
+	/* the file itself, for the record and the static check */
+	exe = found != NULL ? realpath(found, NULL) : NULL;
 	if (json_add_argv(&cmdjson, argv + cmd) == -1)
 		err(1, NULL);
 	/* the channel first: a failure then leaves no empty database */

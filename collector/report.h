@@ -91,6 +91,21 @@ enum {
 	S_ALL = (1 << 7) - 1,
 };
 
+/* The -s section a path list belongs to. */
+static inline unsigned
+rlist_section(enum rlist l)
+{
+	static const unsigned section[L_MAX] = {
+		[L_READ] = S_READ,
+		[L_WRITTEN] = S_WRITTEN,
+		[L_EXECUTED] = S_EXECUTED,
+		[L_MISSING] = S_MISSING,
+		[L_TOP] = S_TOP,
+	};
+
+	return section[l];
+}
+
 enum rformat { F_TEXT, F_JSON, F_CSV };
 
 struct ropts {

@@ -210,14 +210,6 @@ static const char *const list_section_name[L_MAX] = {
 	[L_TOP] = "top",
 };
 
-static const unsigned list_section[L_MAX] = {
-	[L_READ] = S_READ,
-	[L_WRITTEN] = S_WRITTEN,
-	[L_EXECUTED] = S_EXECUTED,
-	[L_MISSING] = S_MISSING,
-	[L_TOP] = S_TOP,
-};
-
 static void
 path_rows(FILE *f, struct row *w, const struct rrun *r, enum rlist l)
 {
@@ -248,7 +240,7 @@ csv_run(FILE *f, const struct ropts *o, const struct rrun *r, int first)
 	if (o->sections & (S_TREE | S_PROCS))
 		process_rows(f, &w, o, r);
 	for (int l = 0; l < L_MAX; l++)
-		if (o->sections & list_section[l])
+		if (o->sections & rlist_section(l))
 			path_rows(f, &w, r, (enum rlist)l);
 	failed = w.failed;
 	row_free(&w);

@@ -646,14 +646,6 @@ static const char *const list_sql[L_MAX] = {
 	    " WHERE p.run_id = ?1 GROUP BY a.path ORDER BY calls DESC, a.path LIMIT ?2",
 };
 
-static const unsigned list_section[L_MAX] = {
-	[L_READ] = S_READ,
-	[L_WRITTEN] = S_WRITTEN,
-	[L_EXECUTED] = S_EXECUTED,
-	[L_MISSING] = S_MISSING,
-	[L_TOP] = S_TOP,
-};
-
 static int
 load_totals(struct rdb *r, int64_t id, struct rrun *run)
 {
@@ -686,7 +678,7 @@ rdb_load(struct rdb *r, int64_t id, const struct ropts *o, struct rrun *run)
 	    (load_procs(r, id, run) == -1 || load_ops(r, id, run) == -1))
 		return -1;
 	for (int l = 0; l < L_MAX; l++)
-		if ((o->sections & list_section[l]) &&
+		if ((o->sections & rlist_section(l)) &&
 		    load_list(r, id, list_sql[l], l == L_TOP ? (int64_t)o->top : -1,
 			&run->list[l]) == -1)
 			return -1;

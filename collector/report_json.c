@@ -175,14 +175,6 @@ static const char *const list_key[L_MAX] = {
 	[L_TOP] = "top_paths",
 };
 
-static const unsigned list_section[L_MAX] = {
-	[L_READ] = S_READ,
-	[L_WRITTEN] = S_WRITTEN,
-	[L_EXECUTED] = S_EXECUTED,
-	[L_MISSING] = S_MISSING,
-	[L_TOP] = S_TOP,
-};
-
 static void
 path_row(struct jw *j, enum rlist l, const struct rpath *p)
 {
@@ -260,7 +252,7 @@ json_run(FILE *f, const struct ropts *o, const struct rrun *r, int first)
 		j.first = 0;
 	}
 	for (int l = 0; l < L_MAX; l++) {
-		if (!(o->sections & list_section[l]))
+		if (!(o->sections & rlist_section(l)))
 			continue;
 		key(&j, list_key[l]);
 		raw(&j, "[");

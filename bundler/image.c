@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "words.h"
 #include "image.h"
 #include "oci.h"
 #include "ojson.h"
@@ -81,7 +82,7 @@ image_spec_free(struct image_spec *s)
 	free(s->ref);
 	free(s->path);
 	free(s->trace_args);
-	ojson_strs_free(s->args, s->nargs);
+	words_free(s->args, s->nargs);
 	memset(s, 0, sizeof *s);
 }
 
@@ -257,20 +258,6 @@ out:
 	return rc;
 }
 
-static int
-push(char ***v, size_t *n, const char *s)
-{
-	char **p = reallocarray(*v, *n + 2, sizeof *p);
-
-	if (p == NULL)
-		return -1;
-	*v = p;
-	if ((p[*n] = strdup(s)) == NULL)
-		return -1;
-	p[++*n] = NULL;
-	return 0;
-}
-
 /* The environment traces run in: the config's, and PATH and HOME as an
  * engine adds them when it lacks them. */
 static int
@@ -279,14 +266,14 @@ trace_env(struct image *im, const char *home)
 	char buf[PATH_MAX + 8];
 
 	for (size_t i = 0; i < im->nenv; i++)
-		if (push(&im->trace_env, &im->ntrace_env, im->env[i]) < 0)
+		if (words_push(&im->trace_env, &im->ntrace_env, im->env[i]) < 0)
 			return -1;
 	if (env_get(im->env, im->nenv, "PATH") == NULL &&
-	    push(&im->trace_env, &im->ntrace_env, "PATH=" DEFAULT_PATH) < 0)
+	    words_push(&im->trace_env, &im->ntrace_env, "PATH=" DEFAULT_PATH) < 0)
 		return -1;
 	snprintf(buf, sizeof buf, "HOME=%s", home);
 	if (env_get(im->env, im->nenv, "HOME") == NULL &&
-	    push(&im->trace_env, &im->ntrace_env, buf) < 0)
+	    words_push(&im->trace_env, &im->ntrace_env, buf) < 0)
 		return -1;
 	if (im->trace_env == NULL && (im->trace_env = calloc(1, sizeof(char *))) == NULL)
 		return -1;
@@ -358,10 +345,10 @@ image_free(struct image *im)
 {
 	free(im->ref);
 	imgcache_free(&im->cache);
-	ojson_strs_free(im->entrypoint, im->nentrypoint);
-	ojson_strs_free(im->cmd, im->ncmd);
-	ojson_strs_free(im->env, im->nenv);
-	ojson_strs_free(im->trace_env, im->ntrace_env);
+	words_free(im->entrypoint, im->nentrypoint);
+	words_free(im->cmd, im->ncmd);
+	words_free(im->env, im->nenv);
+	words_free(im->trace_env, im->ntrace_env);
 	free(im->workdir);
 	free(im->user);
 	if (im->k_ready)
@@ -407,21 +394,21 @@ own_program(const struct image *im, char ***rest, size_t *nrest)
 	*nrest = 0;
 	if (im->nentrypoint > 0) {
 		for (size_t i = 1; i < im->nentrypoint; i++)
-			if (push(&v, &n, im->entrypoint[i]) < 0)
+			if (words_push(&v, &n, im->entrypoint[i]) < 0)
 				goto nomem;
 		for (size_t i = 0; i < im->ncmd; i++)
-			if (push(&v, &n, im->cmd[i]) < 0)
+			if (words_push(&v, &n, im->cmd[i]) < 0)
 				goto nomem;
 	} else {
 		for (size_t i = 1; i < im->ncmd; i++)
-			if (push(&v, &n, im->cmd[i]) < 0)
+			if (words_push(&v, &n, im->cmd[i]) < 0)
 				goto nomem;
 	}
 	*rest = v;
 	*nrest = n;
 	return im->nentrypoint > 0 ? im->entrypoint[0] : im->ncmd > 0 ? im->cmd[0] : NULL;
 nomem:
-	ojson_strs_free(v, n);
+	words_free(v, n);
 	return NULL;
 }
 
@@ -483,11 +470,11 @@ image_entry(const struct image *im, const struct image_spec *s, char **path, cha
 		nrest = 0;
 	}
 	free(ownpath);
-	ojson_strs_free(rest, nrest);
+	words_free(rest, nrest);
 	return 0;
 fail:
 	free(ownpath);
-	ojson_strs_free(rest, nrest);
+	words_free(rest, nrest);
 	return -1;
 }
 
@@ -533,7 +520,7 @@ image_trace(struct image *im, const char *backend, const char *db, const char *l
 	for (size_t i = 0; i < im->ntrace_env; i++) {
 		if (runrec_env_keeps(im->trace_env[i]))
 			continue;
-		if (push(&kept->env, &kept->nenv, im->trace_env[i]) < 0) {
+		if (words_push(&kept->env, &kept->nenv, im->trace_env[i]) < 0) {
 			warn(NULL);
 			return -1;
 		}

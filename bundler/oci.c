@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "words.h"
 #include "fdio.h"
 #include "oci.h"
 #include "ojson.h"
@@ -334,7 +335,7 @@ choose(struct oci_image *im, struct ojson *j, const char *index, const char *tag
 fail:
 	desc_free(d);
 out:
-	ojson_strs_free(m, n);
+	words_free(m, n);
 	return rc;
 }
 
@@ -374,7 +375,7 @@ load_config_layers(struct oci_image *im, struct ojson *j, char *err, size_t errl
 	rc = 0;
 out:
 	free(type);
-	ojson_strs_free(ids, nids);
+	words_free(ids, nids);
 	return rc;
 }
 
@@ -479,7 +480,7 @@ out:
 	free(manifest);
 	free(cfg);
 	free(mt);
-	ojson_strs_free(layers, nlayers);
+	words_free(layers, nlayers);
 	return rc;
 }
 
@@ -540,7 +541,7 @@ docker_pick(struct ojson *j, char **items, size_t n, const char *ref, size_t *pi
 			    o < sizeof tags ? sizeof tags - o : 0, "%s%s", o ? ", " : "", rt[k]);
 			free(norm);
 		}
-		ojson_strs_free(rt, nrt);
+		words_free(rt, nrt);
 		if (hit && found++ == 0)
 			*pick = i;
 	}
@@ -631,8 +632,8 @@ open_docker(struct oci_image *im, struct ojson *j, char *err, size_t errlen)
 out:
 	free(text);
 	free(cname);
-	ojson_strs_free(items, n);
-	ojson_strs_free(layers, nlayers);
+	words_free(items, n);
+	words_free(layers, nlayers);
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "words.h"
 #include "ojson.h"
 
 int
@@ -267,16 +268,6 @@ ojson_int(struct ojson *j, const char *doc, const char *path, int64_t *out)
 	return rc;
 }
 
-void
-ojson_strs_free(char **v, size_t n)
-{
-	if (v == NULL)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* The elements of the array at path, each as text (strings: their
  * value, when text_only) or as JSON. */
 static int
@@ -331,7 +322,7 @@ array(struct ojson *j, const char *doc, const char *path, int text_only, char **
 	return 1;
 fail:
 	sqlite3_finalize(st);
-	ojson_strs_free(v, k);
+	words_free(v, k);
 	return -1;
 }
 

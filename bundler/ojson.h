@@ -48,6 +48,6 @@ int ojson_strs(struct ojson *j, const char *doc, const char *path, char ***out, 
 /* An array of anything: each element as JSON text. */
 int ojson_elems(struct ojson *j, const char *doc, const char *path, char ***out, size_t *n);
 
-void ojson_strs_free(char **v, size_t n);
+/* Free what ojson_strs and ojson_elems made with words_free (words.h). */
 
 #endif

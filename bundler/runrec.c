@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "words.h"
 #include "errbuf.h"
 #include "layout.h"
 #include "runrec.h"
@@ -56,36 +57,12 @@ runrec_env_keeps(const char *kv)
 }
 
 static void
-strs_free(char **v, size_t n)
-{
-	if (v == NULL)
-		return;
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static int
-strs_push(char ***v, size_t *n, const char *s)
-{
-	char **p = reallocarray(*v, *n + 2, sizeof *p);
-
-	if (p == NULL)
-		return -1;
-	*v = p;
-	if ((p[*n] = strdup(s)) == NULL)
-		return -1;
-	p[++*n] = NULL;
-	return 0;
-}
-
-static void
 rec_free(struct runrec *r)
 {
 	free(r->label);
 	free(r->cwd);
-	strs_free(r->argv, r->argc);
-	strs_free(r->env, r->nenv);
+	words_free(r->argv, r->argc);
+	words_free(r->env, r->nenv);
 	outcome_free(&r->o);
 }
 
@@ -111,10 +88,10 @@ runrecs_add(struct runrecs *r, const char *label, char *const argv[], const char
 	if ((x->label = strdup(label)) == NULL || (x->cwd = strdup(cwd)) == NULL)
 		goto nomem;
 	for (size_t i = 0; argv[i] != NULL; i++)
-		if (strs_push(&x->argv, &x->argc, argv[i]) < 0)
+		if (words_push(&x->argv, &x->argc, argv[i]) < 0)
 			goto nomem;
 	for (char *const *e = envp ? envp : environ; *e != NULL; e++)
-		if (runrec_env_keeps(*e) && strs_push(&x->env, &x->nenv, *e) < 0)
+		if (runrec_env_keeps(*e) && words_push(&x->env, &x->nenv, *e) < 0)
 			goto nomem;
 	if (x->env == NULL && (x->env = calloc(1, sizeof *x->env)) == NULL)
 		goto nomem;
@@ -287,8 +264,8 @@ runrec_parse_strs(const char *buf, size_t len, char ***v, size_t *n)
 	if ((*v = calloc(1, sizeof **v)) == NULL)
 		return -1;
 	for (size_t off = 0; off < len; off += strlen(buf + off) + 1)
-		if (strs_push(v, n, buf + off) < 0) {
-			strs_free(*v, *n);
+		if (words_push(v, n, buf + off) < 0) {
+			words_free(*v, *n);
 			*v = NULL;
 			*n = 0;
 			return -1;
@@ -321,7 +298,7 @@ read_str(int dirfd, const char *name, char **s)
 	if (read_strs(dirfd, name, &v, &n) < 0)
 		return -1;
 	if (n != 1) {
-		strs_free(v, n);
+		words_free(v, n);
 		errno = EINVAL;
 		return -1;
 	}

@@ -102,3 +102,17 @@ words_free(char **v, size_t n)
 		free(v[i]);
 	free(v);
 }
+
+int
+words_push(char ***v, size_t *n, const char *s)
+{
+	char **p = reallocarray(*v, *n + 2, sizeof *p);
+
+	if (p == NULL)
+		return -1;
+	*v = p;
+	if ((p[*n] = strdup(s)) == NULL)
+		return -1;
+	p[++*n] = NULL;
+	return 0;
+}

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "words.h"
 #include "jsonref.h"
 #include "ojson.h"
 
@@ -131,7 +132,7 @@ check_field(const char *doc, const struct field *f, const struct jr *x, int dept
 		}
 		if (e != NULL || v[k] != NULL)
 			FAIL("%s: %zu elements, not NULL-terminated or too few", f->path, k);
-		ojson_strs_free(v, k);
+		words_free(v, k);
 		break;
 	case G_OBJECT:
 		rc = ojson_object(&J, doc, f->path, &s);

@@ -876,37 +876,22 @@ open_admindir(struct dpkg *db)
 	return openat(db->rootfd, w.path + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+/* var/lib/dpkg/NAME of root through add; a diversions file that is
+ * not there is none (dpkg makes it only for the first diversion). */
 static int
-load_status(struct dpkg *db, int admfd, const char *root, char *err, size_t errlen)
+load_admin(struct dpkg *db, int admfd, const char *root, const char *name,
+    int (*add)(struct dpkg *, const char *, size_t, char *, size_t), char *err, size_t errlen)
 {
 	size_t len;
-	char *buf = read_file(admfd, "status", &len);
+	char *buf = read_file(admfd, name, &len);
 
-	if (buf == NULL)
-		return fail(err, errlen, errno, "%s/var/lib/dpkg/status: %s", root,
-		    strerror(errno));
-	char e[256];
-	int rc = dpkg_add_status(db, buf + HDR, len, e, sizeof e);
-	int saved = errno;
-	free(buf);
-	if (rc < 0)
-		return fail(err, errlen, saved, "%s/var/lib/dpkg/%s", root, e);
-	return 0;
-}
-
-static int
-load_diversions(struct dpkg *db, int admfd, const char *root, char *err, size_t errlen)
-{
-	size_t len;
-	char *buf = read_file(admfd, "diversions", &len);
-
-	if (buf == NULL && errno == ENOENT)
+	if (buf == NULL && errno == ENOENT && strcmp(name, "diversions") == 0)
 		return 0;
 	if (buf == NULL)
-		return fail(err, errlen, errno, "%s/var/lib/dpkg/diversions: %s", root,
+		return fail(err, errlen, errno, "%s/var/lib/dpkg/%s: %s", root, name,
 		    strerror(errno));
 	char e[256];
-	int rc = dpkg_add_diversions(db, buf + HDR, len, e, sizeof e);
+	int rc = add(db, buf + HDR, len, e, sizeof e);
 	int saved = errno;
 	free(buf);
 	if (rc < 0)
@@ -1003,8 +988,8 @@ dpkg_open(const char *root, char *err, size_t errlen)
 		fail(err, errlen, errno, "%s/var/lib/dpkg: %s", shown, strerror(errno));
 		goto fail;
 	}
-	if (load_status(db, admfd, shown, err, errlen) < 0 ||
-	    load_diversions(db, admfd, shown, err, errlen) < 0 ||
+	if (load_admin(db, admfd, shown, "status", dpkg_add_status, err, errlen) < 0 ||
+	    load_admin(db, admfd, shown, "diversions", dpkg_add_diversions, err, errlen) < 0 ||
 	    load_lists(db, admfd, shown, err, errlen) < 0)
 		goto fail;
 	close(admfd);

@@ -7,22 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "openmode.h"
 #include "modes.h"
 #include "real.h"
 #include "sb.h"
-
-/* The mode argument exists only with O_CREAT or O_TMPFILE. */
-#define OPEN_MODE(flags, last)                                                                     \
-	({                                                                                         \
-		mode_t m_ = 0;                                                                     \
-		if (__OPEN_NEEDS_MODE(flags)) {                                                    \
-			va_list ap_;                                                               \
-			va_start(ap_, last);                                                       \
-			m_ = va_arg(ap_, mode_t);                                                  \
-			va_end(ap_);                                                               \
-		}                                                                                  \
-		m_;                                                                                \
-	})
 
 static int
 opened(int r, int dirfd, const char *path, int flags)
@@ -34,7 +22,7 @@ opened(int r, int dirfd, const char *path, int flags)
 #define WRAP_OPEN(name)                                                                            \
 	SB_EXPORT int name(const char *path, int flags, ...)                                       \
 	{                                                                                          \
-		mode_t mode = OPEN_MODE(flags, flags);                                             \
+		mode_t mode = SB_OPEN_MODE(flags, flags);                                          \
 		return opened(REAL(name)(path, flags, mode), AT_FDCWD, path, flags);               \
 	}
 WRAP_OPEN(open)
@@ -45,7 +33,7 @@ WRAP_OPEN(__open64)
 #define WRAP_OPENAT(name)                                                                          \
 	SB_EXPORT int name(int dirfd, const char *path, int flags, ...)                            \
 	{                                                                                          \
-		mode_t mode = OPEN_MODE(flags, flags);                                             \
+		mode_t mode = SB_OPEN_MODE(flags, flags);                                          \
 		return opened(REAL(name)(dirfd, path, flags, mode), dirfd, path, flags);           \
 	}
 WRAP_OPENAT(openat)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "openmode.h"
 #include "route.h"
 #include "shim.h"
 
@@ -53,17 +54,6 @@ reading(int flags)
 	return (flags & O_ACCMODE) == O_RDONLY && !(flags & (O_CREAT | O_TRUNC | __O_TMPFILE));
 }
 
-#define OPEN_MODE(flags, last)                                                                     \
-	({                                                                                         \
-		mode_t m_ = 0;                                                                     \
-		if (__OPEN_NEEDS_MODE(flags)) {                                                    \
-			va_list ap_;                                                               \
-			va_start(ap_, last);                                                       \
-			m_ = va_arg(ap_, mode_t);                                                  \
-			va_end(ap_);                                                               \
-		}                                                                                  \
-		m_;                                                                                \
-	})
 #define OPEN_PATH(path, flags) (reading(flags) ? MAPPED(path, !((flags)&O_NOFOLLOW)) : (path))
 /* A write into one of the payload's caches fails (cache.c). */
 #define OPEN_GUARD(path, flags)                                                                    \
@@ -78,7 +68,7 @@ reading(int flags)
 	SH_EXPORT int name(const char *path, int flags, ...)                                       \
 	{                                                                                          \
 		MAP_BUF;                                                                           \
-		mode_t mode = OPEN_MODE(flags, flags);                                             \
+		mode_t mode = SB_OPEN_MODE(flags, flags);                                          \
 		OPEN_GUARD(path, flags);                                                           \
 		return NEXT(name, -1, OPEN_PATH(path, flags), flags, mode);                        \
 	}
@@ -91,7 +81,7 @@ WRAP_OPEN(__open64)
 	SH_EXPORT int name(int dirfd, const char *path, int flags, ...)                            \
 	{                                                                                          \
 		MAP_BUF;                                                                           \
-		mode_t mode = OPEN_MODE(flags, flags);                                             \
+		mode_t mode = SB_OPEN_MODE(flags, flags);                                          \
 		OPEN_GUARD(path, flags);                                                           \
 		return NEXT(name, -1, dirfd, OPEN_PATH(path, flags), flags, mode);                 \
 	}

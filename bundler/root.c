@@ -56,29 +56,16 @@ root_host_path(const struct root *r, const char *path, char *out, size_t outlen)
 	return 0;
 }
 
-static int
-os_lstat(void *ctx, const char *p, struct stat *st)
-{
-	return lstat(p, st);
-}
-
-static long
-os_readlink(void *ctx, const char *p, char *buf, size_t n)
-{
-	return readlink(p, buf, n);
-}
-
 char *
 root_realpath(const struct root *r, const char *path)
 {
-	static const struct sb_walk_ops ops = { os_lstat, os_readlink, NULL };
 	struct sb_walk w;
 
 	if (path[0] != '/') {
 		errno = EINVAL;
 		return NULL;
 	}
-	if (sb_walk(&w, &ops, NULL, r->dir, path, 0) < 0)
+	if (sb_walk(&w, &sb_walk_host_ops, NULL, r->dir, path, 0) < 0)
 		return NULL;
 	return strdup(w.len > w.rootlen ? w.path + w.rootlen : "/");
 }

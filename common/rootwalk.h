@@ -59,4 +59,7 @@ struct sb_walk {
 int sb_walk(struct sb_walk *w, const struct sb_walk_ops *ops, void *ctx, const char *root,
     const char *path, unsigned flags);
 
+/* lstat(2) and readlink(2) as they are (rootwalk_host.c). */
+extern const struct sb_walk_ops sb_walk_host_ops;
+
 #endif

@@ -49,25 +49,12 @@ xjoin(const char *a, const char *b)
 	return s;
 }
 
-static int
-os_lstat(void *ctx, const char *p, struct stat *st)
-{
-	return lstat(p, st);
-}
-
-static long
-os_readlink(void *ctx, const char *p, char *buf, size_t n)
-{
-	return readlink(p, buf, n);
-}
-
 char *
 payload_resolve(const char *payload, const char *path)
 {
-	static const struct sb_walk_ops ops = { os_lstat, os_readlink, NULL };
 	struct sb_walk w;
 
-	if (sb_walk(&w, &ops, NULL, payload, path, 0) < 0)
+	if (sb_walk(&w, &sb_walk_host_ops, NULL, payload, path, 0) < 0)
 		return NULL;
 	return xstrdup(w.path);
 }

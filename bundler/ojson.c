@@ -102,6 +102,60 @@ nul_escape(const char *doc, size_t len)
 	return 0;
 }
 
+/* Deeper than SQLite's own JSON limit (2000 in 3.40, 1000 later). */
+#define OJSON_DEPTH 2048
+
+/*
+ * Does every member of every object in doc, text json_valid() passed,
+ * begin with a string for its key?  SQLite 3.40's json_valid() also
+ * passes a key that is an array or object whose last value is a string
+ * ({["a"]:1}), and json_tree() then crashes on it: so this is checked
+ * first, by a scan that need only follow strings and nesting.
+ */
+static int
+keys_are_strings(const char *doc, size_t len)
+{
+	unsigned char object[OJSON_DEPTH / 8] = { 0 }; /* a bit per open container */
+	size_t depth = 0;
+	int want_key = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = doc[i];
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (want_key && c != '"' && c != '}')
+			return 0;
+		want_key = 0;
+		switch (c) {
+		case '"':
+			for (i++; i < len && doc[i] != '"'; i++)
+				if (doc[i] == '\\')
+					i++;
+			break;
+		case '{':
+		case '[':
+			if (depth == OJSON_DEPTH)
+				return 0;
+			if (c == '{')
+				object[depth / 8] |= (unsigned char)(1u << depth % 8);
+			else
+				object[depth / 8] &= (unsigned char)~(1u << depth % 8);
+			depth++;
+			want_key = c == '{';
+			break;
+		case '}':
+		case ']':
+			if (depth > 0)
+				depth--;
+			break;
+		case ',':
+			want_key = depth > 0 && (object[(depth - 1) / 8] >> (depth - 1) % 8 & 1);
+			break;
+		}
+	}
+	return 1;
+}
+
 /* Is doc[0..len) one JSON value of type want, read alike by SQLite and
  * Go?  0, or -1 with why in err. */
 static int
@@ -122,7 +176,7 @@ check(struct ojson *j, const char *doc, size_t len, const char *want, char *err,
 	}
 	if (sqlite3_step(st) != SQLITE_ROW)
 		snprintf(err, errlen, "%s", sqlite3_errmsg(j->db));
-	else if (sqlite3_column_int(st, 0) != 1)
+	else if (sqlite3_column_int(st, 0) != 1 || !keys_are_strings(doc, len))
 		snprintf(err, errlen, "not well-formed JSON");
 	else if (sqlite3_column_text(st, 1) == NULL ||
 	    strcmp((const char *)sqlite3_column_text(st, 1), want) != 0)

@@ -18,31 +18,7 @@ out_escaped(FILE *f, const char *s)
 void
 out_json_string(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-
-	putc('"', f);
-	for (size_t i = 0; i < n;) {
-		size_t k = sb_utf8_len(p + i, n - i);
-		unsigned char c = p[i];
-		if (k == 0) {
-			fputs("\\ufffd", f);
-			i++;
-			continue;
-		}
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fwrite(p + i, 1, k, f);
-		i += k;
-	}
-	putc('"', f);
+	sb_escape_json(s, strlen(s), 1, put_file, f);
 }
 
 void

@@ -18,7 +18,7 @@ textenc_add_utf8(struct buf *b, const char *s, size_t n)
 			continue;
 		}
 		if (buf_add(b, s + run, i - run) == -1 ||
-		    buf_add(b, TEXTENC_REPLACEMENT, sizeof(TEXTENC_REPLACEMENT) - 1) == -1)
+		    buf_add(b, SB_UTF8_REPLACEMENT, sizeof(SB_UTF8_REPLACEMENT) - 1) == -1)
 			return -1;
 		run = ++i;
 	}

@@ -18,9 +18,6 @@
 #include "textesc.h" /* sb_utf8_len, sb_utf8_valid: the UTF-8 rule */
 #include "util.h"
 
-/* The replacement character U+FFFD in UTF-8. */
-#define TEXTENC_REPLACEMENT "\xef\xbf\xbd"
-
 /* Append s[0..n) with each byte not in a valid sequence made U+FFFD. */
 int textenc_add_utf8(struct buf *b, const char *s, size_t n);
 

@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "textesc.h"
 
 static const char hexdigits[] = "0123456789ABCDEF";
@@ -92,4 +94,66 @@ sb_escape_human(const char *s, size_t n, int (*put)(void *ctx, const void *p, si
 		i += k == 0 ? 1 : k;
 	}
 	return 0;
+}
+
+/* The escape of an ASCII byte JSON does not allow raw (c < 0x20, '"',
+ * '\\') in out, its length returned. */
+static size_t
+json_escape_byte(unsigned char c, char out[6])
+{
+	static const char shortform[][2] = { { '"', '"' }, { '\\', '\\' }, { '\n', 'n' },
+		{ '\t', 't' }, { '\r', 'r' }, { '\b', 'b' }, { '\f', 'f' } };
+
+	out[0] = '\\';
+	for (size_t i = 0; i < sizeof shortform / sizeof *shortform; i++)
+		if (shortform[i][0] == (char)c) {
+			out[1] = shortform[i][1];
+			return 2;
+		}
+	memcpy(out + 1, "u00", 3);
+	/* lower case, as JSON writers mostly do; the "\xHH" and _hex forms
+	 * follow SQL's hex() instead */
+	out[4] = "0123456789abcdef"[c >> 4];
+	out[5] = "0123456789abcdef"[c & 15];
+	return 6;
+}
+
+int
+sb_escape_json(const char *s, size_t n, int text, int (*put)(void *ctx, const void *p, size_t len),
+    void *ctx)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t start = 0, i = 0, k;
+	char esc[6];
+	int rc;
+
+	if ((rc = put(ctx, "\"", 1)) != 0)
+		return rc;
+	/* runs of bytes that need no escape go to put in one piece */
+	while (i < n) {
+		unsigned char c = u[i];
+		const char *rep = esc;
+		size_t len;
+
+		if (c >= 0x80 && text && (k = sb_utf8_len(u + i, n - i)) != 0) {
+			i += k;
+			continue;
+		}
+		if (c >= 0x80 && text) {
+			rep = SB_UTF8_REPLACEMENT;
+			len = sizeof(SB_UTF8_REPLACEMENT) - 1;
+		} else if (c >= 0x20 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		} else {
+			len = json_escape_byte(c, esc);
+		}
+		if ((i > start && (rc = put(ctx, u + start, i - start)) != 0) ||
+		    (rc = put(ctx, rep, len)) != 0)
+			return rc;
+		start = ++i;
+	}
+	if (i > start && (rc = put(ctx, u + start, i - start)) != 0)
+		return rc;
+	return put(ctx, "\"", 1);
 }

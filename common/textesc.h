@@ -19,6 +19,9 @@
  */
 size_t sb_utf8_len(const unsigned char *s, size_t n);
 
+/* The replacement character U+FFFD in UTF-8. */
+#define SB_UTF8_REPLACEMENT "\xef\xbf\xbd"
+
 /* Is s[0..n) valid UTF-8 (NUL counts as valid)? */
 int sb_utf8_valid(const char *s, size_t n);
 
@@ -32,5 +35,19 @@ int sb_utf8_valid(const char *s, size_t n);
  */
 int sb_escape_human(const char *s, size_t n, int (*put)(void *ctx, const void *p, size_t len),
     void *ctx);
+
+/*
+ * s[0..n) as a JSON string (RFC 8259), quotes included, handed to put
+ * piece by piece: '"', '\\' and control characters escaped (\n \t \r
+ * \b \f, else \u00XX); every other byte below 0x80 as it is.  Bytes from
+ * 0x80 up: with text 0, copied as they are (argv is bytes, not text, and
+ * SQLite's json_each() gives such strings back unchanged); with text 1,
+ * copied where they form valid UTF-8 and each byte of no valid sequence
+ * made U+FFFD (output that must be UTF-8: its reader finds the exact
+ * bytes in a "_hex" member beside it).  Returns 0, or the first nonzero
+ * put returned.
+ */
+int sb_escape_json(const char *s, size_t n, int text,
+    int (*put)(void *ctx, const void *p, size_t len), void *ctx);
 
 #endif

@@ -16,14 +16,15 @@
 
 static sqlite3 *db;
 
-/* The literal json_add_str makes of s[0..n) equals want. */
+/* The literal json_add_str (with text, json_add_text) makes of s[0..n)
+ * equals want. */
 static void
-check_literal(int line, const char *s, size_t n, const char *want)
+check_encoded(int line, int text, const char *s, size_t n, const char *want)
 {
 	struct buf b = {0};
 
 	checks++;
-	if (json_add_str(&b, s, n) != 0 || b.len != strlen(want) ||
+	if ((text ? json_add_text : json_add_str)(&b, s, n) != 0 || b.len != strlen(want) ||
 	    memcmp(b.p, want, b.len) != 0) {
 		failures++;
 		printf("FAIL line %d: expected %s, got %.*s\n", line, want,
@@ -31,6 +32,9 @@ check_literal(int line, const char *s, size_t n, const char *want)
 	}
 	buf_free(&b);
 }
+
+#define check_literal(line, s, n, want) check_encoded(line, 0, s, n, want)
+#define check_text(line, s, n, want) check_encoded(line, 1, s, n, want)
 
 /* Encode v[0..n) as an array, decode it with json_each, compare bytes. */
 static void
@@ -107,6 +111,12 @@ main(void)
 	check_literal(__LINE__, "\x7f\xff", 2, "\"\x7f\xff\"");
 	check_literal(__LINE__, "a\0b", 3, "\"a\\u0000b\"");
 	check_literal(__LINE__, "/", 1, "\"/\"");
+	/* text: valid UTF-8 kept, each stray byte U+FFFD, escapes as above */
+	check_text(__LINE__, "caf\xc3\xa9", 5, "\"caf\xc3\xa9\"");
+	check_text(__LINE__, "a\xe9\n\xed\xa0\x80z", 7,
+	    "\"a\xef\xbf\xbd\\n\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbdz\"");
+	check_text(__LINE__, "\xc3", 1, "\"\xef\xbf\xbd\"");
+	check_text(__LINE__, "\x7f\"", 2, "\"\x7f\\\"\"");
 
 	struct str plain[] = {S("echo"), S("hello world")};
 	check_roundtrip(__LINE__, plain, 2);

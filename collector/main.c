@@ -28,6 +28,7 @@
 #include "filter.h"
 #include "json.h"
 #include "model.h"
+#include "nofile.h"
 #include "packages.h"
 #include "ptrace.h"
 #include "report.h"
@@ -877,6 +878,15 @@ finish(struct collector *c, int exec_error)
 	int status = c->child_status, code, has_exit = 0, sig = 0, failed, run_failed;
 	char run_err[1024] = "";
 
+	if (c->unotify != NULL) {
+		int e;
+		unsigned long long n = unotifier_unrecorded(c->unotify, &e);
+		if (n > 0)
+			warnx(
+			    "warning: the seccomp backend let %llu calls through unrecorded: %s%s",
+			    n, strerror(e),
+			    e == EMFILE ? " (raise the hard limit on open files, ulimit -Hn)" : "");
+	}
 	/* its socket is in the channel's directory; the keeper serves
 	 * from now on what still runs */
 	unotifier_free(c->unotify);
@@ -1228,6 +1238,7 @@ main(int argc, char **argv)
 		set_child_env(lib, &c.ch);
 	setup_signals(&c, &oldmask);
 	if (unotify) {
+		nofile_raise();
 		/* its socket goes beside the FIFO: preload/unotify.c finds it */
 		if ((c.unotify = unotifier_new(backend == BACKEND_AUTO, c.ch.dir)) == NULL)
 			err(1, "seccomp backend");

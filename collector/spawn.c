@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "nofile.h"
 #include "spawn.h"
 
 /* What the child tells the parent, through the memory vfork shares. */
@@ -107,6 +108,7 @@ spawn_command(char **argv, const sigset_t *mask, int *error, int *sh)
 		return -1;
 	}
 	if (pid == 0) {
+		nofile_restore();
 		if (sigprocmask(SIG_SETMASK, mask, NULL) == -1)
 			out.error = errno;
 		else

@@ -32,6 +32,7 @@
 
 #include <linux/seccomp.h>
 
+#include "nofile.h"
 #include "tracee.h"
 #include "unotify.h"
 #include "unotify_filter.h"
@@ -129,6 +130,10 @@ struct unotifier {
 	int root_err_fd, root_exec_error;
 	uint64_t self_image;
 	int warned;
+	/* calls let through unrecorded for want of a resource (not for a
+	 * process that was gone), and the first such errno */
+	unsigned long long unrecorded;
+	int unrecorded_errno;
 	/* an access message built while its caller waited, to send once
 	 * the caller runs again */
 	int later;
@@ -611,8 +616,13 @@ serve(struct unotifier *u, int lfd, const struct seccomp_notif *n)
 		return 0;
 	if (nr == SYS_faccessat && (int)a[0] == -1 && is_probe(tid, a[1]))
 		return SB_UNOTIFY_PROBE_ERR;
-	if ((k = task_of(u, tid)) == NULL)
+	if ((k = task_of(u, tid)) == NULL) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOMEM) {
+			if (u->unrecorded++ == 0)
+				u->unrecorded_errno = errno;
+		}
 		return 0;
+	}
 	p = k->proc;
 	if (p->exec_pending)
 		check_exec(u, k);
@@ -1244,6 +1254,7 @@ spawn_child(int sv, int ep, char *const argv[], const sigset_t *mask)
 	int fd, e;
 
 	sigprocmask(SIG_SETMASK, mask, NULL);
+	nofile_restore();
 	if ((fd = sb_unotify_install()) == -1)
 		goto fail;
 	memset(&ctl, 0, sizeof(ctl));
@@ -1334,6 +1345,13 @@ unotifier_exec_error(struct unotifier *u)
 		u->root_err_fd = -1;
 	}
 	return u->root_exec_error;
+}
+
+unsigned long long
+unotifier_unrecorded(const struct unotifier *u, int *error)
+{
+	*error = u->unrecorded_errno;
+	return u->unrecorded;
 }
 
 void

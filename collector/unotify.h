@@ -70,6 +70,10 @@ pid_t unotifier_spawn(struct unotifier *u, char *const argv[], const sigset_t *m
 /* The errno of the spawned command's failed exec, or 0. */
 int unotifier_exec_error(struct unotifier *u);
 
+/* How many calls were let through unrecorded for want of a resource
+ * (descriptors, memory), with the first such errno in *error. */
+unsigned long long unotifier_unrecorded(const struct unotifier *u, int *error);
+
 /* Close everything and remove the socket; the keeper serves from now
  * on what is still running.  NULL is fine. */
 void unotifier_free(struct unotifier *u);

@@ -880,12 +880,19 @@ finish(struct collector *c, int exec_error)
 
 	if (c->unotify != NULL) {
 		int e;
-		unsigned long long n = unotifier_unrecorded(c->unotify, &e);
+		unsigned long long n = unotifier_unrecorded(c->unotify, &e),
+				   r = unotifier_refused(c->unotify);
 		if (n > 0)
 			warnx(
 			    "warning: the seccomp backend let %llu calls through unrecorded: %s%s",
 			    n, strerror(e),
 			    e == EMFILE ? " (raise the hard limit on open files, ulimit -Hn)" : "");
+		if (r > 0)
+			warnx(
+			    "warning: the seccomp backend turned away %llu hand-overs for want of "
+			    "file descriptors: those programs ran untraced (raise the hard limit "
+			    "on open files, ulimit -Hn)",
+			    r);
 	}
 	/* its socket is in the channel's directory; the keeper serves
 	 * from now on what still runs */

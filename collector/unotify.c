@@ -114,6 +114,18 @@ struct unotifier {
 	int hybrid;
 	int epfd, sock;
 	size_t nconn; /* hand-over connections accepted, not done */
+	/*
+	 * Descriptors held for hand-overs, so that a listener never arrives
+	 * to find no room (the kernel would drop it, and its process's path
+	 * calls would fail with ENOSYS): one per accepted connection, given
+	 * back just before its listener is received, and a spare that lets
+	 * us accept, and turn away, a connection when none is left.
+	 */
+	int *reserve;
+	size_t nreserve, reserve_cap;
+	int spare;
+	int sock_off; /* the socket taken out of epoll: no descriptor for it */
+	unsigned long long refused;
 	char addr[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
 	char path[PATH_MAX]; /* the socket's file; "" when abstract */
 	int *lfd;	     /* listeners by index, -1 for a free one */
@@ -190,6 +202,54 @@ pm_free(struct pidmap *m)
 		free(m->chunks[c]);
 }
 
+/* --- descriptors held for hand-overs ---------------------------------- */
+
+/* A descriptor of our own that only holds a place. */
+static int
+place_holder(struct unotifier *u)
+{
+	return fcntl(u->epfd, F_DUPFD_CLOEXEC, 0);
+}
+
+/* Hold a place for the listener of a connection just accepted. */
+static int
+reserve_push(struct unotifier *u)
+{
+	int fd;
+
+	if (u->nreserve == u->reserve_cap) {
+		size_t cap = u->reserve_cap ? u->reserve_cap * 2 : 16;
+		int *r = reallocarray(u->reserve, cap, sizeof(*r));
+		if (r == NULL)
+			return -1;
+		u->reserve = r;
+		u->reserve_cap = cap;
+	}
+	if ((fd = place_holder(u)) == -1)
+		return -1;
+	u->reserve[u->nreserve++] = fd;
+	return 0;
+}
+
+/* Give back one held place, for a listener about to be received. */
+static void
+reserve_pop(struct unotifier *u)
+{
+	if (u->nreserve > 0)
+		close(u->reserve[--u->nreserve]);
+}
+
+/* Descriptors were closed: a socket left out of epoll for want of one
+ * may be served again. */
+static void
+fds_freed(struct unotifier *u)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = EV(EV_SOCK, 0) };
+
+	if (u->sock_off && u->sock >= 0 && epoll_ctl(u->epfd, EPOLL_CTL_MOD, u->sock, &ev) == 0)
+		u->sock_off = 0;
+}
+
 /* --- processes and threads -------------------------------------------- */
 
 static void
@@ -239,6 +299,7 @@ proc_free(struct unotifier *u, struct uproc *p)
 	if (p->pidfd >= 0) {
 		(void)epoll_ctl(u->epfd, EPOLL_CTL_DEL, p->pidfd, NULL);
 		close(p->pidfd);
+		fds_freed(u);
 	}
 	free(p);
 }
@@ -928,6 +989,7 @@ listener_close(struct unotifier *u, size_t i)
 	close(u->lfd[i]);
 	u->lfd[i] = -1;
 	keeper_send(u, KEEP_DEL, i, -1);
+	fds_freed(u);
 }
 
 /* Is fd a seccomp listener (and not anything a client may send)? */
@@ -964,10 +1026,15 @@ on_conn(struct unotifier *u, int c)
 	socklen_t cl = sizeof(cr);
 	char ack = SB_UNOTIFY_ACK;
 	int fd = -1;
-	ssize_t n = recvmsg(c, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	ssize_t n;
 
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+	/* the place held for this listener is its own now */
+	reserve_pop(u);
+	n = recvmsg(c, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
+		(void)reserve_push(u);
 		return;
+	}
 	u->nconn--;
 	for (struct cmsghdr *x = CMSG_FIRSTHDR(&m); x != NULL; x = CMSG_NXTHDR(&m, x)) {
 		if (x->cmsg_level != SOL_SOCKET || x->cmsg_type != SCM_RIGHTS)
@@ -997,20 +1064,73 @@ on_conn(struct unotifier *u, int c)
 	if (fd >= 0)
 		close(fd);
 	close(c);
+	fds_freed(u);
+}
+
+/* Turn a hand-over away before its process installs the filter: it
+ * reads the end of the connection, not SB_UNOTIFY_READY, and runs on
+ * untraced rather than with a listener nobody could take. */
+static void
+refuse(struct unotifier *u, int c)
+{
+	close(c);
+	u->refused++;
+}
+
+/* accept4 with no descriptor left: the spare makes room for the
+ * connection, which is turned away; without a spare the socket leaves
+ * epoll until descriptors are freed, so that we do not spin on it. */
+static int
+accept_full(struct unotifier *u)
+{
+	struct epoll_event ev = { .events = 0, .data.u64 = EV(EV_SOCK, 0) };
+	int c;
+
+	if (u->spare < 0)
+		u->spare = place_holder(u);
+	if (u->spare < 0) {
+		if (epoll_ctl(u->epfd, EPOLL_CTL_MOD, u->sock, &ev) == 0)
+			u->sock_off = 1;
+		return -1;
+	}
+	close(u->spare);
+	u->spare = -1;
+	c = accept4(u->sock, NULL, NULL, SOCK_CLOEXEC);
+	if (c >= 0)
+		refuse(u, c);
+	u->spare = place_holder(u);
+	return c >= 0 ? 0 : -1;
 }
 
 static void
 on_sock(struct unotifier *u)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
+	const char ready = SB_UNOTIFY_READY;
 	int c;
 
-	while ((c = accept4(u->sock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+	for (;;) {
+		c = accept4(u->sock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+		if (c == -1 && (errno == EMFILE || errno == ENFILE)) {
+			if (accept_full(u) == 0)
+				continue;
+			return;
+		}
+		if (c == -1)
+			return;
+		if (reserve_push(u) == -1) {
+			refuse(u, c);
+			continue;
+		}
 		ev.data.u64 = EV(EV_CONN, c);
-		if (epoll_ctl(u->epfd, EPOLL_CTL_ADD, c, &ev) == -1)
-			close(c);
-		else
-			u->nconn++;
+		if (epoll_ctl(u->epfd, EPOLL_CTL_ADD, c, &ev) == -1 ||
+		    send(c, &ready, 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1) {
+			(void)epoll_ctl(u->epfd, EPOLL_CTL_DEL, c, NULL);
+			reserve_pop(u);
+			refuse(u, c);
+			continue;
+		}
+		u->nconn++;
 	}
 }
 
@@ -1186,7 +1306,7 @@ unotifier_new(int hybrid, const char *dir)
 	if (u == NULL)
 		return NULL;
 	u->hybrid = hybrid;
-	u->epfd = u->sock = u->kfd = u->root_err_fd = -1;
+	u->epfd = u->sock = u->kfd = u->root_err_fd = u->spare = -1;
 	u->out.backend = "seccomp";
 	if (rnd != NULL)
 		memcpy(&u->self_image, rnd, sizeof(u->self_image));
@@ -1200,7 +1320,8 @@ unotifier_new(int hybrid, const char *dir)
 	    (u->resp = calloc(1, u->resp_size)) == NULL)
 		goto fail;
 	if ((u->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1 || listen_on(u, dir) == -1 ||
-	    epoll_ctl(u->epfd, EPOLL_CTL_ADD, u->sock, &ev) == -1)
+	    epoll_ctl(u->epfd, EPOLL_CTL_ADD, u->sock, &ev) == -1 ||
+	    (u->spare = place_holder(u)) == -1)
 		goto fail;
 	return u;
 fail:
@@ -1354,6 +1475,12 @@ unotifier_unrecorded(const struct unotifier *u, int *error)
 	return u->unrecorded;
 }
 
+unsigned long long
+unotifier_refused(const struct unotifier *u)
+{
+	return u->refused;
+}
+
 void
 unotifier_free(struct unotifier *u)
 {
@@ -1373,6 +1500,11 @@ unotifier_free(struct unotifier *u)
 		if (u->lfd[i] >= 0)
 			close(u->lfd[i]);
 	free(u->lfd);
+	while (u->nreserve > 0)
+		reserve_pop(u);
+	free(u->reserve);
+	if (u->spare >= 0)
+		close(u->spare);
 	for (size_t c = 0; c < sizeof(u->procs.chunks) / sizeof(u->procs.chunks[0]); c++)
 		for (size_t i = 0; u->procs.chunks[c] != NULL && i < PID_CHUNK; i++)
 			if (u->procs.chunks[c][i] != NULL)

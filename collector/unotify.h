@@ -74,6 +74,10 @@ int unotifier_exec_error(struct unotifier *u);
  * (descriptors, memory), with the first such errno in *error. */
 unsigned long long unotifier_unrecorded(const struct unotifier *u, int *error);
 
+/* How many hand-overs were turned away for want of a descriptor (their
+ * processes ran on untraced). */
+unsigned long long unotifier_refused(const struct unotifier *u);
+
 /* Close everything and remove the socket; the keeper serves from now
  * on what is still running.  NULL is fine. */
 void unotifier_free(struct unotifier *u);

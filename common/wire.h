@@ -55,14 +55,17 @@
  * The seccomp backend (sbtrace -b seccomp, and -b auto where ptrace is
  * not permitted): the address of the collector's SOCK_SEQPACKET unix
  * socket, a path, or "@name" for a name in the abstract namespace.  A
- * process about to exec a static binary installs a filter returning
- * SECCOMP_RET_USER_NOTIF at the path syscalls (preload/unotify.c),
- * connects, and sends one sb_unotify_hello with the filter's listener
- * as SCM_RIGHTS; the collector answers the byte SB_UNOTIFY_ACK once it
- * serves the listener.
+ * process about to exec a static binary connects, waits for the byte
+ * SB_UNOTIFY_READY (the collector has room for its listener; the end of
+ * the connection instead: run on untraced), installs a filter returning
+ * SECCOMP_RET_USER_NOTIF at the path syscalls (preload/unotify.c) and
+ * sends one sb_unotify_hello with the filter's listener as SCM_RIGHTS;
+ * the collector answers the byte SB_UNOTIFY_ACK once it serves the
+ * listener.
  */
 #define SB_ENV_UNOTIFY "SBTRACE_UNOTIFY"
 #define SB_UNOTIFY_MAGIC 0x314e4253 /* "SBN1" */
+#define SB_UNOTIFY_READY 'r'
 #define SB_UNOTIFY_ACK 'k'
 
 struct sb_unotify_hello {

@@ -109,9 +109,10 @@ send_listener(int s, int fd)
 	return n == (long)sizeof(h) ? 0 : -1;
 }
 
-/* Wait for the collector's answer: 0 when it serves the listener. */
+/* Wait for the collector's byte want (SB_UNOTIFY_READY, then
+ * SB_UNOTIFY_ACK): 0 when it came. */
 static int
-wait_ack(int s)
+wait_byte(int s, char want)
 {
 	struct pollfd p = { .fd = s, .events = POLLIN };
 	struct timespec ts = { ACK_WAIT_MS / 1000, 0 };
@@ -126,7 +127,7 @@ wait_ack(int s)
 	do
 		n = syscall(SYS_recvfrom, s, &c, 1, 0, NULL, NULL);
 	while (n == -1 && errno == EINTR);
-	return n == 1 && c == SB_UNOTIFY_ACK ? 0 : -1;
+	return n == 1 && c == want ? 0 : -1;
 }
 
 SB_HIDDEN void sb_unotify_handover(void);
@@ -143,9 +144,11 @@ sb_unotify_handover(void)
 		goto out;
 	if ((s = (int)syscall(SYS_socket, AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) < 0)
 		goto out;
-	/* connected before the filter exists: a collector that is gone
-	 * leaves the program untraced, as it would be without us */
-	if (syscall(SYS_connect, s, &sa, sl) == -1 || (fd = sb_unotify_install()) < 0)
+	/* connected, and told the collector has room for the listener,
+	 * before the filter exists: a collector that is gone, or that turns
+	 * us away, leaves the program untraced, as it would be without us */
+	if (syscall(SYS_connect, s, &sa, sl) == -1 || wait_byte(s, SB_UNOTIFY_READY) == -1 ||
+	    (fd = sb_unotify_install()) < 0)
 		goto out;
 	/*
 	 * From here on the filter holds our path calls until a listener
@@ -156,7 +159,7 @@ sb_unotify_handover(void)
 	 * the program with failing calls (sbtrace(1) CAVEATS).
 	 */
 	if (send_listener(s, fd) == 0)
-		(void)wait_ack(s);
+		(void)wait_byte(s, SB_UNOTIFY_ACK);
 	sb_sys_close(fd);
 out:
 	if (s >= 0)

@@ -764,6 +764,57 @@ on_notification(struct unotifier *u, size_t i)
 		tracee_send(&u->out, SB_MSG_ACCESS, u->later_pid, 0, u->later_image);
 }
 
+/* --- descriptors passed over unix sockets ---------------------------- */
+
+/* Send buf[0..len) with fd as SCM_RIGHTS (none when fd < 0); sendmsg's
+ * result.  Stack and one system call: fit for a fork child. */
+static ssize_t
+send_fd(int s, const void *buf, size_t len, int fd)
+{
+	union {
+		struct cmsghdr c;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	if (fd >= 0) {
+		memset(&ctl, 0, sizeof(ctl));
+		h.msg_control = ctl.b;
+		h.msg_controllen = sizeof(ctl.b);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	return sendmsg(s, &h, MSG_NOSIGNAL);
+}
+
+/* Receive one message into buf[0..len), and in *fd the descriptor that
+ * came with it (-1 when none); recvmsg's result. */
+static ssize_t
+recv_fd(int s, void *buf, size_t len, int *fd)
+{
+	union {
+		struct cmsghdr c;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { buf, len };
+	struct msghdr h = { .msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = ctl.b,
+		.msg_controllen = sizeof(ctl.b) };
+	struct cmsghdr *c;
+	ssize_t n = recvmsg(s, &h, MSG_CMSG_CLOEXEC);
+
+	*fd = -1;
+	if (n >= 0 && (c = CMSG_FIRSTHDR(&h)) != NULL && c->cmsg_level == SOL_SOCKET &&
+	    c->cmsg_type == SCM_RIGHTS)
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return n;
+}
+
 /* --- the keeper ------------------------------------------------------- */
 
 static void
@@ -804,25 +855,13 @@ static void __attribute__((noreturn)) keeper_main(int kfd, const struct kslot *s
 		fds[i] = -1;
 	for (;;) {
 		struct kmsg m;
-		union {
-			struct cmsghdr c;
-			char b[CMSG_SPACE(sizeof(int))];
-		} ctl;
-		struct iovec iov = { &m, sizeof(m) };
-		struct msghdr h = { .msg_iov = &iov,
-			.msg_iovlen = 1,
-			.msg_control = ctl.b,
-			.msg_controllen = sizeof(ctl.b) };
-		struct cmsghdr *c;
-		ssize_t got = recvmsg(3, &h, MSG_CMSG_CLOEXEC);
-		int fd = -1;
+		int fd;
+		ssize_t got = recv_fd(3, &m, sizeof(m), &fd);
 
 		if (got == -1 && errno == EINTR)
 			continue;
 		if (got <= 0)
 			break; /* sbtrace has gone */
-		if ((c = CMSG_FIRSTHDR(&h)) != NULL && c->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(c), sizeof(fd));
 		if (got != sizeof(m) || m.slot < 0 || m.slot >= KEEPER_SLOTS) {
 			if (fd >= 0)
 				close(fd);
@@ -921,26 +960,10 @@ static void
 keeper_send(struct unotifier *u, int op, size_t slot, int fd)
 {
 	struct kmsg m = { .op = (uint32_t)op, .slot = (int32_t)slot };
-	union {
-		struct cmsghdr c;
-		char b[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec iov = { &m, sizeof(m) };
-	struct msghdr h = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	if (u->keeper <= 0 || slot >= KEEPER_SLOTS)
 		return;
-	if (op == KEEP_ADD) {
-		memset(&ctl, 0, sizeof(ctl));
-		h.msg_control = ctl.b;
-		h.msg_controllen = sizeof(ctl.b);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&h);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	if (sendmsg(u->kfd, &h, MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+	if (send_fd(u->kfd, &m, sizeof(m), op == KEEP_ADD ? fd : -1) != (ssize_t)sizeof(m))
 		warn_once(u, "the keeper is gone");
 }
 
@@ -1361,32 +1384,16 @@ unotifier_fd(const struct unotifier *u)
 static void __attribute__((noreturn))
 spawn_child(int sv, int ep, char *const argv[], const sigset_t *mask)
 {
-	union {
-		struct cmsghdr c;
-		char b[CMSG_SPACE(sizeof(int))];
-	} ctl;
 	char byte = 0;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr h = { .msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = ctl.b,
-		.msg_controllen = sizeof(ctl.b) };
-	struct cmsghdr *c;
 	int fd, e;
 
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	nofile_restore();
 	if ((fd = sb_unotify_install()) == -1)
 		goto fail;
-	memset(&ctl, 0, sizeof(ctl));
-	c = CMSG_FIRSTHDR(&h);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	/* sbtrace serves the listener before we go on: no call of the
 	 * command runs unseen, none fails for want of a listener */
-	if (sendmsg(sv, &h, MSG_NOSIGNAL) != 1 || read(sv, &byte, 1) != 1)
+	if (send_fd(sv, &byte, 1, fd) != 1 || read(sv, &byte, 1) != 1)
 		_exit(126);
 	close(fd);
 	close(sv);
@@ -1400,18 +1407,8 @@ fail:
 pid_t
 unotifier_spawn(struct unotifier *u, char *const argv[], const sigset_t *mask)
 {
-	union {
-		struct cmsghdr c;
-		char b[CMSG_SPACE(sizeof(int))];
-	} ctl;
 	char byte;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr h = { .msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = ctl.b,
-		.msg_controllen = sizeof(ctl.b) };
-	struct cmsghdr *c;
-	int sv[2], ep[2], fd = -1, e;
+	int sv[2], ep[2], fd, e;
 	pid_t pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
@@ -1442,9 +1439,10 @@ unotifier_spawn(struct unotifier *u, char *const argv[], const sigset_t *mask)
 	u->root_err_fd = ep[0];
 	/* the child's image is ours until its exec; it reports failing to
 	 * get that far through ep, like a failed exec */
-	if (recvmsg(sv[0], &h, MSG_CMSG_CLOEXEC) == 1 && (c = CMSG_FIRSTHDR(&h)) != NULL &&
-	    c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	if (recv_fd(sv[0], &byte, 1, &fd) != 1 && fd >= 0) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd >= 0 && listener_add(u, fd, pid, pid, u->self_image, 0) == 0) {
 		byte = SB_UNOTIFY_ACK;
 		(void)!write(sv[0], &byte, 1);

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -7,8 +8,8 @@
 #include <unistd.h>
 
 #include "binfmt.h"
+#include "execpath.h"
 #include "command.h"
-#include "spawn.h"
 #include "path.h"
 #include "util.h"
 
@@ -34,28 +35,21 @@ absolute(const char *cwd, const char *p)
 char *
 command_find(const char *cmd, const char *cwd)
 {
-	const char *path = getenv("PATH"), *p, *e;
-	char *cand, *abs;
+	const char *path = getenv("PATH");
+	char cand[PATH_MAX];
 
 	if (cmd[0] == '\0')
 		return NULL;
 	if (strchr(cmd, '/') != NULL)
 		return absolute(cwd, cmd);
-	for (p = path != NULL ? path : SPAWN_DEFAULT_PATH;; p = e + 1) {
-		e = strchrnul(p, ':');
-		/* an empty element is the working directory */
-		if (asprintf(&cand, "%.*s/%s", e > p ? (int)(e - p) : 1, e > p ? p : ".", cmd) ==
-		    -1)
-			return NULL;
-		if (exec_file(cand)) {
-			abs = absolute(cwd, cand);
-			free(cand);
-			return abs;
-		}
-		free(cand);
-		if (*e == '\0')
-			return NULL;
-	}
+	if (path == NULL)
+		path = SB_EXEC_DEFAULT_PATH;
+	/* an empty element is the working directory: absolute() makes the
+	 * bare name cwd's */
+	while (sb_exec_path_next(&path, cmd, strlen(cmd), cand, sizeof(cand)))
+		if (exec_file(cand))
+			return absolute(cwd, cand);
+	return NULL;
 }
 
 /* What of the SB_M_* bits this one file gives an exec, and its "#!"

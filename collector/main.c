@@ -24,6 +24,7 @@
 #include "binfmt.h"
 #include "channel.h"
 #include "command.h"
+#include "execpath.h"
 #include "db.h"
 #include "filter.h"
 #include "json.h"
@@ -300,7 +301,7 @@ is_file(const char *path)
 static int
 self_path(const char *argv0, char *exe)
 {
-	const char *path = getenv("PATH"), *p, *e;
+	const char *path = getenv("PATH");
 	char buf[PATH_MAX];
 	ssize_t n;
 
@@ -310,15 +311,12 @@ self_path(const char *argv0, char *exe)
 	}
 	if (strchr(argv0, '/') != NULL)
 		return realpath(argv0, exe) != NULL ? 0 : -1;
-	for (p = path != NULL ? path : "/usr/local/bin:/bin:/usr/bin";; p = e + 1) {
-		e = strchrnul(p, ':');
-		if ((size_t)snprintf(buf, sizeof(buf), "%.*s%s%s", (int)(e - p), p,
-			e > p ? "/" : "", argv0) < sizeof(buf) &&
-		    is_file(buf) && access(buf, X_OK) == 0)
+	if (path == NULL)
+		path = "/usr/local/bin:/bin:/usr/bin";
+	while (sb_exec_path_next(&path, argv0, strlen(argv0), buf, sizeof(buf)))
+		if (is_file(buf) && access(buf, X_OK) == 0)
 			return realpath(buf, exe) != NULL ? 0 : -1;
-		if (*e == '\0')
-			return -1;
-	}
+	return -1;
 }
 
 /* The library's absolute path, by the order of sbtrace(1) FILES. */

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "execpath.h"
 #include "nofile.h"
 #include "spawn.h"
 
@@ -54,7 +55,7 @@ exec_one(const char *path, char **argv, volatile struct outcome *out)
 static int
 exec_search(char **argv, const char *path, volatile struct outcome *out)
 {
-	const char *file = argv[0], *p, *e;
+	const char *file = argv[0];
 	size_t fl = strlen(file);
 	int seen_eacces = 0;
 	char buf[PATH_MAX];
@@ -63,34 +64,13 @@ exec_search(char **argv, const char *path, volatile struct outcome *out)
 		exec_one(file, argv, out);
 		return errno;
 	}
-	for (p = path;; p = e + 1) {
-		size_t dl;
-
-		e = strchrnul(p, ':');
-		dl = (size_t)(e - p);
-		if (dl + 1 + fl < sizeof(buf)) {
-			memcpy(buf, p, dl);
-			if (dl > 0)
-				buf[dl++] = '/';
-			memcpy(buf + dl, file, fl + 1);
-			exec_one(buf, argv, out);
-			switch (errno) {
-			case EACCES:
-				seen_eacces = 1;
-				break;
-			case ENOENT:
-			case ENOTDIR:
-			case ESTALE:
-			case ENODEV:
-			case ETIMEDOUT:
-				break;
-			default:
-				return errno;
-			}
-		}
-		if (*e == '\0')
-			return seen_eacces ? EACCES : ENOENT;
+	while (sb_exec_path_next(&path, file, fl, buf, sizeof(buf))) {
+		exec_one(buf, argv, out);
+		if (!sb_exec_path_goes_on(errno))
+			return errno;
+		seen_eacces |= errno == EACCES;
 	}
+	return seen_eacces ? EACCES : ENOENT;
 }
 
 pid_t
@@ -101,7 +81,7 @@ spawn_command(char **argv, const sigset_t *mask, int *error, int *sh)
 	pid_t pid;
 
 	if (path == NULL)
-		path = SPAWN_DEFAULT_PATH;
+		path = SB_EXEC_DEFAULT_PATH;
 	pid = vfork();
 	if (pid == -1) {
 		*error = errno;

@@ -18,8 +18,4 @@
  */
 pid_t spawn_command(char **argv, const sigset_t *mask, int *error, int *sh);
 
-/* Where PATH is unset, the directories glibc's execvp searches (and so
- * do we, and command_find for the record). */
-#define SPAWN_DEFAULT_PATH "/bin:/usr/bin"
-
 #endif

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "binfmt.h"
+#include "execpath.h"
 #include "shim.h"
 
 extern char **environ;
@@ -217,50 +218,29 @@ execvpe(const char *file, char *const argv[], char *const envp[])
 	const char *path = getenv("PATH");
 	size_t fl = strlen(file);
 	int eacces = 0;
+	char cand[PATH_MAX];
 	if (path == NULL)
-		path = "/bin:/usr/bin";
+		path = SB_EXEC_DEFAULT_PATH;
 	if (fl > NAME_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	for (const char *p = path;; p++) {
-		const char *z = strchrnul(p, ':');
-		size_t dl = (size_t)(z - p);
-		char cand[PATH_MAX];
-		if (dl + fl + 2 <= sizeof cand) {
-			memcpy(cand, p, dl);
-			if (dl > 0)
-				cand[dl++] = '/';
-			memcpy(cand + dl, file, fl + 1);
-			shim_execve(cand, argv, envp);
-			switch (errno) {
-			case EACCES:
-				eacces = 1;
-				/* fall through */
-			case ENOENT:
-			case ENOTDIR:
-			case ESTALE:
-			case ENODEV:
-			case ETIMEDOUT:
-				break;
-			case ENOEXEC: {
-				size_t n = count(argv);
-				char *sh[n + 3];
-				sh[0] = (char *)"/bin/sh";
-				sh[1] = cand;
-				for (size_t i = 1; i <= n; i++)
-					sh[i + 1] = argv[i];
-				sh[n > 0 ? n + 1 : 2] = NULL;
-				shim_execve("/bin/sh", sh, envp);
-				return -1;
-			}
-			default:
-				return -1;
-			}
+	while (sb_exec_path_next(&path, file, fl, cand, sizeof cand)) {
+		shim_execve(cand, argv, envp);
+		if (errno == ENOEXEC) {
+			size_t n = count(argv);
+			char *sh[n + 3];
+			sh[0] = (char *)"/bin/sh";
+			sh[1] = cand;
+			for (size_t i = 1; i <= n; i++)
+				sh[i + 1] = argv[i];
+			sh[n > 0 ? n + 1 : 2] = NULL;
+			shim_execve("/bin/sh", sh, envp);
+			return -1;
 		}
-		p = z;
-		if (*z == '\0')
-			break;
+		if (!sb_exec_path_goes_on(errno))
+			return -1;
+		eacces |= errno == EACCES;
 	}
 	if (eacces)
 		errno = EACCES;
@@ -352,27 +332,15 @@ posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
 	int e = errno, r = -1;
 	const char *path = getenv("PATH");
 	size_t fl = file ? strlen(file) : 0;
-	if (path == NULL)
-		path = "/bin:/usr/bin";
-	for (const char *p = path; fl > 0 && fl <= NAME_MAX; p++) {
-		const char *z = strchrnul(p, ':');
-		size_t dl = (size_t)(z - p);
-		char cand[PATH_MAX], host[PATH_MAX];
-		if (dl + fl + 2 <= sizeof cand) {
-			memcpy(cand, p, dl);
-			if (dl > 0)
-				cand[dl++] = '/';
-			memcpy(cand + dl, file, fl + 1);
-			if ((shim_map(cand, host, 1) && sh_access(host, X_OK) == 0) ||
-			    (sh_access(cand, X_OK) == 0 && !sh_is_dir(cand))) {
-				r = spawn_planned(pid, cand, fa, attr, argv, envp);
-				break;
-			}
-		}
-		p = z;
-		if (*z == '\0')
+	char cand[PATH_MAX], host[PATH_MAX];
+	if (path == NULL || fl == 0 || fl > NAME_MAX)
+		path = path == NULL && fl > 0 && fl <= NAME_MAX ? SB_EXEC_DEFAULT_PATH : NULL;
+	while (sb_exec_path_next(&path, file, fl, cand, sizeof cand))
+		if ((shim_map(cand, host, 1) && sh_access(host, X_OK) == 0) ||
+		    (sh_access(cand, X_OK) == 0 && !sh_is_dir(cand))) {
+			r = spawn_planned(pid, cand, fa, attr, argv, envp);
 			break;
-	}
+		}
 	if (r < 0) {
 		char *nenv[count(envp) + 2];
 		fill_env(nenv, envp, ENV_STRIP);

@@ -90,7 +90,6 @@ attach_target(pid_t pid, struct attach_target *a, char *why, size_t len)
 	struct buf b = { 0 };
 	struct sb_procstat ps;
 	char path[64];
-	long long tgid;
 
 	memset(a, 0, sizeof(*a));
 	why[0] = '\0';
@@ -103,14 +102,15 @@ attach_target(pid_t pid, struct attach_target *a, char *why, size_t len)
 		return -1;
 	}
 	/* a thread id is a way to name its process */
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (tracee_read_file(path, &b) == 0 && (tgid = status_field(b.p, "Tgid")) > 0)
-		pid = (pid_t)tgid;
+	pid = tracee_tgid(pid, &b);
 	a->pid = pid;
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	if (tracee_read_file(path, &b) == -1 || sb_procstat_parse(b.p, b.len, &ps) == -1) {
+	int rc = tracee_read_file(path, &b);
+	if (rc == -1 || sb_procstat_parse(b.p, b.len, &ps) == -1) {
 		snprintf(why, len, "-p %d: %s: %s", (int)pid, path,
-		    errno == ENOENT ? "no such process" : strerror(errno));
+		    rc == 0		  ? "not in the form the kernel writes"
+			: errno == ENOENT ? "no such process"
+					  : strerror(errno));
 		buf_free(&b);
 		return -1;
 	}

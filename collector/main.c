@@ -1299,7 +1299,8 @@ main(int argc, char **argv)
 		err(1, NULL);
 	begin_run(&c, cmdjson.p, cwd, mc.start_ns);
 	times_mark(T_DB);
-	c.lib = backend != BACKEND_PTRACE ? lib : NULL;
+	/* lib is found (and filled) only for the backends that preload it */
+	c.lib = backend == BACKEND_AUTO || backend == BACKEND_PRELOAD ? lib : NULL;
 	start_model(&c);
 	if ((backend == BACKEND_AUTO && c.ptrace_why[0] != '\0') ||
 	    (backend == BACKEND_PRELOAD && !opt_quiet))

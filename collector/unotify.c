@@ -1253,8 +1253,7 @@ unotify_probe(char *why, size_t len)
 	}
 	if (e == EINVAL) {
 		snprintf(why, len,
-		    "the kernel has no seccomp user notification (Linux 5.8 is needed)"
-		    "preload");
+		    "the kernel has no seccomp user notification (Linux 5.8 is needed)");
 		return -1;
 	}
 	if (e != EFAULT) {

@@ -1061,18 +1061,18 @@ is_setid(const char *path)
  * tracing changes what it can do.  ptraced: it starts under ptrace.
  */
 static void
-hint_command(const char *cmd, const char *exe, int ptraced)
+hint_command(const char *cmd, int setid, int is_static_exe, int ptraced)
 {
-	if (is_setid(exe) && ptraced)
+	if (setid && ptraced)
 		warnx("hint: %s is set-ID (or has file capabilities): under ptrace it runs without "
 		      "its privilege",
 		    cmd);
-	else if (is_setid(exe))
+	else if (setid)
 		warnx("hint: %s is set-ID (or has file capabilities): the dynamic linker ignores "
 		      "LD_PRELOAD for it, so only its exec is recorded (-b ptrace traces it, "
 		      "without its privilege)",
 		    cmd);
-	else if (backend == BACKEND_PRELOAD && is_static(exe))
+	else if (backend == BACKEND_PRELOAD && is_static_exe)
 		warnx("hint: %s is static: LD_PRELOAD cannot enter it, so -b preload records "
 		      "only its exec; -b auto (the default) or -b ptrace traces it",
 		    cmd);
@@ -1268,10 +1268,12 @@ main(int argc, char **argv)
 	/* The command starts first; its records wait in the FIFO while
 	 * the database is set up. */
 	times_mark(T_SPAWN);
+	/* each a look at the file: once */
+	int static_exe = is_static(exe),
+	    ptraced = c.tracer != NULL && (backend == BACKEND_PTRACE || static_exe);
 	if (!opt_quiet)
-		hint_command(argv[cmd], exe,
-		    c.tracer != NULL && (backend == BACKEND_PTRACE || is_static(exe)));
-	if (c.tracer != NULL && (backend == BACKEND_PTRACE || is_static(exe))) {
+		hint_command(argv[cmd], is_setid(exe), static_exe, ptraced);
+	if (ptraced) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 			warn("prctl(PR_SET_CHILD_SUBREAPER)");
 		c.child = ptracer_spawn(c.tracer, argv + cmd, &oldmask);
@@ -1279,7 +1281,7 @@ main(int argc, char **argv)
 			err(1, "starting %s", argv[cmd]);
 		/* its execvp runs a script without "#!" with /bin/sh */
 		c.tracer_root = 1;
-	} else if (c.unotify != NULL && (backend == BACKEND_SECCOMP || is_static(exe))) {
+	} else if (c.unotify != NULL && (backend == BACKEND_SECCOMP || static_exe)) {
 		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
 			warn("prctl(PR_SET_CHILD_SUBREAPER)");
 		c.child = unotifier_spawn(c.unotify, argv + cmd, &oldmask);
@@ -1287,7 +1289,7 @@ main(int argc, char **argv)
 			err(1, "starting %s", argv[cmd]);
 		c.tracer_root = 1;
 	} else {
-		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && is_static(exe))
+		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && static_exe)
 			warnx("warning: %s is static and is not traced: %s", argv[cmd],
 			    c.ptrace_why);
 		c.child = spawn(argv + cmd, &oldmask, &exec_error, &sh);

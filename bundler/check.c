@@ -794,8 +794,9 @@ cmd_check(int argc, char **argv)
 		/* what "the host has" is what the image has, while it is
 		 * in the cache */
 		if (base && strncmp(mf.image_digest, "sha256:", 7) == 0 &&
-		    asprintf(&host, "%s/sha256/%s/rootfs", base, mf.image_digest + 7) > 0 &&
-		    access(host, F_OK) < 0) {
+		    asprintf(&host, "%s/sha256/%s/rootfs", base, mf.image_digest + 7) < 0)
+			host = NULL; /* what asprintf leaves there is undefined */
+		if (host != NULL && access(host, F_OK) < 0) {
 			warnx("warning: %s is not in the cache (%s): missing paths are those this "
 			      "host has",
 			    mf.image, host);

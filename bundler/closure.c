@@ -410,8 +410,12 @@ secret_what(const struct closure *c, const char *path)
 
 	if (strlcpy(buf, path, sizeof buf) >= sizeof buf)
 		return NULL;
-	for (char *s = buf + strlen(buf); what == NULL && s > buf; *s = '\0', s = strrchr(buf, '/'))
+	/* the path, then each directory above it */
+	what = closure_secret(c, buf);
+	for (char *s; what == NULL && (s = strrchr(buf, '/')) != NULL && s > buf;) {
+		*s = '\0';
 		what = closure_secret(c, buf);
+	}
 	return what;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "create.h"
+#include "fdio.h"
 #include "imgcache.h"
 #include "layer.h"
 #include "payload.h"
@@ -101,23 +102,6 @@ remove_stale(int algfd, const char *hex)
 		    tree_remove(algfd, de->d_name) < 0)
 			warn("removing %s", de->d_name);
 	closedir(d);
-}
-
-static int
-write_file(int dirfd, const char *name, const char *text)
-{
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	size_t n = strlen(text);
-
-	if (fd < 0)
-		return -1;
-	if (write(fd, text, n) != (ssize_t)n) {
-		close(fd);
-		if (errno == 0)
-			errno = EIO;
-		return -1;
-	}
-	return close(fd);
 }
 
 /* Unpack every layer of im into tmp (a directory below algfd). */
@@ -267,8 +251,10 @@ imgcache_get(struct imgcache *c, struct oci_image *im, uint64_t max_bytes, uint6
 		}
 		if (unpack(tmpfd, tmp, im, max_bytes, max_entries, dirs, quiet) < 0)
 			goto out;
-		if (write_file(tmpfd, "config.json", im->config) < 0 ||
-		    write_file(tmpfd, "format", IMGCACHE_FORMAT) < 0 || fchmod(tmpfd, 0755) < 0) {
+		if (sb_write_new_file(tmpfd, "config.json", im->config, strlen(im->config)) < 0 ||
+		    sb_write_new_file(tmpfd, "format", IMGCACHE_FORMAT, strlen(IMGCACHE_FORMAT)) <
+			0 ||
+		    fchmod(tmpfd, 0755) < 0) {
 			warn("%s", tmp);
 			goto out;
 		}

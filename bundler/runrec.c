@@ -27,6 +27,7 @@
 #include "words.h"
 #include "errbuf.h"
 #include "layout.h"
+#include "fdio.h"
 #include "runrec.h"
 
 #define RUNREC_FORMAT "sidebundle-check 1\n"
@@ -107,30 +108,6 @@ nomem:
 
 /* --- writing ----------------------------------------------------------- */
 
-static int
-write_file(int dirfd, const char *name, const void *p, size_t n)
-{
-	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	const char *s = p;
-
-	if (fd < 0)
-		return -1;
-	while (n > 0) {
-		ssize_t k = write(fd, s, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		s += k;
-		n -= (size_t)k;
-	}
-	return close(fd);
-}
-
 /* v[0..n) as NUL-terminated strings, one after the other. */
 static int
 write_strs(int dirfd, const char *name, char *const *v, size_t n)
@@ -147,7 +124,7 @@ write_strs(int dirfd, const char *name, char *const *v, size_t n)
 		memcpy(o, v[i], l);
 		o += l;
 	}
-	int rc = write_file(dirfd, name, buf, len);
+	int rc = sb_write_new_file(dirfd, name, buf, len);
 	free(buf);
 	return rc;
 }
@@ -173,9 +150,10 @@ write_rec(int checkfd, size_t idx, const struct runrec *r)
 	char *one[1] = { r->label }, *cwd[1] = { r->cwd };
 	if (write_strs(fd, "label", one, 1) == 0 && write_strs(fd, "argv", r->argv, r->argc) == 0 &&
 	    write_strs(fd, "cwd", cwd, 1) == 0 && write_strs(fd, "env", r->env, r->nenv) == 0 &&
-	    write_file(fd, "outcome", outcome, (size_t)n) == 0 &&
-	    write_file(fd, "stdout", r->o.out.buf, r->o.out.len) == 0 &&
-	    write_file(fd, "stderr", r->o.err.buf, r->o.err.len) == 0 && fchmod(fd, 0755) == 0)
+	    sb_write_new_file(fd, "outcome", outcome, (size_t)n) == 0 &&
+	    sb_write_new_file(fd, "stdout", r->o.out.buf, r->o.out.len) == 0 &&
+	    sb_write_new_file(fd, "stderr", r->o.err.buf, r->o.err.len) == 0 &&
+	    fchmod(fd, 0755) == 0)
 		rc = 0;
 	int e = errno;
 	close(fd);
@@ -194,7 +172,7 @@ runrecs_write(const struct runrecs *r, int bundlefd)
 		warn(SB_LAYOUT_CHECK);
 		return -1;
 	}
-	int rc = write_file(fd, "format", RUNREC_FORMAT, strlen(RUNREC_FORMAT));
+	int rc = sb_write_new_file(fd, "format", RUNREC_FORMAT, strlen(RUNREC_FORMAT));
 	for (size_t i = 0; i < r->n && rc == 0; i++)
 		rc = write_rec(fd, i, &r->v[i]);
 	if (rc == 0)

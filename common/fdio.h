@@ -12,6 +12,10 @@
  * 0, or -1 with errno. */
 int sb_write_all(int fd, const void *p, size_t n);
 
+/* Make name in dirfd (it must not exist; no link is followed), mode
+ * 0644, holding p[0..n): 0, or -1 with errno. */
+int sb_write_new_file(int dirfd, const char *name, const void *p, size_t n);
+
 /* The message fmt makes into err[0..errlen) (when err is not NULL);
  * returns -1, so that `return sb_say(...)` reports and fails at once. */
 __attribute__((format(printf, 3, 4))) int sb_say(char *err, size_t errlen, const char *fmt, ...);

@@ -35,6 +35,10 @@ la_objopen(struct link_map *map, Lmid_t lmid, uintptr_t *cookie)
 	/* The main program has an empty name, the vDSO a bare one. */
 	if (map->l_name != NULL && map->l_name[0] == '/')
 		sb_access(SB_OP_LOAD, SB_M_READ, 0, AT_FDCWD, map->l_name);
+	/* this library's searches and its load, in one write: ld.so checks
+	 * versions and relocates only after the last one, and a failure
+	 * there ends the process with no callback to send what waits */
+	sb_batch_send();
 	/* No symbol binding callbacks: they would slow every call. */
 	return 0;
 }

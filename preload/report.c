@@ -109,9 +109,25 @@ static struct {
 void
 sb_batch_send(void)
 {
-	if (batch.n > 0)
+	int saved = errno;
+
+	if (batch.n == 0)
+		return;
+	/*
+	 * The program's close() and dup2() reach only the preload copy's
+	 * protection, so the audit copy checks its fd as it writes a batch
+	 * (one per library: cheap enough; a dlopen's may have lasted while
+	 * another thread closed or reused it) and opens the FIFO again
+	 * when the fd was closed or reused.
+	 */
+	if (!sb_fd_is_fifo(batch.fd)) {
+		batch.fd = sb_open_fifo(1);
+		__atomic_store_n(&sb_fd, batch.fd, __ATOMIC_RELAXED);
+	}
+	if (batch.fd >= 0)
 		send_record(batch.fd, batch.buf, batch.n);
 	batch.n = 0;
+	errno = saved;
 }
 
 static void
@@ -144,7 +160,7 @@ flush(struct sb_out *o, int last)
 }
 
 /* The audit copy's next record joins a batch under way: same fd, pid
- * and time, checked once for the batch. */
+ * and time; the fd is checked when the batch is written. */
 static int
 join_batch(struct sb_out *o)
 {
@@ -168,13 +184,9 @@ sb_out_begin(struct sb_out *o, int type, int with_tid)
 		if (o->fd >= 0)
 			__atomic_store_n(&sb_fd, o->fd, __ATOMIC_RELAXED);
 	}
-	if (sb.audit && sb.reporting && !sb_fd_is_fifo(o->fd)) {
-		/*
-		 * The program's close() and dup2() reach only the preload
-		 * copy's protection, so the audit copy checks its fd before
-		 * each record (one per library: cheap enough) and opens the
-		 * FIFO again when the fd was closed or reused.
-		 */
+	if (sb.audit && sb.reporting && o->fd < 0) {
+		/* the audit copy opens the FIFO at its first record; whether
+		 * the fd is still ours is checked as each batch is written */
 		o->fd = sb_open_fifo(1);
 		__atomic_store_n(&sb_fd, o->fd, __ATOMIC_RELAXED);
 	}

@@ -30,14 +30,7 @@ SB_HIDDEN char sb_env_ptracer[64];
 __attribute__((constructor)) static void
 capture(void)
 {
-	const char *v = getenv(SB_ENV_PTRACER);
-	size_t nl = sizeof(SB_ENV_PTRACER) - 1, vl;
-
-	if (v == NULL || (vl = sb_strlen(v)) == 0 || nl + vl + 2 > sizeof(sb_env_ptracer))
-		return;
-	memcpy(sb_env_ptracer, SB_ENV_PTRACER, nl);
-	sb_env_ptracer[nl] = '=';
-	memcpy(sb_env_ptracer + nl + 1, v, vl + 1);
+	(void)sb_capture_env(sb_env_ptracer, sizeof(sb_env_ptracer), SB_ENV_PTRACER, 1);
 }
 
 static long

@@ -25,14 +25,13 @@
 SB_HIDDEN struct sb_state sb;
 SB_HIDDEN int sb_fd = -1;
 
-/* Keep "NAME=value" from the environment in a static buffer. */
-static int
-capture_env(char *dst, size_t size, const char *name)
+int
+sb_capture_env(char *dst, size_t size, const char *name, int nonempty)
 {
 	const char *v = getenv(name);
 	size_t nl = sb_strlen(name), vl;
 
-	if (v == NULL || (vl = sb_strlen(v)) + nl + 2 > size)
+	if (v == NULL || (vl = sb_strlen(v)) + nl + 2 > size || (nonempty && vl == 0))
 		return 0;
 	memcpy(dst, name, nl);
 	dst[nl] = '=';
@@ -229,9 +228,9 @@ init_once(void)
 	if (rnd != NULL)
 		memcpy(&sb.image, rnd, sizeof(sb.image));
 	sb.pid = (pid_t)syscall(SYS_getpid);
-	if (!capture_env(sb.env_fifo, sizeof(sb.env_fifo), SB_ENV_FIFO))
+	if (!sb_capture_env(sb.env_fifo, sizeof(sb.env_fifo), SB_ENV_FIFO, 0))
 		return;
-	capture_env(sb.env_alive, sizeof(sb.env_alive), SB_ENV_ALIVE);
+	sb_capture_env(sb.env_alive, sizeof(sb.env_alive), SB_ENV_ALIVE, 0);
 #ifdef SB_FREESTANDING
 	/* libsbtrace-audit.so is only ever loaded through LD_AUDIT */
 	sb.audit = 1;
@@ -239,8 +238,6 @@ init_once(void)
 	find_self();
 	find_audit_lib();
 	sb.audit = in_audit_namespace();
-#endif
-#ifndef SB_FREESTANDING
 	int fd = sb.audit ? -1 : adopt_audit_fd();
 	if (fd >= 0)
 		goto report; /* the audit copy found the collector alive */

@@ -59,6 +59,9 @@ SB_HIDDEN extern struct sb_state sb;
 
 /* Make sure the library is set up; cheap after the first call. */
 SB_HIDDEN void sb_ensure_init(void);
+/* "NAME=value" of the environment into dst[0..size): 1, or 0 (and dst
+ * untouched) when it is unset, does not fit, or with nonempty is "". */
+SB_HIDDEN int sb_capture_env(char *dst, size_t size, const char *name, int nonempty);
 /* Open the FIFO (moved to a high fd when high is set); -1 on failure. */
 SB_HIDDEN int sb_open_fifo(int high);
 SB_HIDDEN int sb_collector_alive(void);

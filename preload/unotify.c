@@ -36,14 +36,7 @@ SB_HIDDEN char sb_env_unotify[sizeof(SB_ENV_UNOTIFY) + sizeof(((struct sockaddr_
 __attribute__((constructor)) static void
 capture(void)
 {
-	const char *v = getenv(SB_ENV_UNOTIFY);
-	size_t nl = sizeof(SB_ENV_UNOTIFY) - 1, vl;
-
-	if (v == NULL || (vl = sb_strlen(v)) == 0 || nl + vl + 2 > sizeof(sb_env_unotify))
-		return;
-	memcpy(sb_env_unotify, SB_ENV_UNOTIFY, nl);
-	sb_env_unotify[nl] = '=';
-	memcpy(sb_env_unotify + nl + 1, v, vl + 1);
+	(void)sb_capture_env(sb_env_unotify, sizeof(sb_env_unotify), SB_ENV_UNOTIFY, 1);
 }
 
 /* The collector's address: a path, or "@name" in the abstract

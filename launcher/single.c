@@ -338,9 +338,7 @@ extract_as(struct self *s, int dfd, const char *name, const char *prefix, const 
 		goto out;
 	}
 	marker_text(s, mark, sizeof mark);
-	int mfd =
-	    openat(tfd, SB_PACK_MARKER, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (mfd < 0 || write(mfd, mark, strlen(mark)) != (ssize_t)strlen(mark) || close(mfd) < 0 ||
+	if (sb_write_new_file(tfd, SB_PACK_MARKER, mark, strlen(mark)) < 0 ||
 	    fchmod(tfd, 0755) < 0) {
 		sb_say(errbuf, sizeof errbuf, "%s: %s", SB_PACK_MARKER, strerror(errno));
 		goto out;

@@ -415,16 +415,6 @@ set_child_env(const char *lib, const struct channel *ch)
 		err(1, "setenv");
 }
 
-/* Orphaned descendants (daemons) become our children, so the linger
- * policy can see them before they have reported anything. */
-static pid_t
-spawn(char **argv, const sigset_t *mask, int *error, int *sh)
-{
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
-		warn("prctl(PR_SET_CHILD_SUBREAPER)");
-	return spawn_command(argv, mask, error, sh);
-}
-
 struct collector {
 	struct ptracer *tracer;	   /* NULL: no ptrace in this run */
 	struct unotifier *unotify; /* NULL: no seccomp backend in this run */
@@ -1273,17 +1263,18 @@ main(int argc, char **argv)
 	    ptraced = c.tracer != NULL && (backend == BACKEND_PTRACE || static_exe);
 	if (!opt_quiet)
 		hint_command(argv[cmd], is_setid(exe), static_exe, ptraced);
+	/* Orphaned descendants (daemons) become our children, so the
+	 * linger policy and the tracers see them before they have reported
+	 * anything. */
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
+		warn("prctl(PR_SET_CHILD_SUBREAPER)");
 	if (ptraced) {
-		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
-			warn("prctl(PR_SET_CHILD_SUBREAPER)");
 		c.child = ptracer_spawn(c.tracer, argv + cmd, &oldmask);
 		if (c.child == -1)
 			err(1, "starting %s", argv[cmd]);
 		/* its execvp runs a script without "#!" with /bin/sh */
 		c.tracer_root = 1;
 	} else if (c.unotify != NULL && (backend == BACKEND_SECCOMP || static_exe)) {
-		if (prctl(PR_SET_CHILD_SUBREAPER, 1) == -1)
-			warn("prctl(PR_SET_CHILD_SUBREAPER)");
 		c.child = unotifier_spawn(c.unotify, argv + cmd, &oldmask);
 		if (c.child == -1)
 			err(1, "starting %s", argv[cmd]);
@@ -1292,7 +1283,7 @@ main(int argc, char **argv)
 		if (backend == BACKEND_AUTO && c.ptrace_why[0] != '\0' && static_exe)
 			warnx("warning: %s is static and is not traced: %s", argv[cmd],
 			    c.ptrace_why);
-		c.child = spawn(argv + cmd, &oldmask, &exec_error, &sh);
+		c.child = spawn_command(argv + cmd, &oldmask, &exec_error, &sh);
 	}
 	/* the command's exec rows: what it runs, as the kernel resolves it */
 	if (found != NULL && c.child != -1 &&

@@ -3,18 +3,8 @@
 #include <string.h>
 
 #include "own.h"
+#include "util.h"
 #include "wire.h"
-
-static int
-dup_len(char **dst, size_t *len, const char *s, size_t n)
-{
-	if ((*dst = malloc(n + 1)) == NULL)
-		return -1;
-	memcpy(*dst, s, n);
-	(*dst)[n] = '\0';
-	*len = n;
-	return 0;
-}
 
 int
 own_init(struct own *o, const char *lib, const char *dir)
@@ -22,11 +12,12 @@ own_init(struct own *o, const char *lib, const char *dir)
 	const char *slash;
 
 	memset(o, 0, sizeof(*o));
-	if (dir != NULL && dir[0] != '\0' && dup_len(&o->dir, &o->dir_len, dir, strlen(dir)) == -1)
+	if (dir != NULL && dir[0] != '\0' &&
+	    (o->dir = mem_dup(dir, o->dir_len = strlen(dir))) == NULL)
 		goto nomem;
 	if (lib == NULL || lib[0] == '\0')
 		return 0;
-	if (dup_len(&o->lib, &o->lib_len, lib, strlen(lib)) == -1)
+	if ((o->lib = mem_dup(lib, o->lib_len = strlen(lib))) == NULL)
 		goto nomem;
 	/* main.c's LD_AUDIT: the lean module beside the library; when it
 	 * is missing the library itself is the audit module, and no load

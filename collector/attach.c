@@ -20,12 +20,12 @@
 
 #include "attach.h"
 #include "json.h"
+#include "permit.h"
 #include "procstat.h"
 #include "tracee.h"
 
 /* Passes over /proc/PID/task until one finds no new thread. */
 #define THREAD_PASSES 32
-#define CAP_SYS_PTRACE_BIT 19
 
 /* The number after "name:" in /proc/PID/status text s; -1 if absent. */
 static long long
@@ -41,15 +41,6 @@ status_field(const char *s, const char *name)
 			l++;
 	}
 	return -1;
-}
-
-/* The first field of a line of hex ("CapEff:\t000001ffffffffff"). */
-static unsigned long long
-status_hex(const char *s, const char *name)
-{
-	const char *l = strstr(s, name);
-
-	return l != NULL ? strtoull(l + strlen(name), NULL, 16) : 0;
 }
 
 static char *
@@ -144,19 +135,6 @@ attach_target_free(struct attach_target *a)
 	a->exe = a->cwd = NULL;
 }
 
-/* kernel.yama.ptrace_scope, or -1 without Yama. */
-static int
-yama_scope(void)
-{
-	struct buf b = { 0 };
-	int scope = -1;
-
-	if (tracee_read_file("/proc/sys/kernel/yama/ptrace_scope", &b) == 0)
-		scope = atoi(b.p);
-	buf_free(&b);
-	return scope;
-}
-
 /*
  * PTRACE_SEIZE of pid failed with EPERM: say why, most certain cause
  * first, and what to do, into why.
@@ -164,18 +142,16 @@ yama_scope(void)
 static void
 explain_eperm(pid_t pid, char *why, size_t len)
 {
-	struct buf st = { 0 }, self = { 0 };
+	struct buf st = { 0 };
 	char path[64], probe[512], *exe;
 	long long tracer, uid;
-	int cap, scope = yama_scope();
+	int cap = permit_cap_ptrace(), scope = permit_yama_scope();
 
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	if (tracee_read_file(path, &st) == -1 ||
-	    tracee_read_file("/proc/self/status", &self) == -1) {
+	if (tracee_read_file(path, &st) == -1) {
 		snprintf(why, len, "-p %d: ptrace not permitted (%s)", (int)pid, strerror(EPERM));
 		goto out;
 	}
-	cap = (status_hex(self.p, "CapEff:") >> CAP_SYS_PTRACE_BIT) & 1;
 	tracer = status_field(st.p, "TracerPid");
 	uid = status_field(st.p, "Uid");
 	exe = link_of(pid, "exe");
@@ -189,8 +165,7 @@ explain_eperm(pid_t pid, char *why, size_t len)
 		free(texe);
 	} else if (exe == NULL && errno == ENOENT) {
 		snprintf(why, len, "-p %d: ptrace not permitted: it is a kernel thread", (int)pid);
-	} else if (status_field(self.p, "Seccomp") > 0 &&
-	    ptrace_probe(probe, sizeof(probe)) == -1) {
+	} else if (permit_seccomp_mode() > 0 && ptrace_probe(probe, sizeof(probe)) == -1) {
 		/* not even a child of ours can be traced: the filter */
 		snprintf(why, len,
 		    "-p %d: ptrace not permitted: a seccomp filter on sbtrace denies it; run "
@@ -229,7 +204,6 @@ explain_eperm(pid_t pid, char *why, size_t len)
 	free(exe);
 out:
 	buf_free(&st);
-	buf_free(&self);
 }
 
 /* Is tid traced by us already (the kernel seized it for us, as a

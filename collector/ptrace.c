@@ -21,9 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <linux/capability.h>
 #include <linux/ptrace.h>
 
+#include "permit.h"
 #include "ptrace.h"
 #include "syscalls.h"
 #include "tracee.h"
@@ -420,39 +420,6 @@ ptracer_event(struct ptracer *t, pid_t pid, int status)
 
 /* --- starting ------------------------------------------------------- */
 
-/*
- * Our seccomp mode: 0 none, 2 a filter, -1 not known.  prctl answers
- * without /proc; the Seccomp: line of /proc/self/status when a filter
- * denies the prctl itself.
- */
-static int
-read_seccomp_mode(void)
-{
-	struct buf b = { 0 };
-	char *s;
-	int mode = prctl(PR_GET_SECCOMP, 0, 0, 0, 0);
-
-	if (mode >= 0)
-		return mode;
-	if (tracee_read_file("/proc/self/status", &b) == 0 &&
-	    (s = strstr(b.p, "\nSeccomp:")) != NULL)
-		mode = atoi(s + 9);
-	buf_free(&b);
-	return mode;
-}
-
-/* Is CAP_SYS_PTRACE in our effective set?  capget needs no /proc. */
-static int
-have_cap_sys_ptrace(void)
-{
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2];
-
-	if (syscall(SYS_capget, &h, d) == -1)
-		return 0;
-	return (d[CAP_SYS_PTRACE / 32].effective >> (CAP_SYS_PTRACE % 32)) & 1;
-}
-
 int
 ptrace_proc_check(char *why, size_t len)
 {
@@ -489,30 +456,20 @@ ptrace_proc_check(char *why, size_t len)
 int
 ptrace_probe_quick(char *why, size_t len)
 {
-	char buf[16];
-	int fd, scope = 0;
-	ssize_t n;
+	int scope;
 
-	if (read_seccomp_mode() != 0)
+	if (permit_seccomp_mode() != 0)
 		return ptrace_probe(why, len);
-	if ((fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC)) >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n <= 0)
-			return ptrace_probe(why, len);
-		buf[n] = '\0';
-		scope = atoi(buf);
-	}
-	return scope == 0 || scope == 1 ? 0 : ptrace_probe(why, len);
+	/* no Yama is scope 0; one that cannot be read is asked by the probe */
+	scope = permit_yama_scope();
+	return scope == -1 || scope == 0 || scope == 1 ? 0 : ptrace_probe(why, len);
 }
 
 int
 ptrace_probe(char *why, size_t len)
 {
 	pid_t pid;
-	int status, e = 0, scope = -1, fd, mode;
-	char buf[64] = "";
-	ssize_t n;
+	int status, e = 0, scope, mode;
 
 	if ((pid = fork()) == -1)
 		return snprintf(why, len, "fork: %s", strerror(errno)), -1;
@@ -527,14 +484,8 @@ ptrace_probe(char *why, size_t len)
 		;
 	if (e == 0)
 		return 0;
-	if ((fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC)) >= 0) {
-		if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
-			buf[n] = '\0';
-			scope = atoi(buf);
-		}
-		close(fd);
-	}
-	if ((mode = read_seccomp_mode()) > 0)
+	scope = permit_yama_scope();
+	if ((mode = permit_seccomp_mode()) > 0)
 		snprintf(why, len,
 		    "a seccomp filter denies ptrace (%s); run "
 		    "without that filter (a container: --security-opt "
@@ -546,13 +497,13 @@ ptrace_probe(char *why, size_t len)
 		    "kernel.yama.ptrace_scope is 3 (no ptrace "
 		    "until reboot); reboot with a lower scope or use -b "
 		    "preload");
-	else if (scope == 2 && !have_cap_sys_ptrace())
+	else if (scope == 2 && !permit_cap_ptrace())
 		snprintf(why, len,
 		    "kernel.yama.ptrace_scope is 2 and sbtrace "
 		    "lacks CAP_SYS_PTRACE; set kernel.yama.ptrace_scope=1, "
 		    "grant CAP_SYS_PTRACE (setcap cap_sys_ptrace+ep) or "
 		    "use -b preload");
-	else if (have_cap_sys_ptrace())
+	else if (permit_cap_ptrace())
 		/* a capability is no answer to a refusal that ignores it */
 		snprintf(why, len,
 		    "PTRACE_SEIZE: %s although sbtrace has CAP_SYS_PTRACE: %s denies it; "

@@ -33,6 +33,7 @@
 #include <linux/seccomp.h>
 
 #include "nofile.h"
+#include "permit.h"
 #include "tracee.h"
 #include "unotify.h"
 #include "unotify_filter.h"
@@ -1228,9 +1229,7 @@ unotify_probe(char *why, size_t len)
 {
 	const unsigned nl = SB_SECCOMP_FILTER_FLAG_NEW_LISTENER;
 	struct utsname un;
-	int maj = 0, min = 0, e, fd, scope = 0;
-	char buf[16];
-	ssize_t n;
+	int maj = 0, min = 0, e, scope;
 
 	/* the flags are checked before the filter is read: EFAULT says
 	 * they are known, and nothing is installed */
@@ -1265,14 +1264,7 @@ unotify_probe(char *why, size_t len)
 	}
 	/* the paths are read from the tracees' memory, which Yama's
 	 * scopes 2 and 3 guard as they guard ptrace */
-	if ((fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC)) >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		close(fd);
-		if (n > 0) {
-			buf[n] = '\0';
-			scope = atoi(buf);
-		}
-	}
+	scope = permit_yama_scope();
 	if (scope >= 2 && getuid() != 0) {
 		snprintf(why, len,
 		    "kernel.yama.ptrace_scope is %d: the paths of the traced processes cannot be "

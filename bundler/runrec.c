@@ -185,51 +185,6 @@ runrecs_write(const struct runrecs *r, int bundlefd)
 
 /* --- reading ----------------------------------------------------------- */
 
-/* All of dirfd/name, at most max bytes (EFBIG beyond), NUL added. */
-static char *
-read_file(int dirfd, const char *name, size_t max, size_t *len)
-{
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	char *buf = NULL;
-
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	if ((uint64_t)st.st_size > max) {
-		errno = EFBIG;
-		goto fail;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
-		goto fail;
-	size_t n = 0;
-	while (n < (size_t)st.st_size) {
-		ssize_t k = read(fd, buf + n, (size_t)st.st_size - n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			goto fail;
-		if (k == 0)
-			break;
-		n += (size_t)k;
-	}
-	buf[n] = '\0';
-	*len = n;
-	close(fd);
-	return buf;
-fail:;
-	int e = errno;
-	free(buf);
-	close(fd);
-	errno = e;
-	return NULL;
-}
-
 int
 runrec_parse_strs(const char *buf, size_t len, char ***v, size_t *n)
 {
@@ -256,7 +211,7 @@ static int
 read_strs(int dirfd, const char *name, char ***v, size_t *n)
 {
 	size_t len;
-	char *buf = read_file(dirfd, name, STRINGS_MAX, &len);
+	char *buf = sb_read_file_at(dirfd, name, STRINGS_MAX, &len);
 
 	if (buf == NULL)
 		return -1;
@@ -348,7 +303,7 @@ static int
 read_outcome(int dirfd, struct outcome *o)
 {
 	size_t len;
-	char *buf = read_file(dirfd, "outcome", OUTCOME_MAX, &len);
+	char *buf = sb_read_file_at(dirfd, "outcome", OUTCOME_MAX, &len);
 
 	if (buf == NULL)
 		return -1;
@@ -363,7 +318,7 @@ static int
 read_output(int dirfd, const char *name, struct capture *c)
 {
 	size_t len;
-	char *buf = read_file(dirfd, name, CAPTURE_MAX, &len);
+	char *buf = sb_read_file_at(dirfd, name, CAPTURE_MAX, &len);
 
 	if (buf == NULL)
 		return -1;
@@ -418,7 +373,8 @@ runrecs_read(struct runrecs *r, int bundlefd, char *err, size_t errlen)
 		errbuf_set(err, errlen, SB_LAYOUT_CHECK, "%s", strerror(errno));
 		return -1;
 	}
-	if ((fmt = read_file(fd, "format", 64, &len)) == NULL || strcmp(fmt, RUNREC_FORMAT) != 0) {
+	if ((fmt = sb_read_file_at(fd, "format", 64, &len)) == NULL ||
+	    strcmp(fmt, RUNREC_FORMAT) != 0) {
 		errbuf_set(err, errlen, SB_LAYOUT_CHECK "/format", "%s",
 		    fmt ? "not \"sidebundle-check 1\"" : strerror(errno));
 		free(fmt);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdio.h"
 #include "layout.h"
 #include "manifest.h"
 #include "why.h"
@@ -143,48 +144,24 @@ fail:
 int
 why_read(struct why *w, int bundlefd, char *err, size_t errlen)
 {
-	int fd = openat(bundlefd, SB_LAYOUT_WHY, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	char *buf = NULL;
-	size_t n = 0;
-	int e;
+	size_t n;
+	char *buf, perr[256];
+	int rc, e;
 
 	memset(w, 0, sizeof *w);
-	if (fd < 0 || fstat(fd, &st) < 0)
-		goto sys;
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > WHY_MAX) {
-		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
-		goto sys;
+	if ((buf = sb_read_file_at(bundlefd, SB_LAYOUT_WHY, WHY_MAX, &n)) == NULL) {
+		e = errno;
+		snprintf(err, errlen, "%s: %s", SB_LAYOUT_WHY, strerror(e));
+		errno = e;
+		return -1;
 	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
-		goto sys;
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			goto sys;
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	char perr[256];
-	int rc = why_parse(w, buf, n, perr, sizeof perr);
+	rc = why_parse(w, buf, n, perr, sizeof perr);
 	e = errno;
 	free(buf);
 	if (rc < 0)
 		snprintf(err, errlen, "%s: %s", SB_LAYOUT_WHY, perr);
 	errno = e;
 	return rc;
-sys:
-	e = errno;
-	snprintf(err, errlen, "%s: %s", SB_LAYOUT_WHY, strerror(e));
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	errno = e;
-	return -1;
 }
 
 const char *

@@ -16,6 +16,11 @@ int sb_write_all(int fd, const void *p, size_t n);
  * 0644, holding p[0..n): 0, or -1 with errno. */
 int sb_write_new_file(int dirfd, const char *name, const void *p, size_t n);
 
+/* All of dirfd/name, a regular file (EINVAL otherwise; no link is
+ * followed) of at most max bytes (EFBIG beyond), NUL added: malloc'd,
+ * its length in *len; NULL with errno. */
+char *sb_read_file_at(int dirfd, const char *name, size_t max, size_t *len);
+
 /* The message fmt makes into err[0..errlen) (when err is not NULL);
  * returns -1, so that `return sb_say(...)` reports and fails at once. */
 __attribute__((format(printf, 3, 4))) int sb_say(char *err, size_t errlen, const char *fmt, ...);

@@ -141,11 +141,9 @@ imgsrc_open_archive(struct imgsrc *s, const char *file, char *err, size_t errlen
 		struct src_member *m = memset(&v[s->nm++], 0, sizeof *v);
 		m->name = c;
 		m->count = 1;
-		m->size = (uint64_t)archive_entry_size(e);
 		const char *hl = archive_entry_hardlink(e);
 		const char *sl = archive_entry_symlink(e);
 		if (hl != NULL) {
-			m->hardlink = 1;
 			m->link = clean_name("/", hl);
 		} else if (sl != NULL && archive_entry_filetype(e) == AE_IFLNK) {
 			/* relative to the member's own directory */

@@ -23,12 +23,11 @@
 struct archive;
 
 struct src_member {
-	char *name;   /* cleaned: no "./", no leading or doubled '/' */
-	char *link;   /* a link's target, cleaned; else NULL */
-	int hardlink; /* link is a hard link (relative to the archive) */
+	char *name; /* cleaned: no "./", no leading or doubled '/' */
+	char *link; /* a link's target, cleaned (a hard link's relative to the
+		     * archive); else NULL */
 	int regular;
 	int count; /* members with this name */
-	uint64_t size;
 };
 
 struct imgsrc {

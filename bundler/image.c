@@ -132,18 +132,6 @@ read_config(struct image *im, const char *config)
 	return im->workdir == NULL ? -1 : 0;
 }
 
-/* The value of variable name in env ("K=V" strings), or NULL. */
-static const char *
-env_get(char **env, size_t n, const char *name)
-{
-	size_t l = strlen(name);
-
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(env[i], name, l) == 0 && env[i][l] == '=')
-			return env[i] + l + 1;
-	return NULL;
-}
-
 /* A file of the image (resolved inside its root), at most max bytes. */
 static char *
 slurp_root(const struct root *r, const char *path, size_t max)
@@ -268,11 +256,11 @@ trace_env(struct image *im, const char *home)
 	for (size_t i = 0; i < im->nenv; i++)
 		if (words_push(&im->trace_env, &im->ntrace_env, im->env[i]) < 0)
 			return -1;
-	if (env_get(im->env, im->nenv, "PATH") == NULL &&
+	if (words_env_get(im->env, im->nenv, "PATH", NULL) == NULL &&
 	    words_push(&im->trace_env, &im->ntrace_env, "PATH=" DEFAULT_PATH) < 0)
 		return -1;
 	snprintf(buf, sizeof buf, "HOME=%s", home);
-	if (env_get(im->env, im->nenv, "HOME") == NULL &&
+	if (words_env_get(im->env, im->nenv, "HOME", NULL) == NULL &&
 	    words_push(&im->trace_env, &im->ntrace_env, buf) < 0)
 		return -1;
 	if (im->trace_env == NULL && (im->trace_env = calloc(1, sizeof(char *))) == NULL)
@@ -363,7 +351,7 @@ image_free(struct image *im)
 static char *
 path_lookup(const struct image *im, const struct root *r, const char *name)
 {
-	const char *path = env_get(im->trace_env, im->ntrace_env, "PATH");
+	const char *path = words_env_get(im->trace_env, im->ntrace_env, "PATH", NULL);
 	char *dup = strdup(path ? path : DEFAULT_PATH), *s = dup, *d;
 
 	while (dup != NULL && (d = strsep(&s, ":")) != NULL) {

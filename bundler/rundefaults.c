@@ -11,21 +11,7 @@
 #include "layout.h"
 #include "rundefaults.h"
 #include "runopts.h"
-
-/* The value of name in env, or NULL; *at gets its index. */
-static const char *
-env_get(char *const *env, size_t nenv, const char *name, size_t *at)
-{
-	size_t nl = strlen(name);
-
-	for (size_t i = 0; i < nenv; i++)
-		if (strncmp(env[i], name, nl) == 0 && env[i][nl] == '=') {
-			if (at)
-				*at = i;
-			return env[i] + nl + 1;
-		}
-	return NULL;
-}
+#include "words.h"
 
 /* Set name=value in the list, in place of the one there or last. */
 static void
@@ -36,7 +22,7 @@ env_put(char ***env, size_t *nenv, const char *name, const char *value)
 
 	if (asprintf(&kv, "%s=%s", name, value) < 0)
 		err(1, NULL);
-	if (env_get(*env, *nenv, name, &at) != NULL) {
+	if (words_env_get(*env, *nenv, name, &at) != NULL) {
 		free((*env)[at]);
 		(*env)[at] = kv;
 		return;
@@ -107,7 +93,7 @@ rundefault_add(char ***env, size_t *nenv, int ch, const char *arg)
 		    opt, arg);
 		return -1;
 	}
-	const char *old = env_get(*env, *nenv, name, NULL);
+	const char *old = words_env_get(*env, *nenv, name, NULL);
 	char *v;
 	if (old != NULL && *old != '\0') {
 		if (asprintf(&v, "%s,%s", old, arg) < 0)
@@ -129,7 +115,7 @@ static const char *
 lookup(void *ctx, const char *name)
 {
 	const struct envlist *e = ctx;
-	return env_get(e->v, e->n, name, NULL);
+	return words_env_get(e->v, e->n, name, NULL);
 }
 
 int
@@ -138,14 +124,15 @@ rundefault_check(const char *mode, char *const *env, size_t nenv)
 	struct envlist e = { env, nenv };
 	const char *name, *why, *v;
 
-	if ((v = env_get(env, nenv, SB_ENV_BIND, NULL)) != NULL && check_list(SB_ENV_BIND, v) < 0)
+	if ((v = words_env_get(env, nenv, SB_ENV_BIND, NULL)) != NULL &&
+	    check_list(SB_ENV_BIND, v) < 0)
 		return -1;
-	if ((v = env_get(env, nenv, SB_ENV_RO_BIND, NULL)) != NULL &&
+	if ((v = words_env_get(env, nenv, SB_ENV_RO_BIND, NULL)) != NULL &&
 	    check_list(SB_ENV_RO_BIND, v) < 0)
 		return -1;
 	if ((why = sb_runopt_refusal(mode, lookup, &e, &name)) != NULL) {
 		warnx("create: --run-mode %s with %s=%s: %s", mode, name,
-		    env_get(env, nenv, name, NULL), why);
+		    words_env_get(env, nenv, name, NULL), why);
 		return -1;
 	}
 	return 0;

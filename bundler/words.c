@@ -116,3 +116,17 @@ words_push(char ***v, size_t *n, const char *s)
 	p[++*n] = NULL;
 	return 0;
 }
+
+const char *
+words_env_get(char *const *env, size_t nenv, const char *name, size_t *at)
+{
+	size_t nl = strlen(name);
+
+	for (size_t i = 0; i < nenv; i++)
+		if (strncmp(env[i], name, nl) == 0 && env[i][nl] == '=') {
+			if (at)
+				*at = i;
+			return env[i] + nl + 1;
+		}
+	return NULL;
+}

@@ -3,17 +3,10 @@
 #include "json.h"
 #include "textesc.h"
 
-/* sb_escape_json's put: the buffer's own append. */
-static int
-put_buf(void *ctx, const void *p, size_t n)
-{
-	return buf_add(ctx, p, n) == -1 ? -1 : 0;
-}
-
 static int
 add_str(struct buf *b, const char *s, size_t n, int text)
 {
-	return sb_escape_json(s, n, text, put_buf, b) == 0 ? 0 : -1;
+	return sb_escape_json(s, n, text, buf_put, b) == 0 ? 0 : -1;
 }
 
 int

@@ -84,16 +84,10 @@ out:
 	return rc;
 }
 
-static int
-put_buf(void *ctx, const void *p, size_t n)
-{
-	return buf_add(ctx, p, n);
-}
-
 int
 textenc_add_human(struct buf *b, const char *s, size_t n)
 {
-	return sb_escape_human(s, n, put_buf, b);
+	return sb_escape_human(s, n, buf_put, b);
 }
 
 /* Does s[0..n) need no quoting in any shell? */

@@ -41,6 +41,12 @@ buf_add(struct buf *b, const void *p, size_t n)
 	return 0;
 }
 
+int
+buf_put(void *ctx, const void *p, size_t n)
+{
+	return buf_add(ctx, p, n);
+}
+
 void
 buf_clear(struct buf *b)
 {

@@ -25,6 +25,8 @@ struct buf {
 int buf_reserve(struct buf *b, size_t n);
 /* Append n bytes; -1 with errno on failure. */
 int buf_add(struct buf *b, const void *p, size_t n);
+/* buf_add as the put of common/textesc.h's escapers (ctx a struct buf). */
+int buf_put(void *ctx, const void *p, size_t n);
 /* Forget the contents but keep the memory. */
 void buf_clear(struct buf *b);
 void buf_free(struct buf *b);

@@ -14,7 +14,9 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "report.h"
+#include "textenc.h"
 
 /* Rows per list of the text report, and most used paths, by default. */
 #define REPORT_LIMIT 20
@@ -202,6 +204,30 @@ parse_options(int argc, char **argv, struct ropts *o, int64_t *run)
 	if (!width_given)
 		o->width = o->format == F_TEXT ? terminal_width() : 0;
 	return optind;
+}
+
+int
+report_argv_json(struct buf *b, const struct rargv *a, int *valid)
+{
+	*valid = 1;
+	if (buf_add(b, "[", 1) == -1)
+		return -1;
+	for (size_t i = 0; i < a->n; i++) {
+		if ((i > 0 && buf_add(b, ",", 1) == -1) ||
+		    json_add_text(b, a->v[i].p, a->v[i].n) == -1)
+			return -1;
+		*valid &= sb_utf8_valid(a->v[i].p, a->v[i].n);
+	}
+	return buf_add(b, "]", 1);
+}
+
+int
+report_argv_hex(struct buf *b, const struct rargv *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		if (textenc_add_hex(b, a->v[i].p, a->v[i].n) == -1 || buf_add(b, "00", 2) == -1)
+			return -1;
+	return 0;
 }
 
 const char *

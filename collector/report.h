@@ -149,6 +149,14 @@ const char *report_signame(int sig, char *buf, size_t len);
 /* Write b to f and empty it. */
 void report_flush(FILE *f, struct buf *b);
 
+/* The JSON and CSV forms of an argument vector: a JSON array of its
+ * strings (U+FFFD for bytes that are not UTF-8), *valid telling whether
+ * every element is UTF-8; and, for when one is not, the _hex form: each
+ * element's bytes and a NUL (as /proc/PID/cmdline holds them) in
+ * hexadecimal.  Both append to b; -1 on allocation failure. */
+int report_argv_json(struct buf *b, const struct rargv *a, int *valid);
+int report_argv_hex(struct buf *b, const struct rargv *a);
+
 /* sbtrace report ARGS: argv[0] is "report". */
 int report_main(int argc, char **argv);
 

@@ -92,25 +92,15 @@ static void
 set_argv(struct row *r, const struct rargv *a)
 {
 	struct buf j = { 0 };
-	int valid = 1;
+	int valid;
 
 	buf_clear(&r->f[C_ARGV]);
 	buf_clear(&r->f[C_ARGV_HEX]);
-	if (buf_add(&j, "[", 1) == -1)
-		r->failed = 1;
-	for (size_t i = 0; i < a->n; i++) {
-		if ((i > 0 && buf_add(&j, ",", 1) == -1) ||
-		    json_add_text(&j, a->v[i].p, a->v[i].n) == -1)
-			r->failed = 1;
-		valid &= sb_utf8_valid(a->v[i].p, a->v[i].n);
-	}
-	if (buf_add(&j, "]", 1) == -1 || textenc_add_csv(&r->f[C_ARGV], j.p, j.len) == -1)
+	if (report_argv_json(&j, a, &valid) == -1 ||
+	    textenc_add_csv(&r->f[C_ARGV], j.p, j.len) == -1 ||
+	    (!valid && report_argv_hex(&r->f[C_ARGV_HEX], a) == -1))
 		r->failed = 1;
 	buf_free(&j);
-	for (size_t i = 0; !valid && i < a->n; i++)
-		if (textenc_add_hex(&r->f[C_ARGV_HEX], a->v[i].p, a->v[i].n) == -1 ||
-		    buf_add(&r->f[C_ARGV_HEX], "00", 2) == -1)
-			r->failed = 1;
 }
 
 /* Out with the row, and empty it for the next. */

@@ -91,27 +91,18 @@ text(struct jw *j, const char *name, const struct rtext *t)
 static void
 argv(struct jw *j, const char *name, const struct rargv *a)
 {
-	int valid = 1;
+	int valid;
 
 	key(j, name);
-	raw(j, "[");
-	for (size_t i = 0; i < a->n; i++) {
-		if (i > 0)
-			raw(j, ",");
-		if (json_add_text(&j->b, a->v[i].p, a->v[i].n) == -1)
-			j->failed = 1;
-		valid &= sb_utf8_valid(a->v[i].p, a->v[i].n);
-	}
-	raw(j, "]");
+	if (report_argv_json(&j->b, a, &valid) == -1)
+		j->failed = 1;
 	if (valid)
 		return;
 	raw(j, ",\"");
 	raw(j, name);
 	raw(j, "_hex\":\"");
-	for (size_t i = 0; i < a->n; i++)
-		if (textenc_add_hex(&j->b, a->v[i].p, a->v[i].n) == -1 ||
-		    buf_add(&j->b, "00", 2) == -1)
-			j->failed = 1;
+	if (report_argv_hex(&j->b, a) == -1)
+		j->failed = 1;
 	raw(j, "\"");
 }
 

@@ -64,6 +64,7 @@ static const char *const stmt_sql[ST_MAX] = {
 struct db {
 	sqlite3 *h;
 	sqlite3_stmt *st[ST_MAX];
+	sqlite3_stmt *pkg_ins; /* prepared at the first package row only */
 	int in_txn;
 	size_t txn_rows;
 	char err[512];
@@ -347,6 +348,7 @@ db_close(struct db *db)
 		rc = db_commit(db);
 	for (i = 0; i < ST_MAX; i++)
 		sqlite3_finalize(db->st[i]);
+	sqlite3_finalize(db->pkg_ins);
 	if (db->h != NULL && sqlite3_close(db->h) != SQLITE_OK)
 		rc = fail(db, "close");
 	free(db);
@@ -653,22 +655,22 @@ db_package_insert(struct db *db, const char *path, const char *package, const ch
     const char *arch)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	if (begin(db) == -1)
 		return -1;
-	if (sqlite3_prepare_v2(db->h,
+	/* not with the others: most traces never fill the table */
+	if (db->pkg_ins == NULL &&
+	    sqlite3_prepare_v2(db->h,
 		"INSERT OR IGNORE INTO packages (path, package, version, architecture)"
 		" VALUES (?, ?, NULLIF(?, ''), NULLIF(?, ''))",
-		-1, &st, NULL) != SQLITE_OK)
+		-1, &db->pkg_ins, NULL) != SQLITE_OK)
 		return fail(db, "insert package");
+	st = db->pkg_ins;
 	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, package, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, version, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, arch, -1, SQLITE_STATIC);
-	rc = step(db, st, "insert package");
-	sqlite3_finalize(st);
-	return rc;
+	return step(db, st, "insert package");
 }
 
 int

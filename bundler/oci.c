@@ -342,12 +342,11 @@ out:
 static int
 load_config_layers(struct oci_image *im, struct ojson *j, char *err, size_t errlen)
 {
-	char **ids = NULL, *type = NULL, why[256];
+	char **ids = NULL, *type = NULL;
 	size_t nids = 0;
 	int rc = -1;
 
-	if (ojson_check(j, im->config, strlen(im->config), why, sizeof why) < 0)
-		return sb_say(err, errlen, "its config: %s", why);
+	/* im->config has passed ojson_check: load_doc's, or open_docker's */
 	if (ojson_text(j, im->config, "$.rootfs.type", &type) != 1 || strcmp(type, "layers") != 0 ||
 	    ojson_strs(j, im->config, "$.rootfs.diff_ids", &ids, &nids) != 1) {
 		sb_say(err, errlen, "its config has no rootfs of type layers with diff_ids");
@@ -610,6 +609,10 @@ open_docker(struct oci_image *im, struct ojson *j, char *err, size_t errlen)
 	 * in it, what follows would be digested but never read */
 	if (strlen(im->config) != clen) {
 		sb_say(err, errlen, "%s: not JSON text (a NUL byte)", cname);
+		goto out;
+	}
+	if (ojson_check(j, im->config, clen, why, sizeof why) < 0) {
+		sb_say(err, errlen, "its config: %s", why);
 		goto out;
 	}
 	snprintf(im->digest, sizeof im->digest, "sha256:%s", hex);

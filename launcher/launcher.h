@@ -77,6 +77,13 @@ void env_scrub_loader(const struct launch *l);
  * default), or name itself if it holds a '/'; malloc'd path or NULL. */
 char *path_search(const char *name, const char *path);
 
+/* The path we were run by: AT_EXECFN (what a PATH search found), else
+ * argv0, looked up as path_search does; malloc'd, or NULL. */
+char *run_path(const char *argv0);
+/* Where the symbolic link p points, joined to p's directory when
+ * relative (malloc'd); NULL when p is no symbolic link. */
+char *link_next(const char *p);
+
 /* Join a and b with one '/' (malloc'd; exits on ENOMEM). */
 char *xjoin(const char *a, const char *b);
 void *xmalloc(size_t n);

@@ -65,35 +65,29 @@ dir_of(const char *path)
 static char *
 entry_name(const char *argv0, const struct stat *bin)
 {
-	const char *fn = (const char *)getauxval(AT_EXECFN);
-	char *p = path_search(fn && *fn ? fn : argv0, getenv("PATH"));
+	char *p = run_path(argv0), *name = NULL;
 
 	for (int hops = 0; p != NULL && hops < 40; hops++) {
-		char *dir = dir_of(p), link[PATH_MAX], *base = strrchr(p, '/');
+		char *dir = dir_of(p), *base = strrchr(p, '/'), *next;
 		struct stat st;
+		int in_bin =
+		    stat(dir, &st) == 0 && st.st_dev == bin->st_dev && st.st_ino == bin->st_ino;
 		base = base ? base + 1 : p;
-		if (stat(dir, &st) == 0 && st.st_dev == bin->st_dev && st.st_ino == bin->st_ino) {
-			char *name = strcmp(base, SB_LAYOUT_LAUNCHER) == 0 ? NULL : xstrdup(base);
-			free(dir);
-			free(p);
-			return name;
-		}
-		ssize_t n = readlink(p, link, sizeof link - 1);
-		if (n <= 0) {
-			/* a copy or hard link of the launcher: trust its name */
-			char *name = xstrdup(base);
-			free(dir);
-			free(p);
-			return name;
-		}
-		link[n] = '\0';
-		char *next = link[0] == '/' ? xstrdup(link) : xjoin(dir, link);
 		free(dir);
+		if (in_bin) {
+			name = strcmp(base, SB_LAYOUT_LAUNCHER) == 0 ? NULL : xstrdup(base);
+			break;
+		}
+		if ((next = link_next(p)) == NULL) {
+			/* a copy or hard link of the launcher: trust its name */
+			name = xstrdup(base);
+			break;
+		}
 		free(p);
 		p = next;
 	}
 	free(p);
-	return NULL;
+	return name;
 }
 
 /* A copy of the caller's environment vector: unsetenv(3) moves the

@@ -742,8 +742,7 @@ options(struct self *s, int argc, char **argv)
 static const char *
 pick_entry(const struct self *s, const struct manifest *m, const char *argv0)
 {
-	const char *fn = (const char *)getauxval(AT_EXECFN);
-	char *p = path_search(fn && *fn ? fn : argv0, getenv("PATH")), link[PATH_MAX];
+	char *p = run_path(argv0);
 
 	for (int hops = 0; p != NULL && hops < 40; hops++) {
 		const char *base = strrchr(p, '/');
@@ -753,20 +752,7 @@ pick_entry(const struct self *s, const struct manifest *m, const char *argv0)
 			free(p);
 			return name;
 		}
-		ssize_t n = readlink(p, link, sizeof link - 1);
-		if (n <= 0)
-			break;
-		link[n] = '\0';
-		char *next;
-		if (link[0] == '/' || strrchr(p, '/') == NULL) {
-			next = xstrdup(link);
-		} else {
-			next = xstrdup(p);
-			strrchr(next, '/')[1] = '\0';
-			char *j = xjoin(next, link);
-			free(next);
-			next = j;
-		}
+		char *next = link_next(p);
 		free(p);
 		p = next;
 	}

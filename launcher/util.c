@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/auxv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,6 +95,35 @@ elf_interp(const char *path, char *buf, size_t len)
 	if (rc != SB_ELF_IO)
 		errno = ENOEXEC;
 	return -1;
+}
+
+char *
+run_path(const char *argv0)
+{
+	const char *fn = (const char *)getauxval(AT_EXECFN);
+
+	return path_search(fn && *fn ? fn : argv0, getenv("PATH"));
+}
+
+char *
+link_next(const char *p)
+{
+	char link[PATH_MAX];
+	ssize_t n = readlink(p, link, sizeof link - 1);
+	const char *slash = strrchr(p, '/');
+
+	if (n <= 0)
+		return NULL;
+	link[n] = '\0';
+	if (link[0] == '/' || slash == NULL)
+		return xstrdup(link);
+	/* xjoin("", link) is "/link": the root's own entries */
+	char *dir = xmalloc((size_t)(slash - p) + 1);
+	memcpy(dir, p, (size_t)(slash - p));
+	dir[slash - p] = '\0';
+	char *next = xjoin(dir, link);
+	free(dir);
+	return next;
 }
 
 char *

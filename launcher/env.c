@@ -73,23 +73,19 @@ bundle_sets(const struct launch *l, const char *n, size_t nl)
 void
 env_scrub_loader(const struct launch *l)
 {
-	/* unsetenv moves environ: look again from the start each time */
-	for (int again = 1; again;) {
-		again = 0;
-		for (char **e = environ; e != NULL && *e != NULL; e++) {
-			size_t nl = strcspn(*e, "=");
-			if (strncmp(*e, "LD_", 3) != 0 || (*e)[nl] != '=' || bundle_sets(l, *e, nl))
-				continue;
-			char *name = xmalloc(nl + 1);
-			memcpy(name, *e, nl);
-			name[nl] = '\0';
-			if (unsetenv(name) < 0) {
-				perror("sidebundle-launcher: unsetenv");
-				exit(EXIT_CANNOT_RUN);
-			}
-			free(name);
-			again = 1;
-			break;
+	/* the caller's variables are all in l->callenv, which unsetenv
+	 * leaves alone (environ it moves); the rest came from the bundle */
+	for (char **e = l->callenv; e != NULL && *e != NULL; e++) {
+		size_t nl = strcspn(*e, "=");
+		if (strncmp(*e, "LD_", 3) != 0 || (*e)[nl] != '=' || bundle_sets(l, *e, nl))
+			continue;
+		char *name = xmalloc(nl + 1);
+		memcpy(name, *e, nl);
+		name[nl] = '\0';
+		if (unsetenv(name) < 0) {
+			perror("sidebundle-launcher: unsetenv");
+			exit(EXIT_CANNOT_RUN);
 		}
+		free(name);
 	}
 }

@@ -287,13 +287,6 @@ note_dirtime(struct unpack *u, const char *real, struct archive_entry *e)
 	return 0;
 }
 
-/* Remove what is at pfd/base, whatever it is, never following it. */
-static int
-clear(int pfd, const char *base)
-{
-	return tree_remove(pfd, base);
-}
-
 static int
 make_file(struct unpack *u, struct archive *t, struct archive_entry *e, int pfd, const char *base,
     const char *real)
@@ -304,7 +297,7 @@ make_file(struct unpack *u, struct archive *t, struct archive_entry *e, int pfd,
 	struct timespec ts[2] = { { archive_entry_mtime(e), archive_entry_mtime_nsec(e) } };
 
 	ts[1] = ts[0];
-	if (clear(pfd, base) < 0)
+	if (tree_remove(pfd, base) < 0)
 		return fail(u, "%s: removing what was there: %s", real, strerror(errno));
 	int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -366,7 +359,7 @@ make_symlink(struct unpack *u, struct archive_entry *e, int pfd, const char *bas
 	ts[1] = ts[0];
 	if (target == NULL || *target == '\0')
 		return fail(u, "%s: a symbolic link without a target", real);
-	if (clear(pfd, base) < 0)
+	if (tree_remove(pfd, base) < 0)
 		return fail(u, "%s: removing what was there: %s", real, strerror(errno));
 	/* its text is kept as it is and never followed here */
 	if (symlinkat(target, pfd, base) < 0 || utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
@@ -406,7 +399,7 @@ make_hardlink(struct unpack *u, struct archive_entry *e, int pfd, const char *ba
 		close(tfd);
 		return 0;
 	}
-	int rc = clear(pfd, base) < 0 ? -1 : linkat(tfd, tbase, pfd, base, 0);
+	int rc = tree_remove(pfd, base) < 0 ? -1 : linkat(tfd, tbase, pfd, base, 0);
 	int en = errno;
 	close(tfd);
 	errno = en;

@@ -88,8 +88,10 @@ image_spec_free(struct image_spec *s)
 
 /* --- the config ---------------------------------------------------------- */
 
+/* The config's settings into im, and its architecture (NULL when it
+ * names none, or not as a string) into *arch. */
 static int
-read_config(struct image *im, const char *config)
+read_config(struct image *im, const char *config, char **arch)
 {
 	struct ojson j;
 	int ok;
@@ -103,6 +105,8 @@ read_config(struct image *im, const char *config)
 	    ojson_strs(&j, config, "$.config.Env", &im->env, &im->nenv) >= 0 &&
 	    ojson_text(&j, config, "$.config.WorkingDir", &im->workdir) >= 0 &&
 	    ojson_text(&j, config, "$.config.User", &im->user) >= 0;
+	if (ojson_text(&j, config, "$.architecture", arch) != 1)
+		*arch = NULL;
 	ojson_close(&j);
 	if (!ok) {
 		warnx("%s: its config: Entrypoint, Cmd, Env, WorkingDir or User of the wrong type",
@@ -286,28 +290,18 @@ image_open(struct image *im, const char *ref, uint64_t max_bytes, int quiet)
 		return -1;
 	}
 	snprintf(im->digest, sizeof im->digest, "%s", oi.digest);
-	const char *arch_warn = NULL;
-	int rc = read_config(im, oi.config);
+	char *arch = NULL;
+	int rc = read_config(im, oi.config, &arch);
 	if (rc == 0) {
 		/* what an engine makes for a container, bwrap's mount points */
 		const char *const dirs[] = { "/proc", "/dev", "/sys", "/tmp", im->workdir, NULL };
 		rc = imgcache_get(&im->cache, &oi, max_bytes, IMAGE_MAX_ENTRIES, dirs, quiet);
 	}
-	if (rc == 0) {
-		struct ojson j;
-		char *arch = NULL;
-		if (ojson_open(&j) == 0) {
-			if (ojson_text(&j, oi.config, "$.architecture", &arch) == 1 &&
-			    strcmp(arch, oci_host_arch()) != 0)
-				arch_warn = arch;
-			ojson_close(&j);
-		}
-		if (arch_warn && !quiet)
-			warnx("warning: %s is an image for %s, this machine is %s: its programs "
-			      "cannot be traced here",
-			    ref, arch_warn, oci_host_arch());
-		free(arch);
-	}
+	if (rc == 0 && arch != NULL && strcmp(arch, oci_host_arch()) != 0 && !quiet)
+		warnx("warning: %s is an image for %s, this machine is %s: its programs "
+		      "cannot be traced here",
+		    ref, arch, oci_host_arch());
+	free(arch);
 	oci_close(&oi);
 	if (rc < 0)
 		return -1;

@@ -24,6 +24,7 @@
 #include <linux/ptrace.h>
 
 #include "permit.h"
+#include "pidmap.h"
 #include "ptrace.h"
 #include "syscalls.h"
 #include "tracee.h"
@@ -33,7 +34,6 @@
 #define PT_OPTIONS                                                                                 \
 	(PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |  \
 	    PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)
-#define PID_CHUNK 4096
 
 /* A thread group. */
 struct tproc {
@@ -66,34 +66,16 @@ struct ptracer {
 	int root_exec_error;
 	int err_fd; /* the root child reports a failed exec here */
 	size_t ntasks;
-	struct task **chunks[(1 << 22) / PID_CHUNK + 1];
+	struct pidmap tasks; /* tid -> struct task */
 	struct buf tmp;
 };
 
-/* --- the task table: pid -> task, two levels so removal is trivial -- */
-
-static struct task **
-slot(struct ptracer *t, pid_t tid, int make)
-{
-	size_t c = (size_t)tid / PID_CHUNK;
-
-	if (tid <= 0 || c >= sizeof(t->chunks) / sizeof(t->chunks[0]))
-		return NULL;
-	if (t->chunks[c] == NULL) {
-		if (!make)
-			return NULL;
-		if ((t->chunks[c] = calloc(PID_CHUNK, sizeof(struct task *))) == NULL)
-			return NULL;
-	}
-	return &t->chunks[c][(size_t)tid % PID_CHUNK];
-}
+/* --- the task table --------------------------------------------------- */
 
 static struct task *
 task_get(struct ptracer *t, pid_t tid)
 {
-	struct task **s = slot(t, tid, 0);
-
-	return s ? *s : NULL;
+	return pidmap_get(&t->tasks, tid);
 }
 
 static void
@@ -106,7 +88,7 @@ task_free(struct task *k)
 static void
 task_drop(struct ptracer *t, struct task *k)
 {
-	struct task **s = slot(t, k->tid, 0);
+	void **s = pidmap_slot(&t->tasks, k->tid, 0);
 
 	if (s != NULL && *s == k)
 		*s = NULL;
@@ -119,7 +101,8 @@ task_drop(struct ptracer *t, struct task *k)
 static struct task *
 task_add(struct ptracer *t, pid_t tid, struct tproc *p)
 {
-	struct task **s = slot(t, tid, 1), *k;
+	void **s = pidmap_slot(&t->tasks, tid, 1);
+	struct task *k;
 
 	if (s == NULL || (k = calloc(1, sizeof(*k))) == NULL)
 		return NULL;
@@ -165,19 +148,19 @@ ptracer_new(int hybrid)
 	return t;
 }
 
+static void
+drop_one(void *k, void *t)
+{
+	task_drop(t, k);
+}
+
 void
 ptracer_free(struct ptracer *t)
 {
 	if (t == NULL)
 		return;
-	for (size_t c = 0; c < sizeof(t->chunks) / sizeof(t->chunks[0]); c++) {
-		if (t->chunks[c] == NULL)
-			continue;
-		for (size_t i = 0; i < PID_CHUNK; i++)
-			if (t->chunks[c][i] != NULL)
-				task_drop(t, t->chunks[c][i]);
-		free(t->chunks[c]);
-	}
+	pidmap_each(&t->tasks, drop_one, t);
+	pidmap_free(&t->tasks);
 	if (t->err_fd >= 0)
 		close(t->err_fd);
 	tracee_out_free(&t->out);
@@ -669,21 +652,31 @@ ptracer_seized_start(struct ptracer *t, pid_t pid)
 		tracee_send_start(&t->out, k->proc->tgid, &k->proc->image);
 }
 
+struct tid_list {
+	pid_t *v;
+	size_t i, n;
+};
+
+static void
+list_one(void *k, void *ctx)
+{
+	struct tid_list *l = ctx;
+
+	if (l->i < l->n)
+		l->v[l->i++] = ((struct task *)k)->tid;
+}
+
 pid_t *
 ptracer_tids(const struct ptracer *t, size_t *n)
 {
-	pid_t *v;
-	size_t i = 0;
+	struct tid_list l = { .n = t->ntasks };
 
 	*n = t->ntasks;
-	if (t->ntasks == 0 || (v = calloc(t->ntasks, sizeof(*v))) == NULL)
+	if (t->ntasks == 0 || (l.v = calloc(t->ntasks, sizeof(*l.v))) == NULL)
 		return NULL;
-	for (size_t c = 0; c < sizeof(t->chunks) / sizeof(t->chunks[0]); c++)
-		for (size_t j = 0; t->chunks[c] != NULL && j < PID_CHUNK && i < *n; j++)
-			if (t->chunks[c][j] != NULL)
-				v[i++] = t->chunks[c][j]->tid;
-	*n = i;
-	return v;
+	pidmap_each(&t->tasks, list_one, &l);
+	*n = l.i;
+	return l.v;
 }
 
 void

@@ -34,6 +34,7 @@
 
 #include "nofile.h"
 #include "permit.h"
+#include "pidmap.h"
 #include "tracee.h"
 #include "unotify.h"
 #include "unotify_filter.h"
@@ -48,7 +49,6 @@
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
-#define PID_CHUNK 4096
 /* Listeners the keeper can take over (more are served, not kept). */
 #define KEEPER_SLOTS 4096
 /* Notification ids past the last one sbtrace noted that the keeper
@@ -101,11 +101,6 @@ struct utask {
 	unsigned gen;
 	struct uproc *proc;
 	struct utask *next; /* in proc->tasks */
-};
-
-/* pid -> pointer, two levels so removal is trivial. */
-struct pidmap {
-	void **chunks[(1 << 22) / PID_CHUNK + 1];
 };
 
 struct unotifier {
@@ -172,37 +167,6 @@ warn_once(struct unotifier *u, const char *what)
 		warn("seccomp backend: %s", what);
 }
 
-/* --- the pid maps ------------------------------------------------------ */
-
-static void **
-pm_slot(struct pidmap *m, pid_t pid, int make)
-{
-	size_t c = (size_t)pid / PID_CHUNK;
-
-	if (pid <= 0 || c >= sizeof(m->chunks) / sizeof(m->chunks[0]))
-		return NULL;
-	if (m->chunks[c] == NULL) {
-		if (!make || (m->chunks[c] = calloc(PID_CHUNK, sizeof(void *))) == NULL)
-			return NULL;
-	}
-	return &m->chunks[c][(size_t)pid % PID_CHUNK];
-}
-
-static void *
-pm_get(struct pidmap *m, pid_t pid)
-{
-	void **s = pm_slot(m, pid, 0);
-
-	return s != NULL ? *s : NULL;
-}
-
-static void
-pm_free(struct pidmap *m)
-{
-	for (size_t c = 0; c < sizeof(m->chunks) / sizeof(m->chunks[0]); c++)
-		free(m->chunks[c]);
-}
-
 /* --- descriptors held for hand-overs ---------------------------------- */
 
 /* A descriptor of our own that only holds a place. */
@@ -256,7 +220,7 @@ fds_freed(struct unotifier *u)
 static void
 task_unlink(struct unotifier *u, struct utask *k)
 {
-	void **s = pm_slot(&u->tasks, k->tid, 0);
+	void **s = pidmap_slot(&u->tasks, k->tid, 0);
 	struct utask **pp;
 
 	if (s != NULL && *s == k)
@@ -272,7 +236,7 @@ task_unlink(struct unotifier *u, struct utask *k)
 static struct utask *
 task_add(struct unotifier *u, pid_t tid, struct uproc *p)
 {
-	void **s = pm_slot(&u->tasks, tid, 1);
+	void **s = pidmap_slot(&u->tasks, tid, 1);
 	struct utask *k;
 
 	if (s == NULL || (k = calloc(1, sizeof(*k))) == NULL)
@@ -291,7 +255,7 @@ task_add(struct unotifier *u, pid_t tid, struct uproc *p)
 static void
 proc_free(struct unotifier *u, struct uproc *p)
 {
-	void **s = pm_slot(&u->procs, p->tgid, 0);
+	void **s = pidmap_slot(&u->procs, p->tgid, 0);
 
 	while (p->tasks != NULL)
 		task_unlink(u, p->tasks);
@@ -309,7 +273,7 @@ proc_free(struct unotifier *u, struct uproc *p)
 static struct uproc *
 proc_make(struct unotifier *u, pid_t tgid, uint64_t image, int active)
 {
-	void **s = pm_slot(&u->procs, tgid, 1);
+	void **s = pidmap_slot(&u->procs, tgid, 1);
 	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = EV(EV_PIDFD, tgid) };
 	struct uproc *p;
 
@@ -359,7 +323,7 @@ proc_new(struct unotifier *u, pid_t tgid)
 
 	if (tracee_stat(tgid, &ppid, &st, &u->tmp) == -1)
 		return NULL; /* gone already */
-	parent = pm_get(&u->procs, ppid);
+	parent = pidmap_get(&u->procs, ppid);
 	if (parent != NULL && image != 0 && parent->image == image) {
 		if ((p = proc_make(u, tgid, image, parent->active)) != NULL && p->active)
 			tracee_send_fork(&u->out, tgid, ppid, st, image);
@@ -375,7 +339,7 @@ proc_new(struct unotifier *u, pid_t tgid)
 static struct utask *
 task_of(struct unotifier *u, pid_t tid)
 {
-	struct utask *k = pm_get(&u->tasks, tid);
+	struct utask *k = pidmap_get(&u->tasks, tid);
 	struct uproc *p;
 	pid_t tgid;
 
@@ -384,7 +348,7 @@ task_of(struct unotifier *u, pid_t tid)
 	if (k != NULL)
 		task_unlink(u, k); /* a thread of an older image: tid reused */
 	tgid = tracee_tgid(tid, &u->tmp);
-	if ((p = pm_get(&u->procs, tgid)) == NULL && (p = proc_new(u, tgid)) == NULL)
+	if ((p = pidmap_get(&u->procs, tgid)) == NULL && (p = proc_new(u, tgid)) == NULL)
 		return NULL;
 	return task_add(u, tid, p);
 }
@@ -410,7 +374,7 @@ zombie_status(struct unotifier *u, pid_t pid)
 static void
 proc_ended(struct unotifier *u, pid_t tgid)
 {
-	struct uproc *p = pm_get(&u->procs, tgid);
+	struct uproc *p = pidmap_get(&u->procs, tgid);
 	int status;
 
 	if (p == NULL)
@@ -1000,7 +964,7 @@ listener_add(struct unotifier *u, int fd, pid_t tgid, pid_t tid, uint64_t image,
 	if (u->shm != NULL && i < KEEPER_SLOTS)
 		memset(&u->shm[i], 0, sizeof(u->shm[i]));
 	keeper_send(u, KEEP_ADD, i, fd);
-	if (pm_get(&u->procs, tgid) == NULL && proc_make(u, tgid, image, active) != NULL)
+	if (pidmap_get(&u->procs, tgid) == NULL && proc_make(u, tgid, image, active) != NULL)
 		(void)task_of(u, tid);
 	return 0;
 }
@@ -1470,6 +1434,12 @@ unotifier_refused(const struct unotifier *u)
 	return u->refused;
 }
 
+static void
+free_one(void *p, void *u)
+{
+	proc_free(u, p);
+}
+
 void
 unotifier_free(struct unotifier *u)
 {
@@ -1494,12 +1464,9 @@ unotifier_free(struct unotifier *u)
 	free(u->reserve);
 	if (u->spare >= 0)
 		close(u->spare);
-	for (size_t c = 0; c < sizeof(u->procs.chunks) / sizeof(u->procs.chunks[0]); c++)
-		for (size_t i = 0; u->procs.chunks[c] != NULL && i < PID_CHUNK; i++)
-			if (u->procs.chunks[c][i] != NULL)
-				proc_free(u, u->procs.chunks[c][i]);
-	pm_free(&u->procs);
-	pm_free(&u->tasks);
+	pidmap_each(&u->procs, free_one, u);
+	pidmap_free(&u->procs);
+	pidmap_free(&u->tasks);
 	if (u->epfd >= 0)
 		close(u->epfd);
 	if (u->root_err_fd >= 0)

@@ -194,7 +194,7 @@ parse_id(const char *s, const char *what, unsigned long *out)
 	errno = 0;
 	unsigned long v = strtoul(s, &end, 10);
 	if (*s == '\0' || *end != '\0' || errno != 0 || v >= (unsigned long)UINT32_MAX) {
-		warnx("chroot mode: %s=%s: want a numeric id", what, s);
+		warnx("chroot mode: %s%s: want a numeric id", what, s);
 		return -1;
 	}
 	*out = v;
@@ -207,10 +207,12 @@ parse_id(const char *s, const char *what, unsigned long *out)
 static int
 target_ids(const struct launch *l, uid_t *uid, gid_t *gid)
 {
-	const char *u = setting(l, SB_ENV_USER);
+	const char *u = setting(l, SB_ENV_USER), *from = SB_ENV_USER "=";
 
-	if ((u == NULL || *u == '\0') && l->e->user != NULL)
+	if ((u == NULL || *u == '\0') && l->e->user != NULL) {
 		u = l->e->user;
+		from = "the manifest's entry-user ";
+	}
 	unsigned long a, b;
 
 	*uid = getuid();
@@ -220,8 +222,7 @@ target_ids(const struct launch *l, uid_t *uid, gid_t *gid)
 		snprintf(buf, sizeof buf, "%s", u);
 		if ((colon = strchr(buf, ':')) != NULL)
 			*colon = '\0';
-		if (parse_id(buf, SB_ENV_USER, &a) < 0 ||
-		    (colon && parse_id(colon + 1, SB_ENV_USER, &b) < 0))
+		if (parse_id(buf, from, &a) < 0 || (colon && parse_id(colon + 1, from, &b) < 0))
 			return -1;
 		*uid = (uid_t)a;
 		*gid = colon ? (gid_t)b : (gid_t)a;
@@ -229,7 +230,7 @@ target_ids(const struct launch *l, uid_t *uid, gid_t *gid)
 	}
 	const char *su = caller_env(l, "SUDO_UID"), *sg = caller_env(l, "SUDO_GID");
 	if (su && sg) {
-		if (parse_id(su, "SUDO_UID", &a) < 0 || parse_id(sg, "SUDO_GID", &b) < 0)
+		if (parse_id(su, "SUDO_UID=", &a) < 0 || parse_id(sg, "SUDO_GID=", &b) < 0)
 			return -1;
 		*uid = (uid_t)a;
 		*gid = (gid_t)b;

@@ -95,9 +95,9 @@ find_lib(const char *sbtrace)
 }
 
 /* The libraries libsbtrace.so needs besides the C library and the
- * loader (an old glibc's libdl.so.2; a sanitizer's runtime and what
- * that needs in turn): a payload need not have them, so under -b
- * preload they go into W with it. */
+ * loader (none but a sanitizer's runtime and what that needs in turn):
+ * a payload need not have them, so under -b preload they go into W
+ * with it. */
 static void
 lib_needs(struct checker *k)
 {

@@ -72,8 +72,9 @@ loaded(void *h, const char *file, int err)
 
 	if (file == NULL)
 		return; /* dlopen(NULL): the main program */
-	if (h != NULL && dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 && lm != NULL && lm->l_name != NULL &&
-	    lm->l_name[0] == '/') {
+	/* NEXT: libdl's when the program loaded it on glibc < 2.34 */
+	if (h != NULL && NEXT(dlinfo)(h, RTLD_DI_LINKMAP, &lm) == 0 && lm != NULL &&
+	    lm->l_name != NULL && lm->l_name[0] == '/') {
 		sb_access(SB_OP_DLOPEN, SB_M_READ, 0, AT_FDCWD, lm->l_name);
 		return;
 	}

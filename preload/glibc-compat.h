@@ -5,11 +5,21 @@
  * library built on a new glibc also traces on Debian 11, RHEL 8 or in an
  * old image.  glibc 2.34 moved the dl* functions from libdl.so.2 into
  * libc.so.6 under GLIBC_2.34 and kept the old versions beside them; before
- * 2.34 they are in libdl.so.2, which is why the library also needs it.
- * test/glibc-baseline fails the build if a newer version creeps in.
+ * 2.34 they are in libdl.so.2.  The library does not ask for libdl (it
+ * would cost every process image the load of it): the references are
+ * weak, bound to libc's on glibc 2.34 and later or to libdl's in a
+ * program that loaded it, and NULL otherwise, where common/nextsym.c
+ * stands in.  test/glibc-baseline fails the build if a newer version
+ * creeps in.
  */
 #ifndef SB_GLIBC_COMPAT_H
 #define SB_GLIBC_COMPAT_H
+
+#pragma weak dlsym
+#pragma weak dlvsym
+#pragma weak dladdr
+#pragma weak dladdr1
+#pragma weak dlinfo
 
 #if defined(__x86_64__)
 __asm__(".symver dlsym,dlsym@GLIBC_2.2.5");

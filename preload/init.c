@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "env.h"
+#include "nextsym.h"
 #include "procstat.h"
 #include "real.h"
 #include "sb.h"
@@ -137,12 +138,12 @@ read_starttime(void)
 static void
 find_self(void)
 {
-	Dl_info info;
+	const char *name = sb_object_name((const void *)find_self);
 
-	if (dladdr((void *)find_self, &info) != 0 && info.dli_fname != NULL) {
-		size_t n = sb_strlen(info.dli_fname);
-		if (n < sizeof(sb.lib) && info.dli_fname[0] == '/') {
-			memcpy(sb.lib, info.dli_fname, n + 1);
+	if (name != NULL && name[0] == '/') {
+		size_t n = sb_strlen(name);
+		if (n < sizeof(sb.lib)) {
+			memcpy(sb.lib, name, n + 1);
 			sb.lib_len = n;
 		}
 	}
@@ -174,18 +175,12 @@ find_audit_lib(void)
 	sb.audit_lean = aud != NULL && sb_list_has(aud, sb.audit_lib, sb.audit_lib_len);
 }
 
-/* The LD_AUDIT copy of us lives in a link-map namespace of its own. */
+/* The LD_AUDIT copy of us lives in a link-map namespace of its own,
+ * which no executable heads. */
 static int
 in_audit_namespace(void)
 {
-	Dl_info info;
-	struct link_map *lm = NULL;
-	Lmid_t id = LM_ID_BASE;
-
-	if (dladdr1((void *)in_audit_namespace, &info, (void **)&lm, RTLD_DL_LINKMAP) != 0 &&
-	    lm != NULL)
-		dlinfo(lm, RTLD_DI_LMID, &id);
-	return id != LM_ID_BASE;
+	return !sb_in_base_namespace();
 }
 
 static void

@@ -5,6 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "nextsym.h"
 #include "real.h"
 
 #define SB_REAL_DEF(n, r, a) SB_HIDDEN r(*sb_real_##n) a;
@@ -121,10 +122,13 @@ sb_resolve(const char *name)
 	const char *ver = version_of(name);
 	void *p = NULL;
 
+	/* no libdl in a process on glibc before 2.34 (glibc-compat.h) */
 	if (ver != NULL)
-		p = dlvsym(RTLD_NEXT, name, ver);
+		p = dlvsym != NULL ? dlvsym(RTLD_NEXT, name, ver)
+				   : sb_next_symbol((const void *)sb_resolve, name, ver);
 	if (p == NULL)
-		p = dlsym(RTLD_NEXT, name);
+		p = dlsym != NULL ? dlsym(RTLD_NEXT, name)
+				  : sb_next_symbol((const void *)sb_resolve, name, NULL);
 	if (p == NULL)
 		p = fallback_of(name);
 	return p;

@@ -230,7 +230,9 @@ create_file(const char *path, char *err, size_t errlen)
 static int
 write_template(const char *path, char *err, size_t errlen)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	/* Empty or absent (db_open's callers see to it): no O_TRUNC, which
+	 * on ext4 makes close() start writing the file back at once. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 
 	if (fd == -1) {
 		snprintf(err, errlen, "%s: cannot create database: %s", path, strerror(errno));

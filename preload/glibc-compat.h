@@ -15,11 +15,11 @@
 #ifndef SB_GLIBC_COMPAT_H
 #define SB_GLIBC_COMPAT_H
 
+/* The only two called directly, after a NULL check (preload/real.c);
+ * any other dl* function is reached through NEXT(), so that a direct
+ * call fails at load on an old glibc instead of jumping to NULL. */
 #pragma weak dlsym
 #pragma weak dlvsym
-#pragma weak dladdr
-#pragma weak dladdr1
-#pragma weak dlinfo
 
 #if defined(__x86_64__)
 __asm__(".symver dlsym,dlsym@GLIBC_2.2.5");

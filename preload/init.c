@@ -3,10 +3,8 @@
  * hook fork and exit.  Runs from our constructor, or earlier from the
  * first wrapped call when another library's constructor gets there first.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <link.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -175,14 +173,6 @@ find_audit_lib(void)
 	sb.audit_lean = aud != NULL && sb_list_has(aud, sb.audit_lib, sb.audit_lib_len);
 }
 
-/* The LD_AUDIT copy of us lives in a link-map namespace of its own,
- * which no executable heads. */
-static int
-in_audit_namespace(void)
-{
-	return !sb_in_base_namespace();
-}
-
 static void
 report_fork(void)
 {
@@ -232,7 +222,9 @@ init_once(void)
 #else
 	find_self();
 	find_audit_lib();
-	sb.audit = in_audit_namespace();
+	/* the LD_AUDIT copy of us lives in a link-map namespace of its
+	 * own, which no executable heads */
+	sb.audit = !sb_in_base_namespace();
 	int fd = sb.audit ? -1 : adopt_audit_fd();
 	if (fd >= 0)
 		goto report; /* the audit copy found the collector alive */

@@ -15,7 +15,8 @@
 static void
 same_as_dlsym(const char *name)
 {
-	void *want = dlsym(RTLD_NEXT, name), *got = sb_next_symbol((const void *)same_as_dlsym, name, NULL);
+	void *want = dlsym(RTLD_NEXT, name),
+	     *got = sb_next_symbol((const void *)same_as_dlsym, name, NULL);
 
 	CHECK(want != NULL, "%s: dlsym found nothing", name);
 	CHECK(got == want, "%s: %p, dlsym says %p", name, got, want);

@@ -27,6 +27,22 @@ make_dir(struct channel *c, const char *base)
 	return 0;
 }
 
+/*
+ * The alive file's bytes are the table of C library calls already traced
+ * (sbtrace-wire(5)): zeros, none yet.  Its blocks are allocated now, not
+ * left a hole: a traced process writes its slots through a shared
+ * mapping, and a write to a hole on a full file system (a tmpfs the
+ * command itself filled) is a SIGBUS that kills it.  Where they cannot
+ * be, the file is left empty, which the library takes for no table:
+ * each process then traces those calls for itself.
+ */
+static void
+alloc_seen_table(int fd)
+{
+	if (posix_fallocate(fd, 0, SB_SEEN_SIZE) != 0)
+		(void)!ftruncate(fd, 0);
+}
+
 /* Hold a write lock on alive: an OFD lock, so it belongs to this open
  * file (not to the process) and our fork child cannot drop it. */
 static int
@@ -37,10 +53,7 @@ lock_alive(struct channel *c)
 	c->lockfd = open(c->alive, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (c->lockfd == -1)
 		return -1;
-	/* its bytes are the table of C library calls already traced
-	 * (sbtrace-wire(5)): zeros, none yet */
-	if (ftruncate(c->lockfd, SB_SEEN_SIZE) == -1)
-		return -1;
+	alloc_seen_table(c->lockfd);
 	return fcntl(c->lockfd, F_OFD_SETLK, &fl);
 }
 

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,9 +74,22 @@ fnv(uint64_t h, const char *s)
 }
 
 /* The shared table, mapped at the first call that asks; NULL when it
- * cannot be (then every process traces for itself). */
+ * cannot be (then every process traces for itself).  Only a file with
+ * all its blocks allocated is mapped: writing a slot in a hole, or past
+ * the end, of a file on a full file system raises SIGBUS, and that
+ * would kill the program (sbtrace allocates them; a table it could not
+ * allocate is left empty, and one from another version may be short). */
 static uint64_t *seen;
 static int seen_tried;
+
+static int
+table_allocated(int fd)
+{
+	struct stat st;
+
+	return syscall(SYS_fstat, fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size >= SB_SEEN_SIZE && st.st_blocks >= SB_SEEN_SIZE / 512;
+}
 
 static uint64_t *
 seen_table(void)
@@ -87,6 +101,10 @@ seen_table(void)
 	int fd = sb.env_alive[0] != '\0' ? sb_sys_open(path, O_RDWR | O_CLOEXEC, 0) : -1;
 	if (fd < 0)
 		return NULL;
+	if (!table_allocated(fd)) {
+		sb_sys_close(fd);
+		return NULL;
+	}
 	void *p = (void *)syscall(SYS_mmap, NULL, SB_SEEN_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
 	    fd, 0);
 	sb_sys_close(fd);

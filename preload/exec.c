@@ -397,7 +397,7 @@ sb_report_start(int argc, char **argv, char **envp, uint64_t starttime)
 	if (!sb_out_begin(&o, SB_MSG_START, 0))
 		return;
 	for (size_t i = 0; envp != NULL && envp[i] != NULL; i++)
-		nenv += (uint32_t)sb_libcenv_is(envp[i], sb_strlen(envp[i]));
+		nenv += (uint32_t)sb_libcenv_is(envp[i], SIZE_MAX);
 	ssize_t el = sb_sys_readlink("/proc/self/exe", exe, sizeof(exe));
 	long cl = syscall(SYS_getcwd, cwd, sizeof(cwd));
 	struct sb_start s = { .ppid = (uint32_t)getppid(), .nenv = nenv, .starttime = starttime };
@@ -406,7 +406,7 @@ sb_report_start(int argc, char **argv, char **envp, uint64_t starttime)
 	sb_out_cstr(&o, (const char *)getauxval(AT_EXECFN));
 	sb_out_str(&o, cwd, cl > 0 ? (size_t)cl - 1 : 0);
 	for (size_t i = 0; nenv > 0 && envp[i] != NULL; i++)
-		if (sb_libcenv_is(envp[i], sb_strlen(envp[i])))
+		if (sb_libcenv_is(envp[i], SIZE_MAX))
 			sb_out_cstr(&o, envp[i]);
 	for (int i = 0; i < argc && argv != NULL && argv[i] != NULL; i++)
 		sb_out_cstr(&o, argv[i]);

@@ -132,7 +132,7 @@ trace_new(const char *fn, const char *k1, const char *k2, long n)
 	h = (h ^ (uint64_t)n) * 1099511628211ULL;
 
 	for (char **e = environ; e != NULL && *e != NULL; e++)
-		if (sb_libcenv_is(*e, sb_strlen(*e)))
+		if (sb_libcenv_is(*e, SIZE_MAX))
 			h = fnv(h, *e);
 	errno = saved;
 	if (t == NULL)

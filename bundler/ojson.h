@@ -43,11 +43,10 @@ int ojson_text(struct ojson *j, const char *doc, const char *path, char **out);
 int ojson_int(struct ojson *j, const char *doc, const char *path, int64_t *out);
 /* An object, as JSON text. */
 int ojson_object(struct ojson *j, const char *doc, const char *path, char **out);
-/* An array of strings, NULL-terminated, its length in *n. */
+/* An array of strings, NULL-terminated, its length in *n; free it with
+ * words_free (words.h). */
 int ojson_strs(struct ojson *j, const char *doc, const char *path, char ***out, size_t *n);
-/* An array of anything: each element as JSON text. */
+/* An array of anything: each element as JSON text; words_free too. */
 int ojson_elems(struct ojson *j, const char *doc, const char *path, char ***out, size_t *n);
-
-/* Free what ojson_strs and ojson_elems made with words_free (words.h). */
 
 #endif

@@ -311,6 +311,7 @@ self_path(const char *argv0, char *exe)
 	}
 	if (strchr(argv0, '/') != NULL)
 		return realpath(argv0, exe) != NULL ? 0 : -1;
+	/* not execvp's default: the shell that ran us searched its own */
 	if (path == NULL)
 		path = "/usr/local/bin:/bin:/usr/bin";
 	while (sb_exec_path_next(&path, argv0, strlen(argv0), buf, sizeof(buf)))

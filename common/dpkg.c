@@ -876,16 +876,17 @@ open_admindir(struct dpkg *db)
 	return openat(db->rootfd, w.path + 1, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-/* var/lib/dpkg/NAME of root through add; a diversions file that is
- * not there is none (dpkg makes it only for the first diversion). */
+/* var/lib/dpkg/NAME of root through add; with optional, a file that
+ * is not there is an empty one (dpkg makes diversions only for the
+ * first diversion). */
 static int
-load_admin(struct dpkg *db, int admfd, const char *root, const char *name,
+load_admin(struct dpkg *db, int admfd, const char *root, const char *name, int optional,
     int (*add)(struct dpkg *, const char *, size_t, char *, size_t), char *err, size_t errlen)
 {
 	size_t len;
 	char *buf = read_file(admfd, name, &len);
 
-	if (buf == NULL && errno == ENOENT && strcmp(name, "diversions") == 0)
+	if (buf == NULL && errno == ENOENT && optional)
 		return 0;
 	if (buf == NULL)
 		return fail(err, errlen, errno, "%s/var/lib/dpkg/%s: %s", root, name,
@@ -988,8 +989,8 @@ dpkg_open(const char *root, char *err, size_t errlen)
 		fail(err, errlen, errno, "%s/var/lib/dpkg: %s", shown, strerror(errno));
 		goto fail;
 	}
-	if (load_admin(db, admfd, shown, "status", dpkg_add_status, err, errlen) < 0 ||
-	    load_admin(db, admfd, shown, "diversions", dpkg_add_diversions, err, errlen) < 0 ||
+	if (load_admin(db, admfd, shown, "status", 0, dpkg_add_status, err, errlen) < 0 ||
+	    load_admin(db, admfd, shown, "diversions", 1, dpkg_add_diversions, err, errlen) < 0 ||
 	    load_lists(db, admfd, shown, err, errlen) < 0)
 		goto fail;
 	close(admfd);
